@@ -1,0 +1,233 @@
+/*
+ * fsio.c: file system calls with EINTR retries and checked results.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fsio.h"
+#include "util.h"
+
+int
+fio_open(const char *path, int flags, mode_t mode)
+{
+	int	 fd;
+
+	do
+		fd = open(path, flags | O_CLOEXEC, mode);
+	while (fd == -1 && errno == EINTR);
+	return fd;
+}
+
+int
+fio_openat(int dirfd, const char *path, int flags, mode_t mode)
+{
+	int	 fd;
+
+	do
+		fd = openat(dirfd, path, flags | O_CLOEXEC, mode);
+	while (fd == -1 && errno == EINTR);
+	return fd;
+}
+
+int
+fio_write(int fd, const void *buf, size_t len)
+{
+	const char	*p = buf;
+	ssize_t		 n;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0) {
+			errno = EIO;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+ssize_t
+fio_read(int fd, void *buf, size_t len)
+{
+	char	*p = buf;
+	size_t	 got = 0;
+	ssize_t	 n;
+
+	while (got < len) {
+		n = read(fd, p + got, len - got);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+ssize_t
+fio_pread(int fd, void *buf, size_t len, off_t off)
+{
+	char	*p = buf;
+	size_t	 got = 0;
+	ssize_t	 n;
+
+	while (got < len) {
+		n = pread(fd, p + got, len - got, off + (off_t)got);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+int
+fio_datasync(int fd)
+{
+	int	 rc;
+
+	do
+		rc = fdatasync(fd);
+	while (rc == -1 && errno == EINTR);
+	return rc;
+}
+
+/* close is not retried on EINTR: on Linux the descriptor is gone either way. */
+int
+fio_close(int fd)
+{
+	if (close(fd) == -1 && errno != EINTR)
+		return -1;
+	return 0;
+}
+
+int
+fio_truncate(int fd, off_t len)
+{
+	int	 rc;
+
+	do
+		rc = ftruncate(fd, len);
+	while (rc == -1 && errno == EINTR);
+	return rc;
+}
+
+int
+fio_rename(const char *from, const char *to)
+{
+	int	 rc;
+
+	do
+		rc = rename(from, to);
+	while (rc == -1 && errno == EINTR);
+	return rc;
+}
+
+int
+fio_sync_dir(const char *dir)
+{
+	int	 fd, rc;
+
+	if ((fd = fio_open(dir, O_RDONLY | O_DIRECTORY, 0)) == -1)
+		return -1;
+	do
+		rc = fsync(fd);
+	while (rc == -1 && errno == EINTR);
+	if (fio_close(fd) == -1)
+		rc = -1;
+	return rc;
+}
+
+int
+fio_mkdir(const char *path, mode_t mode)
+{
+	struct stat	 st;
+
+	if (mkdir(path, mode) == 0)
+		return 1;
+	if (errno != EEXIST)
+		return -1;
+	if (stat(path, &st) == -1)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	return 0;
+}
+
+int
+fio_replace(const char *dir, const char *name, const void *buf, size_t len,
+    mode_t mode)
+{
+	char	 tmp[PATH_MAX], dst[PATH_MAX];
+	int	 fd;
+
+	if (ut_path(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name) == -1 ||
+	    ut_path(dst, sizeof(dst), "%s/%s", dir, name) == -1)
+		return -1;
+	if ((fd = fio_open(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode)) == -1)
+		return -1;
+	if (fio_write(fd, buf, len) == -1 || fio_datasync(fd) == -1) {
+		(void)fio_close(fd);
+		goto fail;
+	}
+	if (fio_close(fd) == -1)
+		goto fail;
+	if (fio_rename(tmp, dst) == -1)
+		goto fail;
+	return fio_sync_dir(dir);
+fail:
+	(void)unlink(tmp);
+	return -1;
+}
+
+int
+fio_slurp(const char *path, char **buf, size_t *len)
+{
+	struct stat	 st;
+	char		*p = NULL;
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = fio_open(path, O_RDONLY, 0)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1)
+		goto fail;
+	if ((p = malloc((size_t)st.st_size + 1)) == NULL)
+		goto fail;
+	if ((n = fio_read(fd, p, (size_t)st.st_size)) == -1)
+		goto fail;
+	p[n] = '\0';
+	if (fio_close(fd) == -1) {
+		free(p);
+		return -1;
+	}
+	*buf = p;
+	*len = (size_t)n;
+	return 0;
+fail:
+	free(p);
+	(void)fio_close(fd);
+	return -1;
+}

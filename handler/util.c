@@ -1,0 +1,298 @@
+/*
+ * util.c: numbers, days and hashing.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+long long
+ut_strtonum(const char *s, long long min, long long max, const char **why)
+{
+	long long	 v = 0;
+	int		 neg = 0, digits = 0;
+
+	*why = "invalid";
+	if (*s == '-' && min < 0) {
+		neg = 1;
+		s++;
+	}
+	for (; *s >= '0' && *s <= '9'; s++, digits++) {
+		int d = *s - '0';
+
+		if (v > (LLONG_MAX - d) / 10) {
+			*why = neg ? "too small" : "too large";
+			return 0;
+		}
+		v = v * 10 + d;
+	}
+	if (digits == 0 || *s != '\0')
+		return 0;
+	if (neg)
+		v = -v;
+	if (v < min) {
+		*why = "too small";
+		return 0;
+	}
+	if (v > max) {
+		*why = "too large";
+		return 0;
+	}
+	*why = NULL;
+	return v;
+}
+
+/* Howard Hinnant's civil-day algorithms: exact for the proleptic Gregorian calendar. */
+int
+ut_days_from_civil(int y, int m, int d)
+{
+	int		 era;
+	unsigned	 yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int)doe - 719468;
+}
+
+void
+ut_civil_from_days(int z, int *y, int *m, int *d)
+{
+	int		 era;
+	unsigned	 doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)yoe + era * 400 + (*m <= 2);
+}
+
+int
+ut_path(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+/* Write v as exactly n decimal digits. */
+static char *
+put_digits(char *p, unsigned v, int n)
+{
+	int	 i;
+
+	for (i = n - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + n;
+}
+
+void
+ut_format_day(int day, char *buf)
+{
+	int	 y, m, d;
+	char	*p = buf;
+
+	ut_civil_from_days(day, &y, &m, &d);
+	p = put_digits(p, (unsigned)y, 4);
+	*p++ = '-';
+	p = put_digits(p, (unsigned)m, 2);
+	*p++ = '-';
+	p = put_digits(p, (unsigned)d, 2);
+	*p = '\0';
+}
+
+int
+ut_parse_day(const char *s)
+{
+	int	 y, m, d, i;
+
+	for (i = 0; i < 10; i++) {
+		if (i == 4 || i == 7) {
+			if (s[i] != '-')
+				return -1;
+		} else if (s[i] < '0' || s[i] > '9')
+			return -1;
+	}
+	if (s[10] != '\0')
+		return -1;
+	y = atoi(s);
+	m = atoi(s + 5);
+	d = atoi(s + 8);
+	if (m < 1 || m > 12 || d < 1 || d > 31)
+		return -1;
+	return ut_days_from_civil(y, m, d);
+}
+
+int
+ut_local_day(time_t t)
+{
+	struct tm	 tm;
+
+	if (localtime_r(&t, &tm) == NULL)
+		return ut_days_from_civil(1970, 1, 1);
+	return ut_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+void
+ut_utc_stamp(time_t t, char *buf)
+{
+	struct tm	 tm;
+
+	char		*p;
+
+	if (gmtime_r(&t, &tm) == NULL)
+		memset(&tm, 0, sizeof(tm));
+	ut_format_day(ut_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1,
+	    tm.tm_mday), buf);
+	p = buf + 10;
+	*p++ = 'T';
+	p = put_digits(p, (unsigned)tm.tm_hour, 2);
+	*p++ = ':';
+	p = put_digits(p, (unsigned)tm.tm_min, 2);
+	*p++ = ':';
+	p = put_digits(p, (unsigned)tm.tm_sec, 2);
+	*p++ = 'Z';
+	*p = '\0';
+}
+
+/*
+ * SipHash-2-4, 128-bit output (Aumasson and Bernstein).  The key is fixed:
+ * the index must be rebuildable from the archive alone, and senders are
+ * authorised, so collision resistance against chosen input is not needed.
+ */
+#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+#define SIPROUND(v) do {						\
+	v[0] += v[1]; v[1] = ROTL(v[1], 13); v[1] ^= v[0];		\
+	v[0] = ROTL(v[0], 32);						\
+	v[2] += v[3]; v[3] = ROTL(v[3], 16); v[3] ^= v[2];		\
+	v[0] += v[3]; v[3] = ROTL(v[3], 21); v[3] ^= v[0];		\
+	v[2] += v[1]; v[1] = ROTL(v[1], 17); v[1] ^= v[2];		\
+	v[2] = ROTL(v[2], 32);						\
+} while (0)
+
+static const uint64_t hash_k0 = 0x796573706f2d686fULL;	/* "yespo-ho" */
+static const uint64_t hash_k1 = 0x6f6b2d6576656e74ULL;	/* "ok-event" */
+
+static void
+compress_word(struct ut_hash *h, uint64_t m)
+{
+	h->v[3] ^= m;
+	SIPROUND(h->v);
+	SIPROUND(h->v);
+	h->v[0] ^= m;
+}
+
+void
+ut_hash_init(struct ut_hash *h)
+{
+	h->v[0] = hash_k0 ^ 0x736f6d6570736575ULL;
+	h->v[1] = hash_k1 ^ 0x646f72616e646f6dULL ^ 0xee;
+	h->v[2] = hash_k0 ^ 0x6c7967656e657261ULL;
+	h->v[3] = hash_k1 ^ 0x7465646279746573ULL;
+	h->tail = 0;
+	h->total = 0;
+}
+
+void
+ut_hash_update(struct ut_hash *h, const void *data, size_t len)
+{
+	const unsigned char	*p = data;
+
+	while (len > 0 && (h->total & 7) != 0) {
+		h->tail |= (uint64_t)*p++ << (8 * (h->total & 7));
+		h->total++;
+		len--;
+		if ((h->total & 7) == 0) {
+			compress_word(h, h->tail);
+			h->tail = 0;
+		}
+	}
+	for (; len >= 8; p += 8, len -= 8, h->total += 8) {
+		uint64_t m;
+
+		memcpy(&m, p, 8);	/* little-endian hosts only, as Debian amd64/arm64 */
+		compress_word(h, m);
+	}
+	for (; len > 0; len--, h->total++)
+		h->tail |= (uint64_t)*p++ << (8 * (h->total & 7));
+}
+
+void
+ut_hash_final(struct ut_hash *h, uint64_t out[2])
+{
+	int	 i;
+
+	compress_word(h, h->tail | ((uint64_t)h->total << 56));
+	h->v[2] ^= 0xee;
+	for (i = 0; i < 4; i++)
+		SIPROUND(h->v);
+	out[0] = h->v[0] ^ h->v[1] ^ h->v[2] ^ h->v[3];
+	h->v[1] ^= 0xdd;
+	for (i = 0; i < 4; i++)
+		SIPROUND(h->v);
+	out[1] = h->v[0] ^ h->v[1] ^ h->v[2] ^ h->v[3];
+}
+
+int
+ut_buf_add(struct ut_buf *b, const void *p, size_t n)
+{
+	char	*np;
+	size_t	 cap;
+
+	if (n > SIZE_MAX / 2 - b->len) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (b->len + n > b->cap) {
+		cap = b->cap ? b->cap : 4096;
+		while (cap < b->len + n)
+			cap *= 2;
+		if ((np = realloc(b->p, cap)) == NULL)
+			return -1;
+		b->p = np;
+		b->cap = cap;
+	}
+	if (p != NULL && n > 0)
+		memcpy(b->p + b->len, p, n);
+	b->len += n;
+	return 0;
+}
+
+int
+ut_buf_addc(struct ut_buf *b, char c)
+{
+	if (b->len < b->cap) {
+		b->p[b->len++] = c;
+		return 0;
+	}
+	return ut_buf_add(b, &c, 1);
+}
+
+void
+ut_buf_free(struct ut_buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}

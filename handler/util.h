@@ -1,0 +1,65 @@
+/*
+ * util.h: numbers, days and hashing shared by every layer.
+ */
+#ifndef YH_UTIL_H
+#define YH_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/*
+ * Parse a decimal integer in [min, max], the whole string and nothing else
+ * (no sign unless min < 0, no spaces).  Returns the value; on error returns 0
+ * and sets *why to "invalid", "too small" or "too large", else *why = NULL.
+ */
+long long	 ut_strtonum(const char *s, long long min, long long max,
+		    const char **why);
+
+/*
+ * snprintf for paths: 0, or -1 with errno ENAMETOOLONG instead of a
+ * truncated name.
+ */
+int		 ut_path(char *buf, size_t len, const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
+
+/* Days since 1970-01-01 of a civil date, and back. */
+int		 ut_days_from_civil(int y, int m, int d);
+void		 ut_civil_from_days(int days, int *y, int *m, int *d);
+
+/* "YYYY-MM-DD" for a day number; buf holds at least 11 bytes. */
+void		 ut_format_day(int day, char *buf);
+/* The day number of "YYYY-MM-DD" (exactly), or -1. */
+int		 ut_parse_day(const char *s);
+
+/*
+ * The receipt day of t in the process's zone, as a day number.  The front
+ * end sets TZ from the config first, never leaving the host's own zone.
+ */
+int		 ut_local_day(time_t t);
+/* "YYYY-MM-DDTHH:MM:SSZ" in UTC; buf holds at least 21 bytes. */
+void		 ut_utc_stamp(time_t t, char *buf);
+
+/* SipHash-2-4 with a 128-bit result, fed in pieces. */
+struct ut_hash {
+	uint64_t	 v[4];
+	uint64_t	 tail;
+	size_t		 total;
+};
+void		 ut_hash_init(struct ut_hash *);
+void		 ut_hash_update(struct ut_hash *, const void *, size_t);
+void		 ut_hash_final(struct ut_hash *, uint64_t out[2]);
+
+/*
+ * A growable byte buffer; on allocation failure it stays as it was and
+ * ut_buf_add returns -1.  ut_buf_add with NULL data only reserves the bytes.
+ */
+struct ut_buf {
+	char	*p;
+	size_t	 len, cap;
+};
+int		 ut_buf_add(struct ut_buf *, const void *, size_t);
+int		 ut_buf_addc(struct ut_buf *, char);
+void		 ut_buf_free(struct ut_buf *);
+
+#endif
