@@ -1,0 +1,704 @@
+/*
+ * batch.c: the batch parser, SPEC sections 2 to 4.
+ *
+ * One pass over the body checks it against RFC 8259 and UTF-8 (RFC 3629),
+ * notes where each top-level element lies and copies each event object,
+ * less the white space between its tokens, into one text buffer.  Open
+ * levels are kept as bits on the heap, not as C stack frames, so nesting
+ * costs a bit per level and no body can overflow the stack.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch.h"
+
+#define C_STR	0x01	/* stands for itself in a string: ASCII from 0x20, not " or \ */
+#define C_WS	0x02	/* white space between tokens */
+#define C_DIG	0x04	/* decimal digit */
+#define C_HEX	0x08	/* hexadecimal digit */
+
+#define S	C_STR
+#define W	C_WS
+#define D	(C_DIG | C_HEX)
+#define X	C_HEX
+/* Bytes from 0x80 are 0: they are checked as UTF-8 sequences. */
+static const unsigned char cls[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0, W, W, 0, 0, W, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	S|W, S, 0, S, S, S, S, S,
+	S, S, S, S, S, S, S, S,
+	S|D, S|D, S|D, S|D, S|D, S|D, S|D, S|D,
+	S|D, S|D, S, S, S, S, S, S,
+	S, S|X, S|X, S|X, S|X, S|X, S|X, S,
+	S, S, S, S, S, S, S, S,
+	S, S, S, S, S, S, S, S,
+	S, S, S, S, 0, S, S, S,
+	S, S|X, S|X, S|X, S|X, S|X, S|X, S,
+	S, S, S, S, S, S, S, S,
+	S, S, S, S, S, S, S, S,
+	S, S, S, S, S, S, S, S,
+};
+#undef S
+#undef W
+#undef D
+#undef X
+
+/* A byte repeated in each of the 8 bytes of a word. */
+#define BYTES(b)	((uint64_t)(b) * 0x0101010101010101ULL)
+
+struct parser {
+	const unsigned char	*end;		/* of the body */
+	unsigned char		*stack;		/* a bit per open level: 1 object, 0 array */
+	size_t			 stack_cap;	/* bytes in stack */
+	size_t			 items_cap;	/* slots in the batch's items */
+	unsigned char		*w;		/* where compact text goes; NULL: nowhere */
+	int			 nomem;		/* a failure was for want of memory */
+};
+
+static const unsigned char *
+skip_blank(const unsigned char *p, const unsigned char *end)
+{
+	while (p < end && (cls[*p] & C_WS))
+		p++;
+	return p;
+}
+
+static const unsigned char *
+skip_digits(const unsigned char *p, const unsigned char *end)
+{
+	while (p < end && (cls[*p] & C_DIG))
+		p++;
+	return p;
+}
+
+/*
+ * Skip string bytes that stand for themselves.  Eight at a time while no
+ * byte of a word is below 0x20, a quote, a backslash or from 0x80: each
+ * test may flag a clean byte above a real hit but never misses one, and a
+ * flagged word is finished a byte at a time.
+ */
+static const unsigned char *
+skip_plain(const unsigned char *p, const unsigned char *end)
+{
+	uint64_t	 x, q, b;
+
+	while (end - p >= 8) {
+		memcpy(&x, p, sizeof(x));
+		q = x ^ BYTES('"');
+		b = x ^ BYTES('\\');
+		if ((((x - BYTES(0x20)) & ~x) | ((q - BYTES(1)) & ~q) |
+		    ((b - BYTES(1)) & ~b) | x) & BYTES(0x80))
+			break;
+		p += 8;
+	}
+	while (p < end && (cls[*p] & C_STR))
+		p++;
+	return p;
+}
+
+/*
+ * Skip one multi-byte UTF-8 character at p.  Returns the byte after it, or
+ * NULL when it is ill-formed: a stray continuation byte, an overlong form,
+ * a surrogate, a code point above U+10FFFF or a truncated sequence.
+ */
+static const unsigned char *
+scan_utf8(const unsigned char *p, const unsigned char *end)
+{
+	unsigned char	 c = *p, lo = 0x80, hi = 0xbf;
+	size_t		 n, i;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 1;
+	else if (c >= 0xe0 && c <= 0xef) {
+		n = 2;
+		if (c == 0xe0)
+			lo = 0xa0;
+		else if (c == 0xed)
+			hi = 0x9f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 3;
+		if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f;
+	} else
+		return NULL;
+	if ((size_t)(end - p) <= n || p[1] < lo || p[1] > hi)
+		return NULL;
+	for (i = 2; i <= n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return NULL;
+	return p + n + 1;
+}
+
+/* Scan the string whose quote is at p.  Returns the byte after it, or NULL. */
+static const unsigned char *
+scan_string(const unsigned char *p, const unsigned char *end)
+{
+	p++;
+	for (;;) {
+		if ((p = skip_plain(p, end)) == end)
+			return NULL;
+		if (*p == '"')
+			return p + 1;
+		if (*p == '\\') {
+			if (end - p < 2)
+				return NULL;
+			switch (p[1]) {
+			case '"':
+			case '\\':
+			case '/':
+			case 'b':
+			case 'f':
+			case 'n':
+			case 'r':
+			case 't':
+				p += 2;
+				continue;
+			case 'u':
+				if (end - p < 6 || !(cls[p[2]] & cls[p[3]] &
+				    cls[p[4]] & cls[p[5]] & C_HEX))
+					return NULL;
+				p += 6;
+				continue;
+			default:
+				return NULL;
+			}
+		}
+		/* Below 0x20 a control character, which must be escaped. */
+		if (*p < 0x80 || (p = scan_utf8(p, end)) == NULL)
+			return NULL;
+	}
+}
+
+/* Scan the number at p.  Returns the byte after it, or NULL. */
+static const unsigned char *
+scan_number(const unsigned char *p, const unsigned char *end)
+{
+	if (*p == '-' && ++p == end)
+		return NULL;
+	if (*p == '0')
+		p++;
+	else if (cls[*p] & C_DIG)
+		p = skip_digits(p + 1, end);
+	else
+		return NULL;
+	if (p < end && *p == '.') {
+		if (++p == end || !(cls[*p] & C_DIG))
+			return NULL;
+		p = skip_digits(p + 1, end);
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		if (++p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (p == end || !(cls[*p] & C_DIG))
+			return NULL;
+		p = skip_digits(p + 1, end);
+	}
+	return p;
+}
+
+/* Scan the literal word at p.  Returns the byte after it, or NULL. */
+static const unsigned char *
+scan_word(const unsigned char *p, const unsigned char *end, const char *word,
+    size_t n)
+{
+	if ((size_t)(end - p) < n || memcmp(p, word, n) != 0)
+		return NULL;
+	return p + n;
+}
+
+/* Append the bytes from run to p to the compact text, if one is wanted. */
+static void
+flush_run(struct parser *ps, const unsigned char *run, const unsigned char *p)
+{
+	if (ps->w != NULL) {
+		memcpy(ps->w, run, (size_t)(p - run));
+		ps->w += p - run;
+	}
+}
+
+/*
+ * Skip white space at p; the bytes since *run go to the compact text first
+ * and the run restarts after the white space.  Copying whole runs rather
+ * than bytes keeps a body without white space to a few memcpy calls.
+ */
+static const unsigned char *
+skip_ws(struct parser *ps, const unsigned char *p, const unsigned char **run)
+{
+	const unsigned char	*q = skip_blank(p, ps->end);
+
+	if (q != p) {
+		flush_run(ps, *run, p);
+		*run = q;
+	}
+	return q;
+}
+
+/* Open a level at depth.  Returns 0, or -1 when memory ran out. */
+static int
+push_level(struct parser *ps, size_t depth, int object)
+{
+	unsigned char	*s;
+	size_t		 i = depth >> 3, cap;
+	unsigned	 bit = 1u << (depth & 7);
+
+	if (i >= ps->stack_cap) {
+		/* depth stays below the body length: the doubling cannot wrap. */
+		cap = ps->stack_cap ? ps->stack_cap * 2 : 64;
+		if ((s = realloc(ps->stack, cap)) == NULL) {
+			ps->nomem = 1;
+			return -1;
+		}
+		ps->stack = s;
+		ps->stack_cap = cap;
+	}
+	if (object)
+		ps->stack[i] |= bit;
+	else
+		ps->stack[i] &= ~bit;
+	return 0;
+}
+
+static int
+is_object(const struct parser *ps, size_t depth)
+{
+	return (ps->stack[depth >> 3] >> (depth & 7)) & 1;
+}
+
+/*
+ * Scan the value at p (white space already skipped), appending its compact
+ * text at ps->w when that is set.  A loop over three states, not recursion:
+ * "value" expects a value, "member" a member name, "after" follows a
+ * complete value.  Returns the byte after the value, or NULL when the body
+ * is not valid JSON or ps->nomem is set.
+ */
+static const unsigned char *
+scan_value(struct parser *ps, const unsigned char *p)
+{
+	const unsigned char	*end = ps->end, *run = p;
+	size_t			 depth = 0;
+	int			 object;
+
+value:
+	if (p == end)
+		return NULL;
+	switch (*p) {
+	case '{':
+	case '[':
+		object = *p == '{';
+		if (push_level(ps, depth++, object) == -1)
+			return NULL;
+		p = skip_ws(ps, p + 1, &run);
+		if (p < end && *p == (object ? '}' : ']')) {
+			p++;
+			depth--;
+			goto after;
+		}
+		if (object)
+			goto member;
+		goto value;
+	case '"':
+		p = scan_string(p, end);
+		break;
+	case 't':
+		p = scan_word(p, end, "true", 4);
+		break;
+	case 'f':
+		p = scan_word(p, end, "false", 5);
+		break;
+	case 'n':
+		p = scan_word(p, end, "null", 4);
+		break;
+	default:
+		p = scan_number(p, end);
+		break;
+	}
+	if (p == NULL)
+		return NULL;
+after:
+	if (depth == 0) {
+		flush_run(ps, run, p);
+		return p;
+	}
+	if ((p = skip_ws(ps, p, &run)) == end)
+		return NULL;
+	object = is_object(ps, depth - 1);
+	if (*p == ',') {
+		p = skip_ws(ps, p + 1, &run);
+		if (object)
+			goto member;
+		goto value;
+	}
+	if (*p != (object ? '}' : ']'))
+		return NULL;
+	p++;
+	depth--;
+	goto after;
+member:
+	if (p == end || *p != '"' || (p = scan_string(p, end)) == NULL)
+		return NULL;
+	if ((p = skip_ws(ps, p, &run)) == end || *p != ':')
+		return NULL;
+	p = skip_ws(ps, p + 1, &run);
+	goto value;
+}
+
+/* Make room for one more item.  Returns 0, or -1 when memory ran out. */
+static int
+grow_items(struct parser *ps, struct bt_batch *out)
+{
+	struct bt_item	*it;
+	size_t		 cap;
+
+	/* items_cap * sizeof(*it) fits a size_t, so its double does too. */
+	cap = ps->items_cap ? ps->items_cap * 2 : 16;
+	if ((it = reallocarray(out->items, cap, sizeof(*it))) == NULL) {
+		ps->nomem = 1;
+		return -1;
+	}
+	out->items = it;
+	ps->items_cap = cap;
+	return 0;
+}
+
+/*
+ * Scan the top-level element at p and append its item, with its compact
+ * text when it is an object.  Returns the byte after it, or NULL.
+ */
+static const unsigned char *
+scan_element(struct parser *ps, struct bt_batch *out,
+    const unsigned char *body, const unsigned char *p)
+{
+	struct bt_item		*it;
+	const unsigned char	*q;
+
+	if (p == ps->end)
+		return NULL;
+	if (out->nitems == ps->items_cap && grow_items(ps, out) == -1)
+		return NULL;
+	it = &out->items[out->nitems];
+	it->kind = *p == '{' ? BT_EVENT : BT_REJECT;
+	it->off = (size_t)(p - body);
+	it->text_off = it->text_len = 0;
+	ps->w = NULL;
+	if (it->kind == BT_EVENT) {
+		/*
+		 * Compact texts are no longer than their elements, which lie
+		 * apart from here on: the rest of the body bounds them all,
+		 * so one allocation is enough and copying needs no checks.
+		 */
+		if (out->text == NULL &&
+		    (out->text = malloc((size_t)(ps->end - p))) == NULL) {
+			ps->nomem = 1;
+			return NULL;
+		}
+		it->text_off = out->text_len;
+		ps->w = (unsigned char *)out->text + out->text_len;
+	}
+	if ((q = scan_value(ps, p)) == NULL)
+		return NULL;
+	it->len = (size_t)(q - p);
+	if (it->kind == BT_EVENT) {
+		it->text_len = (size_t)(ps->w -
+		    ((unsigned char *)out->text + it->text_off));
+		out->text_len += it->text_len;
+	}
+	out->nitems++;
+	return q;
+}
+
+/*
+ * Returns 0 with out filled in (valid or not), or -1 with errno ENOMEM
+ * when memory ran out; out is safe to pass to bt_free either way.
+ */
+int
+bt_parse(const char *body, size_t len, struct bt_batch *out)
+{
+	struct parser		 ps;
+	const unsigned char	*b = (const unsigned char *)body, *p, *end;
+
+	memset(out, 0, sizeof(*out));
+	memset(&ps, 0, sizeof(ps));
+	if (len == 0) {
+		out->valid = 1;
+		return 0;
+	}
+	ps.end = end = b + len;
+	if ((p = skip_blank(b, end)) == end) {
+		out->valid = 1;
+		return 0;
+	}
+	if (*p != '[')
+		p = scan_element(&ps, out, b, p);
+	else if ((p = skip_blank(p + 1, end)) < end && *p == ']')
+		p++;
+	else
+		for (;;) {
+			if ((p = scan_element(&ps, out, b, p)) == NULL)
+				break;
+			if ((p = skip_blank(p, end)) < end && *p == ',') {
+				p = skip_blank(p + 1, end);
+				continue;
+			}
+			p = p < end && *p == ']' ? p + 1 : NULL;
+			break;
+		}
+	free(ps.stack);
+	if (p != NULL && skip_blank(p, end) == end) {
+		out->valid = 1;
+		return 0;
+	}
+	bt_free(out);
+	if (ps.nomem) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+/* Free what bt_parse allocated and empty the batch. */
+void
+bt_free(struct bt_batch *b)
+{
+	free(b->text);
+	free(b->items);
+	memset(b, 0, sizeof(*b));
+}
+
+/*
+ * Skip the string whose quote is at p, in text known to be valid.  A quote
+ * ends it unless an odd run of backslashes stands before it.
+ */
+static const char *
+skip_str(const char *p, const char *end)
+{
+	const char	*start = ++p, *q, *k;
+
+	while (p < end && (q = memchr(p, '"', (size_t)(end - p))) != NULL) {
+		for (k = q; k > start && k[-1] == '\\'; k--)
+			continue;
+		if ((q - k) % 2 == 0)
+			return q + 1;
+		p = q + 1;
+	}
+	return end;
+}
+
+/* Skip the compact value at p.  Returns the byte after it. */
+static const char *
+skip_val(const char *p, const char *end)
+{
+	size_t	 depth = 0;
+
+	if (*p == '"')
+		return skip_str(p, end);
+	if (*p != '{' && *p != '[') {
+		while (p < end && *p != ',' && *p != '}' && *p != ']')
+			p++;
+		return p;
+	}
+	while (p < end) {
+		switch (*p) {
+		case '"':
+			p = skip_str(p, end);
+			continue;
+		case '{':
+		case '[':
+			depth++;
+			break;
+		case '}':
+		case ']':
+			if (--depth == 0)
+				return p + 1;
+			break;
+		}
+		p++;
+	}
+	return end;
+}
+
+/* Returns the number of top-level members, of which the first max are in m. */
+size_t
+bt_members(const char *obj, size_t len, struct bt_member *m, size_t max)
+{
+	const char	*p, *end = obj + len, *name, *val;
+	size_t		 n = 0;
+
+	if (len < 2 || obj[0] != '{')
+		return 0;
+	for (p = obj + 1; p < end && *p == '"'; p++) {
+		name = p;
+		if ((p = skip_str(p, end)) == end || *p != ':')
+			break;
+		val = ++p;
+		if (p == end)
+			break;
+		p = skip_val(p, end);
+		if (n < max) {
+			m[n].name_off = (size_t)(name - obj);
+			m[n].name_len = (size_t)(val - 1 - name);
+			m[n].val_off = (size_t)(val - obj);
+			m[n].val_len = (size_t)(p - val);
+		}
+		n++;
+		if (p == end || *p != ',')
+			break;
+	}
+	return n;
+}
+
+/* The value of 4 hex digits at p, or a value above 0xffff when there are none. */
+static unsigned long
+read_hex4(const char *p, const char *end)
+{
+	unsigned long	 v = 0;
+	unsigned char	 c;
+	int		 i;
+
+	if (end - p < 4)
+		return ~0UL;
+	for (i = 0; i < 4; i++) {
+		c = (unsigned char)p[i];
+		if (!(cls[c] & C_HEX))
+			return ~0UL;
+		v = v << 4 | (c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+	}
+	return v;
+}
+
+/* Write cp as UTF-8 at o, U+0000 as nothing.  Returns the bytes written. */
+static size_t
+put_utf8(unsigned long cp, unsigned char *o)
+{
+	if (cp == 0)
+		return 0;
+	if (cp < 0x80) {
+		o[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (unsigned char)(0xc0 | cp >> 6);
+		o[1] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (unsigned char)(0xe0 | cp >> 12);
+		o[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+		o[2] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	o[0] = (unsigned char)(0xf0 | cp >> 18);
+	o[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
+	o[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+	o[3] = (unsigned char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/*
+ * Decode the escape at *pp (a backslash) into o and move *pp past it.
+ * Returns the bytes written, never more than the escape's length: 1 for 2,
+ * at most 3 for \uXXXX (6), 4 for a surrogate pair (12).  A malformed
+ * escape, which valid text lacks, yields its character or nothing.
+ */
+static size_t
+unescape_one(const char **pp, const char *end, unsigned char *o)
+{
+	const char	*p = *pp;
+	unsigned long	 cp, lo;
+
+	if (end - p < 2) {
+		*pp = end;
+		return 0;
+	}
+	*pp = p + 2;
+	switch (p[1]) {
+	case 'b':
+		*o = '\b';
+		return 1;
+	case 'f':
+		*o = '\f';
+		return 1;
+	case 'n':
+		*o = '\n';
+		return 1;
+	case 'r':
+		*o = '\r';
+		return 1;
+	case 't':
+		*o = '\t';
+		return 1;
+	case 'u':
+		break;
+	default:
+		*o = (unsigned char)p[1];	/* ", \ and / stand for themselves */
+		return 1;
+	}
+	if ((cp = read_hex4(p + 2, end)) > 0xffff) {
+		*o = 'u';
+		return 1;
+	}
+	*pp = p + 6;
+	if (cp >= 0xd800 && cp <= 0xdbff && end - p >= 12 && p[6] == '\\' &&
+	    p[7] == 'u' && (lo = read_hex4(p + 8, end)) >= 0xdc00 &&
+	    lo <= 0xdfff) {
+		cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+		*pp = p + 12;
+	} else if (cp >= 0xd800 && cp <= 0xdfff)
+		cp = 0xfffd;
+	return put_utf8(cp, o);
+}
+
+/* Returns 1 when the JSON string s decodes to name, else 0. */
+int
+bt_name_is(const char *s, size_t len, const char *name)
+{
+	const char	*p, *end;
+	unsigned char	 buf[4];
+	size_t		 n, i;
+
+	if (len < 2)
+		return 0;
+	p = s + 1;
+	end = s + len - 1;
+	if (memchr(p, '\\', len - 2) == NULL)
+		return strlen(name) == len - 2 && memcmp(p, name, len - 2) == 0;
+	while (p < end) {
+		if (*p != '\\') {
+			if (*name == '\0' || *p++ != *name++)
+				return 0;
+			continue;
+		}
+		n = unescape_one(&p, end, buf);
+		for (i = 0; i < n; i++, name++)
+			if (*name == '\0' || (unsigned char)*name != buf[i])
+				return 0;
+	}
+	return *name == '\0';
+}
+
+/* Returns the length of the decoded string, at most len - 2. */
+size_t
+bt_unescape(const char *s, size_t len, char *out)
+{
+	const char	*p, *end, *bs;
+	unsigned char	*o = (unsigned char *)out;
+
+	if (len < 2)
+		return 0;
+	p = s + 1;
+	end = s + len - 1;
+	while (p < end) {
+		if ((bs = memchr(p, '\\', (size_t)(end - p))) == NULL)
+			bs = end;
+		memcpy(o, p, (size_t)(bs - p));
+		o += bs - p;
+		if ((p = bs) < end)
+			o += unescape_one(&p, end, o);
+	}
+	return (size_t)(o - (unsigned char *)out);
+}

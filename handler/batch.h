@@ -1,0 +1,71 @@
+/*
+ * batch.h: the batch parser.
+ *
+ * One validating pass over a request body (RFC 8259, UTF-8) that finds each
+ * top-level element as a byte span and writes each event object's compact
+ * text (insignificant white space removed, every value byte-exact).  No tree
+ * is built, so memory stays near the body's size and nesting depth is not
+ * limited by the stack.
+ */
+#ifndef YH_BATCH_H
+#define YH_BATCH_H
+
+#include <stddef.h>
+
+enum bt_kind {
+	BT_EVENT,	/* a JSON object: stored as an event */
+	BT_REJECT	/* any other value at the top level: quarantined */
+};
+
+struct bt_item {
+	enum bt_kind	 kind;
+	size_t		 off, len;		/* span in the body, as sent */
+	size_t		 text_off, text_len;	/* BT_EVENT: compact text in bt_batch.text */
+};
+
+struct bt_batch {
+	int		 valid;		/* body is wholly valid JSON */
+	char		*text;		/* compact texts of the events, back to back */
+	size_t		 text_len;
+	struct bt_item	*items;
+	size_t		 nitems;
+};
+
+/*
+ * Parse a body.  An array yields one item per element; an object yields one
+ * BT_EVENT; any other valid JSON value yields one BT_REJECT spanning the body.
+ * A body that is empty or only white space is valid with no items.
+ * A body that is not wholly valid JSON (syntax, UTF-8, trailing bytes) gives
+ * valid = 0 and no items: its usable parts are not guessed at.
+ * Returns 0, or -1 when memory ran out (errno set); free with bt_free either way.
+ */
+int	 bt_parse(const char *body, size_t len, struct bt_batch *out);
+void	 bt_free(struct bt_batch *);
+
+/* A top-level member of a compact object text: spans relative to the text. */
+struct bt_member {
+	size_t	 name_off, name_len;	/* the name's JSON string, quotes included */
+	size_t	 val_off, val_len;	/* the value's compact JSON text */
+};
+
+/*
+ * List the top-level members of a compact, valid object text, in order.
+ * Writes at most max into m; returns the number of members (which may be
+ * more than max).
+ */
+size_t	 bt_members(const char *obj, size_t len, struct bt_member *m, size_t max);
+
+/*
+ * Whether a JSON string (quotes included, escapes allowed) decodes to the
+ * NUL-terminated name.
+ */
+int	 bt_name_is(const char *s, size_t len, const char *name);
+
+/*
+ * Decode a valid JSON string (quotes included) into UTF-8 in out, which must
+ * hold len bytes; returns the decoded length.  \u0000 becomes nothing; an
+ * unpaired surrogate escape becomes U+FFFD.
+ */
+size_t	 bt_unescape(const char *s, size_t len, char *out);
+
+#endif
