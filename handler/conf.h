@@ -1,0 +1,49 @@
+/*
+ * conf.h: the configuration file (libconfig syntax), SPEC section 5.
+ */
+#ifndef YH_CONF_H
+#define YH_CONF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct conf_net {
+	int		 family;	/* AF_INET or AF_INET6 */
+	unsigned char	 addr[16];	/* network address, host bits cleared */
+	int		 prefix;	/* prefix length in bits */
+};
+
+struct conf {
+	char		*path;		/* the file it came from */
+	char		*spool_dir;
+	char		*csv_dir;	/* default <spool_dir>/csv */
+	char		*token;		/* NULL when not configured */
+	char		*basic_user;	/* NULL when basic_auth not configured */
+	char		*basic_password;
+	struct conf_net	*allow_from;	/* NULL when not configured */
+	size_t		 nallow_from;
+	int		 allow_anonymous;
+	int64_t		 max_body_bytes;	/* default 64 MiB */
+	int		 dedup_window_days;	/* default 45 */
+	char		*timezone;	/* "UTC" or an IANA name */
+	int		 csv_formula_guard;	/* default 1 */
+};
+
+/*
+ * Load and validate the file at path.  Returns 0, or -1 with a one-line
+ * message in err naming the file, the key and its line, and what to do.
+ * On error c holds nothing to free.
+ */
+int	 conf_load(const char *path, struct conf *c, char *err, size_t errlen);
+void	 conf_free(struct conf *);
+
+/*
+ * Choose the config file (SPEC 5): cli when not NULL, else env when not NULL
+ * and not empty, else "yespo-hook.conf" in the parent of the directory that
+ * holds the running binary.  Writes the path to buf; returns buf, or NULL
+ * when no path could be made (err says why).
+ */
+char	*conf_locate(const char *cli, const char *env, char *buf, size_t len,
+	    char *err, size_t errlen);
+
+#endif
