@@ -1,0 +1,75 @@
+/*
+ * event.h: one event's members, its identity (SPEC 3), its STATUS (SPEC 4)
+ * and its archive line.
+ */
+#ifndef YH_EVENT_H
+#define YH_EVENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "batch.h"
+
+/* The documented members, in CSV column order (SPEC 4). */
+enum ev_col {
+	EV_ACTIVITYDATETIME, EV_ACTIVITYSTATUS, EV_MEDIATYPE, EV_CONTACTID,
+	EV_EXTERNALCUSTOMERID, EV_EMAIL, EV_SMS, EV_VIBER, EV_WEBPUSH,
+	EV_MOBILEPUSH, EV_FROM, EV_MESSAGEID, EV_MESSAGEINSTANCEID,
+	EV_MESSAGENAME, EV_MESSAGETAG, EV_MESSAGELANGUAGECODE, EV_BROADCASTID,
+	EV_WORKFLOWID, EV_WORKFLOWBLOCKID, EV_WORKFLOWINSTANCEID,
+	EV_SOURCEEVENTID, EV_SOURCEEVENTKEY, EV_SOURCEEVENTTYPEKEY,
+	EV_CLICKEVENTLINK, EV_VIEWMESSAGELINK, EV_HARDBOUNCE,
+	EV_STATUSDESCRIPTION, EV_STATUSDATA, EV_SUBSCRIPTION, EV_SUBSCRIPTIONS,
+	EV_OSNAME, EV_OSTYPE, EV_IID,
+	EV_NCOLS
+};
+extern const char *const ev_col_names[EV_NCOLS];
+
+/* The member appended to every archive line, and its length with its stamp. */
+#define EV_STAMP_LEN	20	/* YYYY-MM-DDTHH:MM:SSZ */
+#define EV_STATUS_MAX	40	/* ^[A-Z][A-Z0-9_]{0,39}$ */
+
+struct ev_key {
+	uint64_t	 h[2];
+};
+
+struct ev {
+	const char		*text;		/* compact object text */
+	size_t			 len;
+	size_t			 body;		/* bytes of text before its own closing brace */
+	const char		*stamp;		/* receipt stamp when parsed from an archive line */
+	struct bt_member	*m;		/* the event's members, receipt stamp excluded */
+	size_t			 n, cap;
+	int			 col[EV_NCOLS];	/* index into m of each documented member, or -1 */
+};
+
+/*
+ * Parse a compact object text (is_line = 0) or an archive line without its
+ * newline (is_line = 1).  Returns 0; 1 when an archive line does not end in
+ * a receipt stamp; -1 when memory ran out.  Text must stay valid while used.
+ */
+int	 ev_parse(struct ev *, const char *text, size_t len, int is_line);
+void	 ev_free(struct ev *);
+
+/* Whether member i is a documented column (else it belongs in extra). */
+int	 ev_is_column(const struct ev *, size_t i);
+
+/*
+ * The event key: iid, activityStatus, activityDateTime and clickEventLink as
+ * raw bytes, each length-prefixed and marked present or missing; without iid,
+ * the whole event text.  128 bits of SipHash.
+ */
+void	 ev_key(const struct ev *, struct ev_key *);
+
+/* The STATUS of the event's files: the activityStatus, or "OTHER". */
+void	 ev_status(const struct ev *, char buf[EV_STATUS_MAX + 1]);
+
+/*
+ * Write the archive line of a compact event text with a receipt stamp,
+ * newline included, to out, which holds len + EV_LINE_EXTRA bytes.
+ * Returns its length.
+ */
+#define EV_LINE_EXTRA	(sizeof(",\"_receivedAt\":\"\"}\n") + EV_STAMP_LEN)
+size_t	 ev_format_line(const char *text, size_t len, const char *stamp, char *out);
+
+#endif

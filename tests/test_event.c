@@ -1,0 +1,204 @@
+/* Unit tests: event identity, STATUS rule and archive lines. */
+#include "batch.h"
+#include "event.h"
+#include "test.h"
+
+/* Key of a JSON object text written compactly. */
+static struct ev_key
+key_of(const char *text)
+{
+	struct ev	 e = { 0 };
+	struct ev_key	 k = { { 0, 0 } };
+
+	if (ev_parse(&e, text, strlen(text), 0) == 0)
+		ev_key(&e, &k);
+	ev_free(&e);
+	return k;
+}
+
+static int
+same_key(const char *a, const char *b)
+{
+	struct ev_key	 x = key_of(a), y = key_of(b);
+
+	return x.h[0] == y.h[0] && x.h[1] == y.h[1];
+}
+
+static const char *
+status_of(const char *text)
+{
+	static char	 buf[EV_STATUS_MAX + 1];
+	struct ev	 e = { 0 };
+
+	buf[0] = '\0';
+	if (ev_parse(&e, text, strlen(text), 0) == 0)
+		ev_status(&e, buf);
+	ev_free(&e);
+	return buf;
+}
+
+static int
+key_same_iid_other_status_differs(void)
+{
+	CHECK(!same_key(
+	    "{\"iid\":\"99d5\",\"activityStatus\":\"DELIVERED\",\"activityDateTime\":\"2023-09-14T08:30:03\"}",
+	    "{\"iid\":\"99d5\",\"activityStatus\":\"UNDELIVERED\",\"activityDateTime\":\"2023-09-14T08:30:07\"}"));
+	return 0;
+}
+
+static int
+key_ignores_other_members(void)
+{
+	CHECK(same_key(
+	    "{\"iid\":\"a\",\"activityStatus\":\"READ\",\"email\":\"x@y\"}",
+	    "{\"email\":\"z@w\",\"activityStatus\":\"READ\",\"iid\":\"a\",\"contactId\":5}"));
+	return 0;
+}
+
+static int
+key_missing_differs_from_empty(void)
+{
+	CHECK(!same_key("{\"iid\":\"a\",\"clickEventLink\":\"\"}", "{\"iid\":\"a\"}"));
+	CHECK(!same_key("{\"iid\":\"a\",\"clickEventLink\":null}", "{\"iid\":\"a\"}"));
+	return 0;
+}
+
+static int
+key_fields_do_not_run_together(void)
+{
+	CHECK(!same_key("{\"iid\":\"ab\",\"activityStatus\":\"c\"}",
+	    "{\"iid\":\"a\",\"activityStatus\":\"bc\"}"));
+	return 0;
+}
+
+static int
+key_uses_raw_bytes(void)
+{
+	/* Same text after decoding, different bytes: SPEC 3 keys the raw bytes. */
+	CHECK(!same_key("{\"iid\":\"a\"}", "{\"iid\":\"\\u0061\"}"));
+	CHECK(!same_key("{\"iid\":1}", "{\"iid\":1.0}"));
+	return 0;
+}
+
+static int
+key_without_iid_is_whole_text(void)
+{
+	CHECK(same_key("{\"a\":1,\"b\":2}", "{\"a\":1,\"b\":2}"));
+	CHECK(!same_key("{\"a\":1,\"b\":2}", "{\"a\":1,\"b\":3}"));
+	CHECK(!same_key("{\"a\":1,\"b\":2}", "{\"b\":2,\"a\":1}"));
+	return 0;
+}
+
+static int
+key_of_line_equals_key_of_event(void)
+{
+	const char	*texts[] = { "{}", "{\"a\":1}", "{\"iid\":\"x\",\"activityStatus\":\"READ\"}" };
+	char		 line[256];
+	struct ev	 e = { 0 };
+	struct ev_key	 k;
+	size_t		 i, n;
+
+	for (i = 0; i < 3; i++) {
+		n = ev_format_line(texts[i], strlen(texts[i]), "2023-09-14T08:30:03Z", line);
+		CHECK(line[n - 1] == '\n');
+		CHECK(ev_parse(&e, line, n - 1, 1) == 0);
+		CHECK(e.stamp != NULL && memcmp(e.stamp, "2023-09-14T08:30:03Z", 20) == 0);
+		ev_key(&e, &k);
+		struct ev_key w = key_of(texts[i]);
+		CHECK(k.h[0] == w.h[0] && k.h[1] == w.h[1]);
+	}
+	ev_free(&e);
+	return 0;
+}
+
+static int
+line_appends_stamp_last(void)
+{
+	char	 line[128];
+	size_t	 n;
+
+	n = ev_format_line("{\"a\":1}", 7, "2023-09-14T08:30:03Z", line);
+	CHECK_MEM(line, n, "{\"a\":1,\"_receivedAt\":\"2023-09-14T08:30:03Z\"}\n", 45);
+	n = ev_format_line("{}", 2, "2023-09-14T08:30:03Z", line);
+	CHECK_MEM(line, n, "{\"_receivedAt\":\"2023-09-14T08:30:03Z\"}\n", 39);
+	return 0;
+}
+
+static int
+line_without_stamp_is_refused(void)
+{
+	struct ev	 e = { 0 };
+
+	CHECK(ev_parse(&e, "{\"a\":1}", 7, 1) == 1);
+	ev_free(&e);
+	return 0;
+}
+
+static int
+status_plain(void)
+{
+	CHECK_STR(status_of("{\"activityStatus\":\"DELIVERED\"}"), "DELIVERED");
+	CHECK_STR(status_of("{\"activityStatus\":\"SUBSCRIPTION_CHANGED\"}"), "SUBSCRIPTION_CHANGED");
+	CHECK_STR(status_of("{\"activityStatus\":\"X9\"}"), "X9");
+	return 0;
+}
+
+static int
+status_unsafe_is_other(void)
+{
+	CHECK_STR(status_of("{\"activityStatus\":\"delivered\"}"), "OTHER");
+	CHECK_STR(status_of("{\"activityStatus\":\"../x\"}"), "OTHER");
+	CHECK_STR(status_of("{\"activityStatus\":\"../../x\"}"), "OTHER");
+	CHECK_STR(status_of("{\"activityStatus\":\"A/B\"}"), "OTHER");
+	CHECK_STR(status_of("{\"activityStatus\":\"\"}"), "OTHER");
+	CHECK_STR(status_of("{\"activityStatus\":\"9A\"}"), "OTHER");
+	CHECK_STR(status_of("{\"activityStatus\":5}"), "OTHER");
+	CHECK_STR(status_of("{\"activityStatus\":null}"), "OTHER");
+	CHECK_STR(status_of("{\"email\":\"a\"}"), "OTHER");
+	return 0;
+}
+
+static int
+status_length_limit(void)
+{
+	CHECK_STR(status_of("{\"activityStatus\":\"ABCDEFGHIJABCDEFGHIJABCDEFGHIJABCDEFGHIJ\"}"),
+	    "ABCDEFGHIJABCDEFGHIJABCDEFGHIJABCDEFGHIJ");
+	CHECK_STR(status_of("{\"activityStatus\":\"ABCDEFGHIJABCDEFGHIJABCDEFGHIJABCDEFGHIJK\"}"), "OTHER");
+	return 0;
+}
+
+static int
+status_escaped_letters_decode(void)
+{
+	CHECK_STR(status_of("{\"activityStatus\":\"\\u0044ELIVERED\"}"), "DELIVERED");
+	/* The STATUS is the cell's text, and a \u0000 becomes nothing there. */
+	CHECK_STR(status_of("{\"activityStatus\":\"READ\\u0000\"}"), "READ");
+	CHECK_STR(status_of("{\"activityStatus\":\"\\u002e\\u002e/x\"}"), "OTHER");
+	return 0;
+}
+
+static int
+first_duplicate_member_wins(void)
+{
+	CHECK_STR(status_of("{\"activityStatus\":\"READ\",\"activityStatus\":\"CLICKED\"}"), "READ");
+	return 0;
+}
+
+static const struct test tests[] = {
+	T(key_same_iid_other_status_differs),
+	T(key_ignores_other_members),
+	T(key_missing_differs_from_empty),
+	T(key_fields_do_not_run_together),
+	T(key_uses_raw_bytes),
+	T(key_without_iid_is_whole_text),
+	T(key_of_line_equals_key_of_event),
+	T(line_appends_stamp_last),
+	T(line_without_stamp_is_refused),
+	T(status_plain),
+	T(status_unsafe_is_other),
+	T(status_length_limit),
+	T(status_escaped_letters_decode),
+	T(first_duplicate_member_wins),
+};
+
+TEST_MAIN(tests)
