@@ -1,0 +1,277 @@
+/*
+ * archive.c: the daily JSON-lines files.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "archive.h"
+#include "batch.h"
+#include "event.h"
+#include "fsio.h"
+#include "util.h"
+
+#define SCAN_CHUNK	(1 << 20)
+
+static int
+day_path(const char *spool, int day, char *buf, size_t len)
+{
+	char	 ymd[11];
+
+	ut_format_day(day, ymd);
+	return ut_path(buf, len, "%s/archive/%s.jsonl", spool, ymd);
+}
+
+int
+arc_append(const char *spool, int day, const void *buf, size_t len, off_t *end)
+{
+	char		 path[PATH_MAX], dir[PATH_MAX];
+	struct stat	 st;
+	int		 fd, created = 0;
+
+	if (day_path(spool, day, path, sizeof(path)) == -1)
+		return -1;
+	if ((fd = fio_open(path, O_WRONLY | O_APPEND, 0)) == -1) {
+		if (errno != ENOENT)
+			return -1;
+		if ((fd = fio_open(path, O_WRONLY | O_APPEND | O_CREAT, 0600)) == -1)
+			return -1;
+		created = 1;
+	}
+	if (fio_write(fd, buf, len) == -1 || fio_datasync(fd) == -1 ||
+	    fstat(fd, &st) == -1) {
+		(void)fio_close(fd);
+		return -1;
+	}
+	if (fio_close(fd) == -1)
+		return -1;
+	if (created) {
+		if (ut_path(dir, sizeof(dir), "%s/archive", spool) == -1 ||
+		    fio_sync_dir(dir) == -1)
+			return -1;
+	}
+	*end = st.st_size;
+	return 0;
+}
+
+int
+arc_size(const char *spool, int day, off_t *size)
+{
+	char		 path[PATH_MAX];
+	struct stat	 st;
+
+	if (day_path(spool, day, path, sizeof(path)) == -1)
+		return -1;
+	if (stat(path, &st) == -1) {
+		if (errno != ENOENT)
+			return -1;
+		*size = 0;
+		return 0;
+	}
+	*size = st.st_size;
+	return 0;
+}
+
+int
+arc_line_valid(const char *line, size_t len)
+{
+	struct bt_batch	 b;
+	struct ev	 e;
+	int		 ok;
+
+	memset(&e, 0, sizeof(e));
+	if (bt_parse(line, len, &b) == -1) {
+		bt_free(&b);
+		return 0;
+	}
+	ok = b.valid && b.nitems == 1 && b.items[0].kind == BT_EVENT &&
+	    b.text_len == len && memcmp(b.text, line, len) == 0 &&
+	    ev_parse(&e, line, len, 1) == 0;
+	ev_free(&e);
+	bt_free(&b);
+	return ok;
+}
+
+/*
+ * Read lines from fd starting at from up to to (to < 0: end).  A final
+ * line without newline is not handed over.
+ */
+static int
+scan_fd(int fd, off_t from, off_t to, arc_line_fn fn, void *arg)
+{
+	char	*buf = NULL, *nl, *p;
+	size_t	 cap = SCAN_CHUNK, have = 0, want;
+	off_t	 pos = from;
+	ssize_t	 n;
+	int	 rc = 0;
+
+	if ((buf = malloc(cap)) == NULL)
+		return -1;
+	for (;;) {
+		if (have == cap) {
+			char *nb;
+
+			if ((nb = realloc(buf, cap * 2)) == NULL) {
+				rc = -1;
+				break;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		want = cap - have;
+		if (to >= 0 && (off_t)want > to - (pos + (off_t)have))
+			want = (size_t)(to - (pos + (off_t)have));
+		if (want == 0)
+			break;
+		if ((n = fio_pread(fd, buf + have, want, pos + (off_t)have)) == -1) {
+			rc = -1;
+			break;
+		}
+		if (n == 0)
+			break;
+		have += (size_t)n;
+		p = buf;
+		while ((nl = memchr(p, '\n', have - (size_t)(p - buf))) != NULL) {
+			off_t end = pos + (off_t)(nl - buf) + 1;
+
+			if ((rc = fn(p, (size_t)(nl - p), end, arg)) != 0)
+				goto done;
+			p = nl + 1;
+		}
+		pos += p - buf;
+		have -= (size_t)(p - buf);
+		memmove(buf, p, have);
+	}
+done:
+	free(buf);
+	return rc;
+}
+
+int
+arc_scan(const char *spool, int day, off_t from, off_t to, arc_line_fn fn, void *arg)
+{
+	char	 path[PATH_MAX];
+	int	 fd, rc;
+
+	if (day_path(spool, day, path, sizeof(path)) == -1)
+		return -1;
+	if ((fd = fio_open(path, O_RDONLY, 0)) == -1)
+		return errno == ENOENT ? 0 : -1;
+	rc = scan_fd(fd, from, to, fn, arg);
+	if (fio_close(fd) == -1 && rc == 0)
+		rc = -1;
+	return rc;
+}
+
+/*
+ * Records the end of the last well-formed line.  A bad line followed by
+ * good ones is not a torn tail (writers never leave one): it stays, and the
+ * views skip it.
+ */
+static int
+note_good_line(const char *line, size_t len, off_t end, void *arg)
+{
+	if (arc_line_valid(line, len))
+		*(off_t *)arg = end;
+	return 0;
+}
+
+int
+arc_repair(const char *spool, int day, off_t from, off_t *end)
+{
+	char		 path[PATH_MAX];
+	struct stat	 st;
+	off_t		 good;
+	int		 fd;
+
+	if (day_path(spool, day, path, sizeof(path)) == -1)
+		return -1;
+	if ((fd = fio_open(path, O_RDWR, 0)) == -1) {
+		if (errno != ENOENT)
+			return -1;
+		*end = 0;
+		return 0;
+	}
+	if (fstat(fd, &st) == -1)
+		goto fail;
+	if (st.st_size < from)
+		from = 0;
+	good = from;
+	if (scan_fd(fd, from, -1, note_good_line, &good) == -1)
+		goto fail;
+	if (good < st.st_size) {
+		fprintf(stderr, "yespo-hook: %s: cutting %lld bytes of torn tail after offset %lld\n",
+		    path, (long long)(st.st_size - good), (long long)good);
+		if (fio_truncate(fd, good) == -1)
+			goto fail;
+	}
+	if (fio_datasync(fd) == -1)
+		goto fail;
+	if (fio_close(fd) == -1)
+		return -1;
+	*end = good;
+	return 0;
+fail:
+	(void)fio_close(fd);
+	return -1;
+}
+
+static int
+cmp_int(const void *a, const void *b)
+{
+	int	 x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+int
+arc_days(const char *spool, int **days, size_t *n)
+{
+	char		 path[PATH_MAX], ymd[11];
+	DIR		*d;
+	struct dirent	*de;
+	int		*v = NULL, *nv, day;
+	size_t		 cap = 0;
+
+	*n = 0;
+	if (ut_path(path, sizeof(path), "%s/archive", spool) == -1)
+		return -1;
+	if ((d = opendir(path)) == NULL) {
+		if (errno != ENOENT)
+			return -1;
+		*days = NULL;
+		return 0;
+	}
+	while ((errno = 0, de = readdir(d)) != NULL) {
+		if (strlen(de->d_name) != 16 || strcmp(de->d_name + 10, ".jsonl") != 0)
+			continue;
+		memcpy(ymd, de->d_name, 10);
+		ymd[10] = '\0';
+		if ((day = ut_parse_day(ymd)) < 0)
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			if ((nv = reallocarray(v, cap, sizeof(*v))) == NULL)
+				goto fail;
+			v = nv;
+		}
+		v[(*n)++] = day;
+	}
+	if (errno != 0)
+		goto fail;
+	closedir(d);
+	qsort(v, *n, sizeof(*v), cmp_int);
+	*days = v;
+	return 0;
+fail:
+	free(v);
+	closedir(d);
+	return -1;
+}

@@ -1,0 +1,568 @@
+/*
+ * csvview.c: per-status CSV files, summary.csv and their checkpoint.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csvview.h"
+#include "fsio.h"
+
+const char cv_header[] =
+    "receivedAt,activityDateTime,activityStatus,mediaType,contactId,"
+    "externalCustomerId,email,sms,viber,webpush,mobilepush,from,messageId,"
+    "messageInstanceId,messageName,messageTag,messageLanguageCode,"
+    "broadcastId,workflowId,workflowBlockId,workflowInstanceId,"
+    "sourceEventId,sourceEventKey,sourceEventTypeKey,clickEventLink,"
+    "viewMessageLink,hardBounce,statusDescription,statusData,subscription,"
+    "subscriptions,osName,osType,iid,extra\r\n";
+
+static const char summary_header[] =
+    "activityStatus,mediaType,messageId,messageName,events\r\n";
+
+#define CKPT_MAGIC	"yespo-hook-views 1\n"
+
+static int
+day_dir(const struct cv_ctx *cx, int day, char *buf, size_t len)
+{
+	char	 ymd[11];
+
+	ut_format_day(day, ymd);
+	return ut_path(buf, len, "%s/%s", cx->csv_dir, ymd);
+}
+
+/*
+ * The text of a cell (RFC 4180 quoting not yet applied): strings decoded,
+ * null empty, everything else as its compact JSON.  Writes to out.
+ */
+static int
+cell_text(const struct cv_ctx *cx, const char *v, size_t len, struct ut_buf *out)
+{
+	size_t	 n;
+
+	out->len = 0;
+	if (len == 4 && memcmp(v, "null", 4) == 0)
+		return 0;
+	if (v[0] != '"')
+		return ut_buf_add(out, v, len);
+	if (ut_buf_add(out, NULL, len + 1) == -1)
+		return -1;
+	n = bt_unescape(v, len, out->p + 1);
+	out->len = n + 1;
+	/* A spreadsheet would run these as formulas (OWASP CSV injection). */
+	if (cx->guard && n > 0 && strchr("=+-@\t\r", out->p[1]) != NULL) {
+		out->p[0] = '\'';
+		return 0;
+	}
+	memmove(out->p, out->p + 1, n);
+	out->len = n;
+	return 0;
+}
+
+/* Append a field with RFC 4180 quoting, only when it needs it. */
+static int
+put_field(struct ut_buf *b, const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
+			break;
+	if (i == n)
+		return ut_buf_add(b, s, n);
+	if (ut_buf_addc(b, '"') == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"' && ut_buf_addc(b, '"') == -1)
+			return -1;
+		if (ut_buf_addc(b, s[i]) == -1)
+			return -1;
+	}
+	return ut_buf_addc(b, '"');
+}
+
+static const char *
+member_value(const struct ev *e, enum ev_col c, size_t *len)
+{
+	if (e->col[c] < 0) {
+		*len = 0;
+		return NULL;
+	}
+	*len = e->m[e->col[c]].val_len;
+	return e->text + e->m[e->col[c]].val_off;
+}
+
+/* The other members as one compact object, empty when there are none. */
+static int
+extra_text(const struct ev *e, struct ut_buf *out)
+{
+	size_t	 i;
+
+	out->len = 0;
+	for (i = 0; i < e->n; i++) {
+		const struct bt_member *m = &e->m[i];
+
+		if (ev_is_column(e, i))
+			continue;
+		if (ut_buf_addc(out, out->len == 0 ? '{' : ',') == -1 ||
+		    ut_buf_add(out, e->text + m->name_off, m->name_len) == -1 ||
+		    ut_buf_addc(out, ':') == -1 ||
+		    ut_buf_add(out, e->text + m->val_off, m->val_len) == -1)
+			return -1;
+	}
+	return out->len ? ut_buf_addc(out, '}') : 0;
+}
+
+static int
+format_row(const struct cv_ctx *cx, const struct ev *e, const char *stamp,
+    struct ut_buf *row)
+{
+	struct ut_buf	 cell = { 0 };
+	const char	*v;
+	size_t		 len;
+	int		 c, rc = -1;
+
+	if (ut_buf_add(row, stamp, EV_STAMP_LEN) == -1)
+		return -1;
+	for (c = 0; c < EV_NCOLS; c++) {
+		if (ut_buf_addc(row, ',') == -1)
+			goto done;
+		if ((v = member_value(e, (enum ev_col)c, &len)) == NULL)
+			continue;
+		if (cell_text(cx, v, len, &cell) == -1 ||
+		    put_field(row, cell.p, cell.len) == -1)
+			goto done;
+	}
+	if (ut_buf_addc(row, ',') == -1 || extra_text(e, &cell) == -1 ||
+	    put_field(row, cell.p, cell.len) == -1 ||
+	    ut_buf_add(row, "\r\n", 2) == -1)
+		goto done;
+	rc = 0;
+done:
+	ut_buf_free(&cell);
+	return rc;
+}
+
+static struct cv_file *
+find_file(struct cv_day *d, const char *status, int create)
+{
+	struct cv_file	*f;
+	size_t		 i;
+
+	for (i = 0; i < d->nfiles; i++)
+		if (strcmp(d->files[i].status, status) == 0)
+			return &d->files[i];
+	if (!create)
+		return NULL;
+	if ((f = reallocarray(d->files, d->nfiles + 1, sizeof(*f))) == NULL)
+		return NULL;
+	d->files = f;
+	f = &d->files[d->nfiles++];
+	memset(f, 0, sizeof(*f));
+	snprintf(f->status, sizeof(f->status), "%s", status);
+	return f;
+}
+
+/* Order of summary rows: column by column, bytewise, a prefix first. */
+static int
+cmp_cells(const char *a, const size_t *alen, const char *b, const size_t *blen)
+{
+	size_t	 i, n;
+	int	 c;
+
+	for (i = 0; i < 4; i++) {
+		n = alen[i] < blen[i] ? alen[i] : blen[i];
+		if ((c = memcmp(a, b, n)) != 0)
+			return c;
+		if (alen[i] != blen[i])
+			return alen[i] < blen[i] ? -1 : 1;
+		a += alen[i];
+		b += blen[i];
+	}
+	return 0;
+}
+
+/* Add n to the count of a combination, inserting it in order when new. */
+static int
+count_sum(struct cv_day *d, const char *cells, const size_t *len,
+    unsigned long long n)
+{
+	struct cv_sum	*s;
+	size_t		 lo = 0, hi = d->nsums, mid, total;
+	int		 c;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		c = cmp_cells(d->sums[mid].cells, d->sums[mid].len, cells, len);
+		if (c == 0) {
+			d->sums[mid].count += n;
+			return 0;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if ((s = reallocarray(d->sums, d->nsums + 1, sizeof(*s))) == NULL)
+		return -1;
+	d->sums = s;
+	total = len[0] + len[1] + len[2] + len[3];
+	memmove(&s[lo + 1], &s[lo], (d->nsums - lo) * sizeof(*s));
+	if ((s[lo].cells = malloc(total + 1)) == NULL) {
+		memmove(&s[lo], &s[lo + 1], (d->nsums - lo) * sizeof(*s));
+		return -1;
+	}
+	memcpy(s[lo].cells, cells, total);
+	memcpy(s[lo].len, len, sizeof(s[lo].len));
+	s[lo].count = n;
+	d->nsums++;
+	return 0;
+}
+
+int
+cv_add(const struct cv_ctx *cx, struct cv_day *d, const struct ev *e,
+    const char *stamp)
+{
+	static const enum ev_col sumcols[3] = { EV_MEDIATYPE, EV_MESSAGEID, EV_MESSAGENAME };
+	char		 status[EV_STATUS_MAX + 1];
+	struct ut_buf	 cells = { 0 }, cell = { 0 };
+	struct cv_file	*f;
+	const char	*v;
+	size_t		 len[4], vlen;
+	int		 i, rc = -1;
+
+	ev_status(e, status);
+	if ((f = find_file(d, status, 1)) == NULL)
+		return -1;
+	if (format_row(cx, e, stamp, &f->rows) == -1)
+		return -1;
+	len[0] = strlen(status);
+	if (ut_buf_add(&cells, status, len[0]) == -1)
+		goto done;
+	for (i = 0; i < 3; i++) {
+		cell.len = 0;
+		if ((v = member_value(e, sumcols[i], &vlen)) != NULL &&
+		    cell_text(cx, v, vlen, &cell) == -1)
+			goto done;
+		len[i + 1] = cell.len;
+		if (ut_buf_add(&cells, cell.p, cell.len) == -1)
+			goto done;
+	}
+	if (count_sum(d, cells.p, len, 1) == -1)
+		goto done;
+	d->changed = 1;
+	rc = 0;
+done:
+	ut_buf_free(&cells);
+	ut_buf_free(&cell);
+	return rc;
+}
+
+/* Make the day's CSV directory, and csv_dir itself when missing. */
+static int
+make_day_dir(const struct cv_ctx *cx, int day, char *dir, size_t len)
+{
+	int	 made;
+
+	if (day_dir(cx, day, dir, len) == -1)
+		return -1;
+	if ((made = fio_mkdir(cx->csv_dir, 0755)) == -1)
+		return -1;
+	if (made == 1) {
+		/* csv_dir's parent must learn of it too; its name comes from the config. */
+		char parent[PATH_MAX], *slash;
+
+		if (ut_path(parent, sizeof(parent), "%s", cx->csv_dir) == -1)
+			return -1;
+		if ((slash = strrchr(parent, '/')) != NULL && slash != parent) {
+			*slash = '\0';
+			if (fio_sync_dir(parent) == -1)
+				return -1;
+		}
+	}
+	if ((made = fio_mkdir(dir, 0755)) == -1)
+		return -1;
+	if (made == 1 && fio_sync_dir(cx->csv_dir) == -1)
+		return -1;
+	return 0;
+}
+
+/*
+ * Write f's pending rows at its checkpointed length (a header first when it
+ * is new), cut whatever a crashed writer left beyond, and fdatasync.
+ */
+static int
+write_file(const char *dir, struct cv_file *f)
+{
+	char		 path[PATH_MAX];
+	struct stat	 st;
+	off_t		 at = f->len;
+	int		 fd;
+
+	if (ut_path(path, sizeof(path), "%s/%s.csv", dir, f->status) == -1)
+		return -1;
+	if ((fd = fio_open(path, O_WRONLY | O_CREAT, 0644)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1)
+		goto fail;
+	if (st.st_size < at) {
+		(void)fio_close(fd);
+		return 1;
+	}
+	if (at == 0) {
+		if (lseek(fd, 0, SEEK_SET) == -1 ||
+		    fio_write(fd, cv_header, sizeof(cv_header) - 1) == -1)
+			goto fail;
+		at = sizeof(cv_header) - 1;
+	} else if (lseek(fd, at, SEEK_SET) == -1)
+		goto fail;
+	if (fio_write(fd, f->rows.p, f->rows.len) == -1)
+		goto fail;
+	at += (off_t)f->rows.len;
+	if ((st.st_size > at && fio_truncate(fd, at) == -1) ||
+	    fio_datasync(fd) == -1)
+		goto fail;
+	if (fio_close(fd) == -1)
+		return -1;
+	f->len = at;
+	f->rows.len = 0;
+	return 0;
+fail:
+	(void)fio_close(fd);
+	return -1;
+}
+
+static int
+write_summary(const char *dir, const struct cv_day *d)
+{
+	struct ut_buf	 b = { 0 };
+	char		 num[32];
+	const char	*p;
+	size_t		 i, j;
+	int		 rc = -1;
+
+	if (ut_buf_add(&b, summary_header, sizeof(summary_header) - 1) == -1)
+		goto done;
+	for (i = 0; i < d->nsums; i++) {
+		p = d->sums[i].cells;
+		for (j = 0; j < 4; j++) {
+			if (put_field(&b, p, d->sums[i].len[j]) == -1 ||
+			    ut_buf_addc(&b, ',') == -1)
+				goto done;
+			p += d->sums[i].len[j];
+		}
+		snprintf(num, sizeof(num), "%llu\r\n", d->sums[i].count);
+		if (ut_buf_add(&b, num, strlen(num)) == -1)
+			goto done;
+	}
+	rc = fio_replace(dir, "summary.csv", b.p, b.len, 0644);
+done:
+	ut_buf_free(&b);
+	return rc;
+}
+
+static int
+write_ckpt(const struct cv_ctx *cx, const struct cv_day *d)
+{
+	struct ut_buf	 b = { 0 };
+	char		 line[128], name[32], ymd[11];
+	const struct cv_sum *s;
+	size_t		 i;
+	int		 rc = -1;
+
+	if (ut_buf_add(&b, CKPT_MAGIC, sizeof(CKPT_MAGIC) - 1) == -1)
+		goto done;
+	snprintf(line, sizeof(line), "archive %lld\n", (long long)d->archive_len);
+	if (ut_buf_add(&b, line, strlen(line)) == -1)
+		goto done;
+	for (i = 0; i < d->nfiles; i++) {
+		snprintf(line, sizeof(line), "file %s %lld\n", d->files[i].status,
+		    (long long)d->files[i].len);
+		if (ut_buf_add(&b, line, strlen(line)) == -1)
+			goto done;
+	}
+	for (i = 0; i < d->nsums; i++) {
+		s = &d->sums[i];
+		snprintf(line, sizeof(line), "sum %llu %zu %zu %zu %zu\n", s->count,
+		    s->len[0], s->len[1], s->len[2], s->len[3]);
+		if (ut_buf_add(&b, line, strlen(line)) == -1 ||
+		    ut_buf_add(&b, s->cells, s->len[0] + s->len[1] + s->len[2] + s->len[3]) == -1 ||
+		    ut_buf_addc(&b, '\n') == -1)
+			goto done;
+	}
+	if (ut_buf_add(&b, "end\n", 4) == -1)
+		goto done;
+	ut_format_day(d->day, ymd);
+	snprintf(name, sizeof(name), "%s.ckpt", ymd);
+	rc = fio_replace(cx->views_dir, name, b.p, b.len, 0600);
+done:
+	ut_buf_free(&b);
+	return rc;
+}
+
+int
+cv_commit(const struct cv_ctx *cx, struct cv_day *d, off_t archive_len)
+{
+	char	 dir[PATH_MAX];
+	size_t	 i;
+	int	 rc;
+
+	if (d->changed) {
+		if (make_day_dir(cx, d->day, dir, sizeof(dir)) == -1)
+			return -1;
+		for (i = 0; i < d->nfiles; i++)
+			if (d->files[i].rows.len > 0 &&
+			    (rc = write_file(dir, &d->files[i])) != 0)
+				return rc;
+		if (write_summary(dir, d) == -1)
+			return -1;
+	}
+	d->archive_len = archive_len;
+	if (write_ckpt(cx, d) == -1)
+		return -1;
+	d->changed = 0;
+	return 0;
+}
+
+/* Parse a checkpoint's text into d: 0, or 1 when it is malformed. */
+static int
+parse_ckpt(struct cv_day *d, const char *p, size_t n)
+{
+	const char	*end = p + n, *nl;
+	char		 status[EV_STATUS_MAX + 2];
+	long long	 v;
+	unsigned long long cnt;
+	size_t		 len[4], total;
+	struct cv_file	*f;
+	int		 k;
+
+	if (n < sizeof(CKPT_MAGIC) - 1 || memcmp(p, CKPT_MAGIC, sizeof(CKPT_MAGIC) - 1) != 0)
+		return 1;
+	p += sizeof(CKPT_MAGIC) - 1;
+	if (sscanf(p, "archive %lld\n%n", &v, &k) != 1 || v < 0)
+		return 1;
+	d->archive_len = v;
+	p += k;
+	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		if (strncmp(p, "end\n", 4) == 0)
+			return nl + 1 == end ? 0 : 1;
+		if (sscanf(p, "file %41s %lld\n%n", status, &v, &k) == 2) {
+			if (strlen(status) > EV_STATUS_MAX || v < 0 ||
+			    (f = find_file(d, status, 1)) == NULL)
+				return 1;
+			f->len = v;
+			p += k;
+		} else if (sscanf(p, "sum %llu %zu %zu %zu %zu\n%n", &cnt,
+		    &len[0], &len[1], &len[2], &len[3], &k) == 5) {
+			p += k;
+			total = len[0] + len[1] + len[2] + len[3];
+			if (total >= (size_t)(end - p) || p[total] != '\n' ||
+			    count_sum(d, p, len, cnt) == -1)
+				return 1;
+			p += total + 1;
+		} else
+			return 1;
+	}
+	return 1;
+}
+
+int
+cv_load(const struct cv_ctx *cx, int day, struct cv_day *d)
+{
+	char	 path[PATH_MAX], ymd[11], *text;
+	size_t	 len;
+	int	 rc;
+
+	memset(d, 0, sizeof(*d));
+	d->day = day;
+	ut_format_day(day, ymd);
+	if (ut_path(path, sizeof(path), "%s/%s.ckpt", cx->views_dir, ymd) == -1)
+		return -1;
+	if (fio_slurp(path, &text, &len) == -1)
+		return errno == ENOENT ? 0 : -1;
+	rc = parse_ckpt(d, text, len);
+	free(text);
+	if (rc != 0) {
+		fprintf(stderr, "yespo-hook: %s: unreadable checkpoint, rebuilding the day\n", path);
+		cv_free(d);
+		memset(d, 0, sizeof(*d));
+		d->day = day;
+	}
+	return rc;
+}
+
+/* Whether name follows the STATUS rule, ^[A-Z][A-Z0-9_]{0,39}$. */
+static int
+is_status(const char *s)
+{
+	if (*s < 'A' || *s > 'Z')
+		return 0;
+	for (s++; *s; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_'))
+			return 0;
+	return 1;
+}
+
+int
+cv_prune(const struct cv_ctx *cx, const struct cv_day *d)
+{
+	char		 dir[PATH_MAX], path[PATH_MAX], status[EV_STATUS_MAX + 1];
+	DIR		*dp;
+	struct dirent	*de;
+	size_t		 n, i;
+	int		 known, removed = 0;
+
+	if (day_dir(cx, d->day, dir, sizeof(dir)) == -1)
+		return -1;
+	if ((dp = opendir(dir)) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while ((errno = 0, de = readdir(dp)) != NULL) {
+		n = strlen(de->d_name);
+		if (n < 5 || n - 4 > EV_STATUS_MAX || strcmp(de->d_name + n - 4, ".csv") != 0 ||
+		    strcmp(de->d_name, "summary.csv") == 0)
+			continue;
+		memcpy(status, de->d_name, n - 4);
+		status[n - 4] = '\0';
+		if (!is_status(status))
+			continue;	/* not a name this view makes */
+		for (known = 0, i = 0; i < d->nfiles; i++)
+			if (strcmp(d->files[i].status, status) == 0)
+				known = 1;
+		if (known)
+			continue;
+		if (ut_path(path, sizeof(path), "%s/%s", dir, de->d_name) == -1 ||
+		    unlink(path) == -1)
+			break;
+		removed = 1;
+	}
+	if (errno != 0) {
+		closedir(dp);
+		return -1;
+	}
+	closedir(dp);
+	return removed ? fio_sync_dir(dir) : 0;
+}
+
+void
+cv_free(struct cv_day *d)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->nfiles; i++)
+		ut_buf_free(&d->files[i].rows);
+	for (i = 0; i < d->nsums; i++)
+		free(d->sums[i].cells);
+	free(d->files);
+	free(d->sums);
+	d->files = NULL;
+	d->sums = NULL;
+	d->nfiles = d->nsums = 0;
+}

@@ -1,0 +1,43 @@
+/*
+ * index.h: the dedup index, a view of the archive.
+ *
+ * One file of open-addressed slots, mapped into memory: a lookup touches a
+ * slot or two whatever the number of keys, and opening it reads nothing.
+ * Each slot holds a 128-bit key hash and the receipt day it was stored on;
+ * a slot older than the dedup window counts as free, so expiring a day is
+ * free too.  The table is rewritten at twice the size when it fills.
+ */
+#ifndef YH_INDEX_H
+#define YH_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+
+struct ix {
+	int		 fd;
+	char		*path;
+	unsigned char	*map;
+	size_t		 maplen;
+	uint64_t	 cap;		/* slots, a power of two */
+	int		 today;		/* receipt day of the current batch */
+	int		 window;	/* dedup_window_days */
+	int		 dirty;
+};
+
+/*
+ * Open (creating when absent) the index file at path for a batch received
+ * on day today.  Returns 0, or -1 with errno.
+ */
+int	 ix_open(struct ix *, const char *path, int today, int window);
+/* 1 when the key was stored within the window, else 0. */
+int	 ix_has(const struct ix *, const struct ev_key *);
+/* Remember a key as stored on day: 0, or -1 with errno (growing failed). */
+int	 ix_add(struct ix *, const struct ev_key *, int day);
+/* Make every change durable: 0, or -1 with errno. */
+int	 ix_sync(struct ix *);
+/* Unmap and close: 0, or -1 with errno. */
+int	 ix_close(struct ix *);
+
+#endif

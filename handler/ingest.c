@@ -1,0 +1,420 @@
+/*
+ * ingest.c: a batch's way to disk.
+ *
+ * Outside the lock: read and parse the body, quarantine what cannot be an
+ * event.  Under the lock: repair the views a crashed writer left behind,
+ * drop duplicates, append the new events to the day's archive and
+ * fdatasync (the commit point), then update the index and the CSV view.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "archive.h"
+#include "batch.h"
+#include "conf.h"
+#include "csvview.h"
+#include "event.h"
+#include "index.h"
+#include "ingest.h"
+#include "quarantine.h"
+#include "replay.h"
+#include "spool.h"
+#include "util.h"
+
+#define LOCK_WAIT_MS	20000
+#define READ_CHUNK	65536
+
+static void
+log_errno(const char *what)
+{
+	fprintf(stderr, "yespo-hook: %s: %s\n", what, strerror(errno));
+}
+
+void
+ing_use_timezone(const struct conf *cf)
+{
+	char	 tz[256];
+
+	/* A leading ':' makes glibc read the zone file by name. */
+	snprintf(tz, sizeof(tz), ":%s", cf->timezone);
+	(void)setenv("TZ", tz, 1);
+	tzset();
+}
+
+int
+ing_healthy(const struct conf *cf, char *err, size_t errlen)
+{
+	struct stat	 st;
+
+	if (stat(cf->spool_dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "spool_dir %s is not a directory", cf->spool_dir);
+		return -1;
+	}
+	if (access(cf->spool_dir, W_OK | X_OK) == -1) {
+		snprintf(err, errlen, "spool_dir %s is not writable", cf->spool_dir);
+		return -1;
+	}
+	return 0;
+}
+
+/* A set of the keys stored by this batch, so a batch cannot double itself. */
+struct keyset {
+	struct ev_key	*k;
+	unsigned char	*used;
+	size_t		 mask;
+};
+
+static int
+keyset_init(struct keyset *s, size_t n)
+{
+	size_t	 cap = 16;
+
+	while (cap < n * 2)
+		cap *= 2;
+	s->mask = cap - 1;
+	s->k = calloc(cap, sizeof(*s->k));
+	s->used = calloc(cap, 1);
+	return s->k && s->used ? 0 : -1;
+}
+
+/* Add a key: 1 when it was new, 0 when it was there. */
+static int
+keyset_add(struct keyset *s, const struct ev_key *k)
+{
+	size_t	 i;
+
+	for (i = k->h[0] & s->mask; s->used[i]; i = (i + 1) & s->mask)
+		if (memcmp(&s->k[i], k, sizeof(*k)) == 0)
+			return 0;
+	s->used[i] = 1;
+	s->k[i] = *k;
+	return 1;
+}
+
+static void
+keyset_free(struct keyset *s)
+{
+	free(s->k);
+	free(s->used);
+}
+
+/*
+ * Store the batch's events under the lock.  Returns ING_OK once the new
+ * events are durable in the archive, whatever happens to the views after.
+ */
+static enum ing_result
+store_events(const struct conf *cf, struct spool *sp, const struct bt_batch *b,
+    size_t nevents, struct ing_counts *c)
+{
+	struct cv_ctx	 cx = { cf->csv_dir, sp->views, cf->csv_formula_guard };
+	struct cv_day	 d, old;
+	struct ix	 ix;
+	struct ev	 e;
+	struct keyset	 seen = { 0 };
+	struct ev_key	 k, *fresh = NULL;
+	struct ut_buf	 lines = { 0 };
+	enum ing_result	 rc = ING_FAIL;
+	char		 stamp[EV_STAMP_LEN + 1];
+	time_t		 now;
+	size_t		 i, nfresh = 0;
+	off_t		 end;
+	int		 today, cur, ixopen = 0;
+
+	memset(&d, 0, sizeof(d));
+	memset(&e, 0, sizeof(e));
+	if (keyset_init(&seen, nevents) == -1 ||
+	    (fresh = calloc(nevents, sizeof(*fresh))) == NULL) {
+		log_errno("batch");
+		goto out;
+	}
+	if (sp_lock(sp, LOCK_WAIT_MS) == -1) {
+		log_errno("waiting for the spool lock");
+		goto out;
+	}
+	now = time(NULL);
+	today = ut_local_day(now);
+	ut_utc_stamp(now, stamp);
+	if (rp_open_index(sp, &ix, today, cf->dedup_window_days) == -1) {
+		log_errno(sp->index);
+		goto unlock;
+	}
+	ixopen = 1;
+	if ((cur = sp_current_day(sp)) == -2) {
+		log_errno("reading views/current");
+		goto unlock;
+	}
+	if (cur >= 0 && cur != today) {
+		if (rp_settle(&cx, sp, &ix, cur, &old) == -1)
+			goto unlock;
+		cv_free(&old);
+	}
+	if (rp_settle(&cx, sp, &ix, today, &d) == -1)
+		goto unlock;
+	if (cur != today && sp_set_current_day(sp, today) == -1) {
+		log_errno("writing views/current");
+		goto unlock;
+	}
+
+	for (i = 0; i < b->nitems; i++) {
+		const struct bt_item *it = &b->items[i];
+		const char *text = b->text + it->text_off;
+
+		if (it->kind != BT_EVENT)
+			continue;
+		if (ev_parse(&e, text, it->text_len, 0) == -1)
+			goto nomem;
+		ev_key(&e, &k);
+		if (ix_has(&ix, &k) || !keyset_add(&seen, &k)) {
+			c->duplicates++;
+			continue;
+		}
+		if (ut_buf_add(&lines, NULL, it->text_len + EV_LINE_EXTRA) == -1)
+			goto nomem;
+		lines.len -= it->text_len + EV_LINE_EXTRA;
+		lines.len += ev_format_line(text, it->text_len, stamp, lines.p + lines.len);
+		if (cv_add(&cx, &d, &e, stamp) == -1)
+			goto nomem;
+		fresh[nfresh++] = k;
+	}
+	if (nfresh == 0) {
+		rc = ING_OK;
+		goto unlock;
+	}
+	if (arc_append(sp->root, today, lines.p, lines.len, &end) == -1) {
+		log_errno("appending to the archive");
+		goto unlock;
+	}
+	/* Committed: from here on the answer is 200; a view that fails is repaired by the next writer. */
+	rc = ING_OK;
+	c->stored = nfresh;
+	for (i = 0; i < nfresh; i++)
+		if (ix_add(&ix, &fresh[i], today) == -1) {
+			log_errno("adding to the index");
+			c->degraded = 1;
+			goto unlock;
+		}
+	if (ix_sync(&ix) == -1) {
+		log_errno("syncing the index");
+		c->degraded = 1;
+	} else if (cv_commit(&cx, &d, end) != 0) {
+		log_errno("updating the CSV files");
+		c->degraded = 1;
+	}
+	goto unlock;
+nomem:
+	log_errno("batch");
+unlock:
+	if (ixopen && ix_close(&ix) == -1 && rc == ING_OK)
+		c->degraded = 1;
+	sp_unlock(sp);
+out:
+	cv_free(&d);
+	ev_free(&e);
+	ut_buf_free(&lines);
+	keyset_free(&seen);
+	free(fresh);
+	return rc;
+}
+
+/*
+ * Turn JSON lines into one array text: each line a value, an array line
+ * giving its elements.  Returns 1 when every non-blank line is one valid
+ * JSON text, 0 when not, -1 when memory ran out.
+ */
+static int
+join_lines(const char *body, size_t len, struct ut_buf *out)
+{
+	struct bt_batch	 lb;
+	const char	*p = body, *end = body + len, *nl;
+	size_t		 k, n, any = 0;
+	int		 rc = 1;
+
+	if (ut_buf_addc(out, '[') == -1)
+		return -1;
+	for (; p < end && rc == 1; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		n = (size_t)(nl - p);
+		if (bt_parse(p, n, &lb) == -1)
+			rc = -1;
+		else if (!lb.valid)
+			rc = 0;
+		/* An array line gives its elements; any other line is one element. */
+		for (k = 0; rc == 1 && k < lb.nitems; k++)
+			if ((any++ > 0 && ut_buf_addc(out, ',') == -1) ||
+			    ut_buf_add(out, p + lb.items[k].off, lb.items[k].len) == -1)
+				rc = -1;
+		bt_free(&lb);
+		if (nl == end)
+			break;
+	}
+	if (rc == 1 && ut_buf_addc(out, ']') == -1)
+		rc = -1;
+	return rc;
+}
+
+/* Store a body held in memory. */
+static enum ing_result
+store_body(const struct conf *cf, struct spool *sp, const char *body, size_t len,
+    int lines, struct ing_counts *c)
+{
+	struct bt_batch	 b;
+	struct ut_buf	 joined = { 0 };
+	enum ing_result	 rc = ING_FAIL;
+	size_t		 i, nevents = 0;
+
+	if (bt_parse(body, len, &b) == -1)
+		goto nomem;
+	if (!b.valid && lines) {
+		int j = join_lines(body, len, &joined);
+
+		if (j == -1)
+			goto nomem;
+		if (j == 1) {
+			bt_free(&b);
+			if (bt_parse(joined.p, joined.len, &b) == -1)
+				goto nomem;
+			body = joined.p;
+		}
+	}
+	if (!b.valid) {
+		/* Kept whole: its usable events are not guessed at (SPEC 2). */
+		if (qr_store(sp, body, len, "body") == -1 || qr_sync(sp) == -1) {
+			log_errno("writing to quarantine");
+			goto out;
+		}
+		c->received = c->quarantined = 1;
+		rc = ING_OK;
+		goto out;
+	}
+	c->received = b.nitems;
+	for (i = 0; i < b.nitems; i++) {
+		if (b.items[i].kind == BT_EVENT) {
+			nevents++;
+			continue;
+		}
+		if (qr_store(sp, body + b.items[i].off, b.items[i].len, "element") == -1) {
+			log_errno("writing to quarantine");
+			goto out;
+		}
+		c->quarantined++;
+	}
+	if (c->quarantined > 0 && qr_sync(sp) == -1) {
+		log_errno("syncing quarantine");
+		goto out;
+	}
+	rc = nevents > 0 ? store_events(cf, sp, &b, nevents, c) : ING_OK;
+	goto out;
+nomem:
+	log_errno("parsing the body");
+out:
+	bt_free(&b);
+	ut_buf_free(&joined);
+	return rc;
+}
+
+/*
+ * Stream a body over max_body_bytes to quarantine: head is what was read
+ * already, the rest comes from the reader (length < 0: to end of input).
+ */
+static enum ing_result
+quarantine_stream(struct spool *sp, const char *head, size_t headlen,
+    ing_reader rd, void *ctx, long long length, struct ing_counts *c)
+{
+	struct qr	 q;
+	char		 chunk[READ_CHUNK];
+	long long	 left = length < 0 ? -1 : length - (long long)headlen;
+	ssize_t		 n;
+
+	if (qr_begin(&q, sp) == -1 || qr_write(&q, head, headlen) == -1)
+		goto fail;
+	while (left != 0) {
+		size_t want = sizeof(chunk);
+
+		if (left > 0 && (long long)want > left)
+			want = (size_t)left;
+		if ((n = rd(ctx, chunk, want)) == -1)
+			goto fail;
+		if (n == 0) {
+			if (left > 0) {
+				qr_abort(&q);
+				return ING_SHORT;
+			}
+			break;
+		}
+		if (qr_write(&q, chunk, (size_t)n) == -1)
+			goto fail;
+		if (left > 0)
+			left -= n;
+	}
+	if (qr_end(&q, "body") == -1 || qr_sync(sp) == -1) {
+		log_errno("writing an oversized body to quarantine");
+		return ING_FAIL;
+	}
+	fprintf(stderr, "yespo-hook: a body over max_body_bytes was quarantined\n");
+	c->received = c->quarantined = 1;
+	return ING_OK;
+fail:
+	log_errno("writing an oversized body to quarantine");
+	qr_abort(&q);
+	return ING_FAIL;
+}
+
+enum ing_result
+ing_receive(const struct conf *cf, ing_reader rd, void *ctx, long long length,
+    int lines, struct ing_counts *c)
+{
+	struct spool	 sp;
+	struct ut_buf	 body = { 0 };
+	char		 err[512];
+	long long	 limit = cf->max_body_bytes;
+	enum ing_result	 rc = ING_FAIL;
+	ssize_t		 n;
+
+	memset(c, 0, sizeof(*c));
+	if (sp_open(&sp, cf->spool_dir, err, sizeof(err)) == -1) {
+		fprintf(stderr, "yespo-hook: %s\n", err);
+		return ING_FAIL;
+	}
+	if (length > limit)
+		return quarantine_stream(&sp, NULL, 0, rd, ctx, length, c);
+	for (;;) {
+		size_t want = READ_CHUNK;
+
+		if (length >= 0 && (long long)(body.len + want) > length)
+			want = (size_t)(length - (long long)body.len);
+		if (want == 0)
+			break;
+		if (ut_buf_add(&body, NULL, want) == -1) {
+			log_errno("reading the body");
+			goto out;
+		}
+		body.len -= want;
+		if ((n = rd(ctx, body.p + body.len, want)) == -1) {
+			log_errno("reading the body");
+			goto out;
+		}
+		if (n == 0) {
+			if (length >= 0) {
+				rc = ING_SHORT;
+				goto out;
+			}
+			break;
+		}
+		body.len += (size_t)n;
+		if ((long long)body.len > limit) {
+			rc = quarantine_stream(&sp, body.p, body.len, rd, ctx, -1, c);
+			goto out;
+		}
+	}
+	rc = store_body(cf, &sp, body.p ? body.p : "", body.len, lines, c);
+out:
+	ut_buf_free(&body);
+	return rc;
+}

@@ -1,0 +1,89 @@
+/*
+ * quarantine.c: durable, content-named files for what could not be stored.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fsio.h"
+#include "quarantine.h"
+
+int
+qr_begin(struct qr *q, const struct spool *sp)
+{
+	static unsigned	 seq;
+
+	q->sp = sp;
+	q->fd = -1;
+	if (ut_path(q->tmp, sizeof(q->tmp), "%s/q.%ld.%u", sp->tmp, (long)getpid(), seq++) == -1)
+		return -1;
+	if ((q->fd = fio_open(q->tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1)
+		return -1;
+	ut_hash_init(&q->hash);
+	return 0;
+}
+
+int
+qr_write(struct qr *q, const void *p, size_t n)
+{
+	ut_hash_update(&q->hash, p, n);
+	return fio_write(q->fd, p, n);
+}
+
+int
+qr_end(struct qr *q, const char *suffix)
+{
+	char		 path[PATH_MAX];
+	uint64_t	 h[2];
+
+	ut_hash_final(&q->hash, h);
+	if (ut_path(path, sizeof(path), "%s/%016" PRIx64 "%016" PRIx64 ".%s",
+	    q->sp->quarantine, h[0], h[1], suffix) == -1 ||
+	    fio_datasync(q->fd) == -1) {
+		qr_abort(q);
+		return -1;
+	}
+	if (fio_close(q->fd) == -1) {
+		q->fd = -1;
+		qr_abort(q);
+		return -1;
+	}
+	q->fd = -1;
+	if (fio_rename(q->tmp, path) == -1) {
+		qr_abort(q);
+		return -1;
+	}
+	return 0;
+}
+
+void
+qr_abort(struct qr *q)
+{
+	if (q->fd != -1)
+		(void)fio_close(q->fd);
+	q->fd = -1;
+	(void)unlink(q->tmp);
+}
+
+int
+qr_sync(const struct spool *sp)
+{
+	return fio_sync_dir(sp->quarantine);
+}
+
+int
+qr_store(const struct spool *sp, const void *p, size_t n, const char *suffix)
+{
+	struct qr	 q;
+
+	if (qr_begin(&q, sp) == -1)
+		return -1;
+	if (qr_write(&q, p, n) == -1) {
+		qr_abort(&q);
+		return -1;
+	}
+	return qr_end(&q, suffix);
+}

@@ -1,0 +1,40 @@
+/*
+ * quarantine.h: bodies and elements that cannot be stored as events, kept
+ * durably in <spool>/quarantine/ for a person to look at and replay with
+ * --ingest.  Maildir-style: written under tmp/, fdatasync'd, renamed in.
+ * A file is named by the hash of its bytes, so a resent body lands on the
+ * same name and is kept once; no name comes from request data.
+ */
+#ifndef YH_QUARANTINE_H
+#define YH_QUARANTINE_H
+
+#include <stddef.h>
+
+#include "spool.h"
+#include "util.h"
+
+struct qr {
+	const struct spool	*sp;
+	int			 fd;
+	char			 tmp[PATH_MAX];
+	struct ut_hash		 hash;
+};
+
+/* Start a file: 0, or -1 with errno. */
+int	 qr_begin(struct qr *, const struct spool *);
+/* Add bytes: 0, or -1 with errno. */
+int	 qr_write(struct qr *, const void *, size_t);
+/*
+ * Make the file durable under quarantine/<hash>.<suffix> ("body" or
+ * "element"); the directory is synced by qr_sync.  0, or -1 with errno.
+ */
+int	 qr_end(struct qr *, const char *suffix);
+/* Drop an unfinished file. */
+void	 qr_abort(struct qr *);
+/* Make the names of the files ended so far durable: 0, or -1 with errno. */
+int	 qr_sync(const struct spool *);
+
+/* One whole buffer as a quarantine file: qr_begin, qr_write, qr_end. */
+int	 qr_store(const struct spool *, const void *, size_t, const char *suffix);
+
+#endif

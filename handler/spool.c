@@ -1,0 +1,139 @@
+/*
+ * spool.c: spool directories, the writer lock and the current-day marker.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fsio.h"
+#include "spool.h"
+#include "util.h"
+
+static const char *const subdirs[] = { "archive", "index", "views", "quarantine", "tmp" };
+
+int
+sp_open(struct spool *sp, const char *root, char *err, size_t errlen)
+{
+	char		 path[PATH_MAX];
+	struct stat	 st;
+	size_t		 i;
+	int		 made = 0, rc;
+
+	memset(sp, 0, sizeof(*sp));
+	sp->root = root;
+	sp->lockfd = -1;
+	if (stat(root, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "spool_dir %s is not a directory: create it "
+		    "(mkdir -m 0700 %s) and give it to the web server's user", root, root);
+		return -1;
+	}
+	if (access(root, W_OK | X_OK) == -1) {
+		snprintf(err, errlen, "spool_dir %s is not writable by uid %d: "
+		    "chown it to the web server's user", root, (int)getuid());
+		return -1;
+	}
+	for (i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++) {
+		if (ut_path(path, sizeof(path), "%s/%s", root, subdirs[i]) == -1 ||
+		    (rc = fio_mkdir(path, 0700)) == -1) {
+			snprintf(err, errlen, "cannot make %s: %s", path, strerror(errno));
+			return -1;
+		}
+		made |= rc;
+	}
+	if (made && fio_sync_dir(root) == -1) {
+		snprintf(err, errlen, "cannot sync %s: %s", root, strerror(errno));
+		return -1;
+	}
+	if (ut_path(sp->index, sizeof(sp->index), "%s/index/keys.idx", root) == -1 ||
+	    ut_path(sp->views, sizeof(sp->views), "%s/views", root) == -1 ||
+	    ut_path(sp->quarantine, sizeof(sp->quarantine), "%s/quarantine", root) == -1 ||
+	    ut_path(sp->tmp, sizeof(sp->tmp), "%s/tmp", root) == -1) {
+		snprintf(err, errlen, "spool_dir %s: path too long", root);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * An OFD lock belongs to the open file description, so closing some other
+ * descriptor of the file (as POSIX locks would) cannot drop it.
+ */
+int
+sp_lock(struct spool *sp, int timeout_ms)
+{
+	char		 path[PATH_MAX];
+	struct flock	 fl;
+	struct timespec	 nap;
+	int		 waited = 0, step = 1;
+
+	if (ut_path(path, sizeof(path), "%s/lock", sp->root) == -1)
+		return -1;
+	if ((sp->lockfd = fio_open(path, O_RDWR | O_CREAT, 0600)) == -1)
+		return -1;
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	while (fcntl(sp->lockfd, F_OFD_SETLK, &fl) == -1) {
+		if (errno != EAGAIN && errno != EACCES && errno != EINTR)
+			goto fail;
+		if (waited >= timeout_ms) {
+			errno = ETIMEDOUT;
+			goto fail;
+		}
+		nap.tv_sec = 0;
+		nap.tv_nsec = (long)step * 1000000L;
+		(void)nanosleep(&nap, NULL);
+		waited += step;
+		if (step < 50)
+			step *= 2;
+	}
+	return 0;
+fail:
+	(void)fio_close(sp->lockfd);
+	sp->lockfd = -1;
+	return -1;
+}
+
+/* Closing the only descriptor of the description releases the lock. */
+void
+sp_unlock(struct spool *sp)
+{
+	if (sp->lockfd != -1)
+		(void)fio_close(sp->lockfd);
+	sp->lockfd = -1;
+}
+
+int
+sp_current_day(const struct spool *sp)
+{
+	char	 path[PATH_MAX], *text;
+	size_t	 len;
+	int	 day;
+
+	if (ut_path(path, sizeof(path), "%s/current", sp->views) == -1)
+		return -2;
+	if (fio_slurp(path, &text, &len) == -1)
+		return errno == ENOENT ? -1 : -2;
+	if (len == 11 && text[10] == '\n')
+		text[10] = '\0';
+	day = ut_parse_day(text);
+	free(text);
+	/* An unreadable marker names no day; the caller then repairs today only. */
+	return day < 0 ? -1 : day;
+}
+
+int
+sp_set_current_day(const struct spool *sp, int day)
+{
+	char	 ymd[12];
+
+	ut_format_day(day, ymd);
+	ymd[10] = '\n';
+	return fio_replace(sp->views, "current", ymd, 11, 0600);
+}

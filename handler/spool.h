@@ -1,0 +1,39 @@
+/*
+ * spool.h: the spool's layout and its one writer lock.
+ */
+#ifndef YH_SPOOL_H
+#define YH_SPOOL_H
+
+#include <limits.h>
+
+struct spool {
+	const char	*root;
+	char		 index[PATH_MAX];	/* index/keys.idx */
+	char		 views[PATH_MAX];	/* views/ */
+	char		 quarantine[PATH_MAX];	/* quarantine/ */
+	char		 tmp[PATH_MAX];		/* tmp/ */
+	int		 lockfd;
+};
+
+/*
+ * Check that the spool directory exists and is writable, and make its
+ * subdirectories (0700) when missing.  Returns 0, or -1 with a one-line
+ * message in err saying what to do.
+ */
+int	 sp_open(struct spool *, const char *root, char *err, size_t errlen);
+
+/*
+ * Take the writer lock (an OFD lock on <spool>/lock), waiting at most
+ * timeout_ms.  Returns 0, or -1 with errno (ETIMEDOUT when the wait ran out).
+ */
+int	 sp_lock(struct spool *, int timeout_ms);
+void	 sp_unlock(struct spool *);
+
+/*
+ * The day whose archive was written last (views/current): the day, or -1
+ * when none yet; -2 with errno on error.
+ */
+int	 sp_current_day(const struct spool *);
+int	 sp_set_current_day(const struct spool *, int day);
+
+#endif

@@ -1,0 +1,400 @@
+/* Unit tests: CSV rows, quoting, formula guard, summary and checkpoint. */
+#include <sys/stat.h>
+
+#include <unistd.h>
+
+#include "csvview.h"
+#include "fsio.h"
+#include "test.h"
+
+#define DAY	19614	/* 2023-09-14 */
+#define STAMP	"2023-09-14T10:00:00Z"
+
+static char	 csvdir[4200], viewsdir[4200];
+static struct cv_ctx cx;
+
+static int
+setup(int guard)
+{
+	const char	*dir = test_tmpdir();
+
+	if (dir == NULL)
+		return -1;
+	snprintf(csvdir, sizeof(csvdir), "%s/csv", dir);
+	snprintf(viewsdir, sizeof(viewsdir), "%s/views", dir);
+	cx.csv_dir = csvdir;
+	cx.views_dir = viewsdir;
+	cx.guard = guard;
+	return fio_mkdir(viewsdir, 0700) == 1 ? 0 : -1;
+}
+
+/* Add the events (compact object texts) to a fresh day and commit. */
+static int
+write_events(const char *const *texts, size_t n, struct cv_day *d)
+{
+	struct ev	 e = { 0 };
+	size_t		 i;
+
+	memset(d, 0, sizeof(*d));
+	d->day = DAY;
+	for (i = 0; i < n; i++)
+		if (ev_parse(&e, texts[i], strlen(texts[i]), 0) != 0 ||
+		    cv_add(&cx, d, &e, STAMP) != 0)
+			return -1;
+	ev_free(&e);
+	return cv_commit(&cx, d, 100);
+}
+
+static char *
+read_file(const char *name, size_t *len)
+{
+	char	 path[8400], *p = NULL;
+
+	snprintf(path, sizeof(path), "%s/2023-09-14/%s", csvdir, name);
+	if (fio_slurp(path, &p, len) == -1)
+		return NULL;
+	return p;
+}
+
+/* The data row (second line) of STATUS.csv, CRLF removed. */
+static const char *
+row_of(const char *status)
+{
+	static char	 row[8192];
+	char		 name[64], *p, *s, *e;
+	size_t		 len;
+
+	snprintf(name, sizeof(name), "%s.csv", status);
+	row[0] = '\0';
+	if ((p = read_file(name, &len)) == NULL)
+		return row;
+	if ((s = strstr(p, "\r\n")) != NULL && (e = strstr(s + 2, "\r\n")) != NULL) {
+		*e = '\0';
+		snprintf(row, sizeof(row), "%s", s + 2);
+	}
+	free(p);
+	return row;
+}
+
+static int
+one(const char *text, int guard)
+{
+	struct cv_day	 d;
+	int		 rc;
+
+	if (setup(guard) == -1)
+		return -1;
+	rc = write_events(&text, 1, &d);
+	cv_free(&d);
+	return rc;
+}
+
+static int
+row_of_fixture_event(void)
+{
+	CHECK(one("{\"broadcastId\":3459207,\"messageName\":\"test\",\"hardBounce\":false,"
+	    "\"iid\":\"99d591ab-e7a5-49ed-8e16-b3023378fc18\",\"contactId\":1967597908,"
+	    "\"externalCustomerId\":\"789456512\",\"email\":\"test1@yourdomain.com\","
+	    "\"mediaType\":\"email\",\"activityStatus\":\"UNDELIVERED\",\"messageId\":2489300,"
+	    "\"messageInstanceId\":4702518,\"activityDateTime\":\"2023-09-14T08:30:07\","
+	    "\"statusDescription\":\"5.1.2 (bad destination system: no such domain)\","
+	    "\"viewMessageLink\":\"https://u51739.esclick.me/J9o6EvyAKGmB\",\"statusData\":{}}", 1) == 0);
+	CHECK_STR(row_of("UNDELIVERED"),
+	    STAMP ",2023-09-14T08:30:07,UNDELIVERED,email,1967597908,789456512,"
+	    "test1@yourdomain.com,,,,,,2489300,4702518,test,,,3459207,,,,,,,,"
+	    "https://u51739.esclick.me/J9o6EvyAKGmB,false,"
+	    "5.1.2 (bad destination system: no such domain),{},,,,,"
+	    "99d591ab-e7a5-49ed-8e16-b3023378fc18,");
+	return 0;
+}
+
+static int
+header_row_first(void)
+{
+	char	*p;
+	size_t	 len;
+
+	CHECK(one("{\"activityStatus\":\"READ\"}", 1) == 0);
+	CHECK((p = read_file("READ.csv", &len)) != NULL);
+	CHECK(len > strlen(cv_header) && memcmp(p, cv_header, strlen(cv_header)) == 0);
+	CHECK(strncmp(cv_header, "receivedAt,activityDateTime,", 28) == 0);
+	CHECK(strstr(cv_header, ",iid,extra\r\n") != NULL);
+	free(p);
+	return 0;
+}
+
+static int
+comma_cell_is_quoted(void)
+{
+	CHECK(one("{\"activityStatus\":\"READ\",\"messageTag\":\"tag2,tag,test\"}", 1) == 0);
+	CHECK(strstr(row_of("READ"), ",\"tag2,tag,test\",") != NULL);
+	return 0;
+}
+
+static int
+quote_cell_is_doubled(void)
+{
+	CHECK(one("{\"activityStatus\":\"READ\",\"messageName\":\"say \\\"hi\\\"\"}", 1) == 0);
+	CHECK(strstr(row_of("READ"), ",\"say \"\"hi\"\"\",") != NULL);
+	return 0;
+}
+
+static int
+newline_cell_is_quoted(void)
+{
+	char	*p;
+	size_t	 len;
+
+	CHECK(one("{\"activityStatus\":\"READ\",\"messageName\":\"a\\r\\nb\"}", 1) == 0);
+	CHECK((p = read_file("READ.csv", &len)) != NULL);
+	CHECK(strstr(p, ",\"a\r\nb\",") != NULL);
+	free(p);
+	return 0;
+}
+
+static int
+formula_guard_prefixes_text(void)
+{
+	CHECK(one("{\"activityStatus\":\"READ\",\"messageName\":\"=HYPERLINK(1)\","
+	    "\"messageTag\":\"-x\",\"statusDescription\":\"@a\",\"email\":\"+1\","
+	    "\"from\":\"\\tz\"}", 1) == 0);
+	CHECK(strstr(row_of("READ"), ",'=HYPERLINK(1),") != NULL);
+	CHECK(strstr(row_of("READ"), ",'-x,") != NULL);
+	CHECK(strstr(row_of("READ"), ",'@a,") != NULL);
+	CHECK(strstr(row_of("READ"), ",'+1,") != NULL);
+	CHECK(strstr(row_of("READ"), ",'\tz,") != NULL);
+	return 0;
+}
+
+static int
+formula_guard_off(void)
+{
+	CHECK(one("{\"activityStatus\":\"READ\",\"messageName\":\"=1+1\"}", 0) == 0);
+	CHECK(strstr(row_of("READ"), ",=1+1,") != NULL);
+	return 0;
+}
+
+static int
+negative_number_not_guarded(void)
+{
+	CHECK(one("{\"activityStatus\":\"READ\",\"contactId\":-5}", 1) == 0);
+	CHECK(strstr(row_of("READ"), ",READ,,-5,") != NULL);
+	return 0;
+}
+
+static int
+big_integer_exact(void)
+{
+	CHECK(one("{\"activityStatus\":\"READ\",\"contactId\":123456789012345678901}", 1) == 0);
+	CHECK(strstr(row_of("READ"), ",123456789012345678901,") != NULL);
+	return 0;
+}
+
+static int
+escapes_decoded_nul_dropped(void)
+{
+	CHECK(one("{\"activityStatus\":\"READ\",\"messageName\":\"a\\u0000b\\u00e9\\ud83d\\ude00\\/\"}", 1) == 0);
+	CHECK(strstr(row_of("READ"), ",ab\xc3\xa9\xf0\x9f\x98\x80/,") != NULL);
+	return 0;
+}
+
+static int
+null_member_is_empty(void)
+{
+	CHECK(one("{\"activityStatus\":\"READ\",\"email\":null,\"messageName\":\"n\"}", 1) == 0);
+	CHECK(strstr(row_of("READ"), ",READ,,,,,,,,,,,,n,") != NULL);
+	return 0;
+}
+
+static int
+extra_holds_other_members(void)
+{
+	CHECK(one("{\"zeta\":[1,2],\"activityStatus\":\"READ\",\"alpha\":{\"b\":true}}", 1) == 0);
+	CHECK(strstr(row_of("READ"), ",\"{\"\"zeta\"\":[1,2],\"\"alpha\"\":{\"\"b\"\":true}}\"") != NULL);
+	return 0;
+}
+
+static int
+other_status_file(void)
+{
+	CHECK(one("{\"activityStatus\":\"../x\"}", 1) == 0);
+	CHECK(strstr(row_of("OTHER"), ",../x,") != NULL);
+	return 0;
+}
+
+static int
+summary_sorted_and_counted(void)
+{
+	static const char *const ev[] = {
+		"{\"activityStatus\":\"READ\",\"mediaType\":\"sms\",\"messageId\":2,\"messageName\":\"b\"}",
+		"{\"activityStatus\":\"DELIVERED\",\"mediaType\":\"email\",\"messageId\":1,\"messageName\":\"a,x\"}",
+		"{\"activityStatus\":\"READ\",\"mediaType\":\"sms\",\"messageId\":2,\"messageName\":\"b\"}",
+		"{\"activityStatus\":\"delivered\",\"mediaType\":\"email\",\"messageId\":1}",
+		"{\"activityStatus\":\"DELIVERED\",\"mediaType\":\"email\",\"messageId\":10,\"messageName\":\"a,x\"}",
+	};
+	struct cv_day	 d;
+	char		*p;
+	size_t		 len;
+
+	CHECK(setup(1) == 0);
+	CHECK(write_events(ev, 5, &d) == 0);
+	cv_free(&d);
+	CHECK((p = read_file("summary.csv", &len)) != NULL);
+	CHECK_STR(p, "activityStatus,mediaType,messageId,messageName,events\r\n"
+	    "DELIVERED,email,1,\"a,x\",1\r\n"
+	    "DELIVERED,email,10,\"a,x\",1\r\n"
+	    "OTHER,email,1,,1\r\n"
+	    "READ,sms,2,b,2\r\n");
+	free(p);
+	return 0;
+}
+
+static int
+checkpoint_round_trip(void)
+{
+	static const char *const ev[] = {
+		"{\"activityStatus\":\"READ\",\"mediaType\":\"sms\",\"messageName\":\"x\\ny\"}",
+		"{\"activityStatus\":\"CLICKED\",\"mediaType\":\"email\"}",
+	};
+	struct cv_day	 d, back;
+
+	CHECK(setup(1) == 0);
+	CHECK(write_events(ev, 2, &d) == 0);
+	CHECK(cv_load(&cx, DAY, &back) == 0);
+	CHECK(back.archive_len == 100);
+	CHECK(back.nfiles == 2 && back.nsums == 2);
+	CHECK(back.files[0].len == d.files[0].len && back.files[1].len == d.files[1].len);
+	CHECK(back.sums[1].count == 1 && back.sums[1].len[3] == 3);
+	cv_free(&d);
+	cv_free(&back);
+	return 0;
+}
+
+static int
+absent_checkpoint_is_empty_day(void)
+{
+	struct cv_day	 d;
+
+	CHECK(setup(1) == 0);
+	CHECK(cv_load(&cx, DAY, &d) == 0);
+	CHECK(d.archive_len == 0 && d.nfiles == 0 && d.nsums == 0);
+	return 0;
+}
+
+static int
+corrupt_checkpoint_reported(void)
+{
+	struct cv_day	 d;
+	char		 path[8400];
+	FILE		*f;
+
+	CHECK(setup(1) == 0);
+	snprintf(path, sizeof(path), "%s/2023-09-14.ckpt", viewsdir);
+	CHECK((f = fopen(path, "w")) != NULL);
+	fputs("yespo-hook-views 1\narchive 12\nfile READ", f);
+	fclose(f);
+	CHECK(cv_load(&cx, DAY, &d) == 1);
+	CHECK(d.nfiles == 0);
+	return 0;
+}
+
+static int
+residue_beyond_checkpoint_overwritten(void)
+{
+	static const char *const ev[] = { "{\"activityStatus\":\"READ\",\"messageName\":\"one\"}" };
+	struct cv_day	 d;
+	struct ev	 e = { 0 };
+	char		 path[8400], *p;
+	size_t		 len;
+	FILE		*f;
+
+	CHECK(setup(1) == 0);
+	CHECK(write_events(ev, 1, &d) == 0);
+	/* A crashed writer left half a row after the checkpointed length. */
+	snprintf(path, sizeof(path), "%s/2023-09-14/READ.csv", csvdir);
+	CHECK((f = fopen(path, "a")) != NULL);
+	fputs("2023-09-14T10:00:00Z,half a r", f);
+	fclose(f);
+	CHECK(ev_parse(&e, "{\"activityStatus\":\"READ\",\"messageName\":\"two\"}", 45, 0) == 0);
+	CHECK(cv_add(&cx, &d, &e, STAMP) == 0);
+	CHECK(cv_commit(&cx, &d, 200) == 0);
+	CHECK((p = read_file("READ.csv", &len)) != NULL);
+	CHECK(strstr(p, "half a r") == NULL);
+	CHECK(strstr(p, ",one,") != NULL && strstr(p, ",two,") != NULL);
+	free(p);
+	ev_free(&e);
+	cv_free(&d);
+	return 0;
+}
+
+static int
+shorter_file_asks_rebuild(void)
+{
+	static const char *const ev[] = { "{\"activityStatus\":\"READ\"}" };
+	struct cv_day	 d;
+	struct ev	 e = { 0 };
+	char		 path[8400];
+
+	CHECK(setup(1) == 0);
+	CHECK(write_events(ev, 1, &d) == 0);
+	snprintf(path, sizeof(path), "%s/2023-09-14/READ.csv", csvdir);
+	CHECK(truncate(path, 10) == 0);
+	CHECK(ev_parse(&e, ev[0], strlen(ev[0]), 0) == 0);
+	CHECK(cv_add(&cx, &d, &e, STAMP) == 0);
+	CHECK(cv_commit(&cx, &d, 200) == 1);
+	ev_free(&e);
+	cv_free(&d);
+	return 0;
+}
+
+static int
+prune_removes_unknown_status_files(void)
+{
+	static const char *const ev[] = { "{\"activityStatus\":\"READ\"}" };
+	struct cv_day	 d;
+	char		 path[8400];
+	FILE		*f;
+
+	CHECK(setup(1) == 0);
+	CHECK(write_events(ev, 1, &d) == 0);
+	snprintf(path, sizeof(path), "%s/2023-09-14/CLICKED.csv", csvdir);
+	CHECK((f = fopen(path, "w")) != NULL);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/2023-09-14/notes.csv", csvdir);
+	CHECK((f = fopen(path, "w")) != NULL);
+	fclose(f);
+	CHECK(cv_prune(&cx, &d) == 0);
+	snprintf(path, sizeof(path), "%s/2023-09-14/CLICKED.csv", csvdir);
+	CHECK(access(path, F_OK) == -1);
+	snprintf(path, sizeof(path), "%s/2023-09-14/notes.csv", csvdir);
+	CHECK(access(path, F_OK) == 0);
+	snprintf(path, sizeof(path), "%s/2023-09-14/READ.csv", csvdir);
+	CHECK(access(path, F_OK) == 0);
+	cv_free(&d);
+	return 0;
+}
+
+static const struct test tests[] = {
+	T(row_of_fixture_event),
+	T(header_row_first),
+	T(comma_cell_is_quoted),
+	T(quote_cell_is_doubled),
+	T(newline_cell_is_quoted),
+	T(formula_guard_prefixes_text),
+	T(formula_guard_off),
+	T(negative_number_not_guarded),
+	T(big_integer_exact),
+	T(escapes_decoded_nul_dropped),
+	T(null_member_is_empty),
+	T(extra_holds_other_members),
+	T(other_status_file),
+	T(summary_sorted_and_counted),
+	T(checkpoint_round_trip),
+	T(absent_checkpoint_is_empty_day),
+	T(corrupt_checkpoint_reported),
+	T(residue_beyond_checkpoint_overwritten),
+	T(shorter_file_asks_rebuild),
+	T(prune_removes_unknown_status_files),
+};
+
+TEST_MAIN(tests)

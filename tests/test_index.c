@@ -1,0 +1,174 @@
+/* Unit tests: the dedup index file. */
+#include <sys/stat.h>
+
+#include "index.h"
+#include "test.h"
+
+#define DAY	19614	/* 2023-09-14 */
+
+static struct ev_key
+key(uint64_t i)
+{
+	struct ev_key	 k;
+
+	k.h[0] = i * 0x9e3779b97f4a7c15ULL + 1;
+	k.h[1] = i ^ 0xabcdef;
+	return k;
+}
+
+static char path[4200];
+
+static int
+open_fresh(struct ix *ix, int today, int window)
+{
+	const char	*dir = test_tmpdir();
+
+	if (dir == NULL)
+		return -1;
+	snprintf(path, sizeof(path), "%s/keys.idx", dir);
+	return ix_open(ix, path, today, window);
+}
+
+static int
+added_key_is_found(void)
+{
+	struct ix	 ix;
+	struct ev_key	 a = key(1), b = key(2);
+
+	CHECK(open_fresh(&ix, DAY, 45) == 0);
+	CHECK(!ix_has(&ix, &a));
+	CHECK(ix_add(&ix, &a, DAY) == 0);
+	CHECK(ix_has(&ix, &a));
+	CHECK(!ix_has(&ix, &b));
+	CHECK(ix_close(&ix) == 0);
+	return 0;
+}
+
+static int
+keys_survive_reopen(void)
+{
+	struct ix	 ix;
+	struct ev_key	 a = key(7);
+
+	CHECK(open_fresh(&ix, DAY, 45) == 0);
+	CHECK(ix_add(&ix, &a, DAY) == 0);
+	CHECK(ix_sync(&ix) == 0);
+	CHECK(ix_close(&ix) == 0);
+	CHECK(ix_open(&ix, path, DAY + 1, 45) == 0);
+	CHECK(ix_has(&ix, &a));
+	CHECK(ix_close(&ix) == 0);
+	return 0;
+}
+
+static int
+key_expires_after_window(void)
+{
+	struct ix	 ix;
+	struct ev_key	 a = key(3);
+
+	CHECK(open_fresh(&ix, DAY, 45) == 0);
+	CHECK(ix_add(&ix, &a, DAY) == 0);
+	CHECK(ix_close(&ix) == 0);
+	CHECK(ix_open(&ix, path, DAY + 45, 45) == 0);
+	CHECK(ix_has(&ix, &a));		/* the 45th day after is still within */
+	CHECK(ix_close(&ix) == 0);
+	CHECK(ix_open(&ix, path, DAY + 46, 45) == 0);
+	CHECK(!ix_has(&ix, &a));
+	CHECK(ix_close(&ix) == 0);
+	return 0;
+}
+
+static int
+expired_slot_is_reused(void)
+{
+	struct ix	 ix;
+	struct ev_key	 a = key(4);
+	struct stat	 st1, st2;
+
+	CHECK(open_fresh(&ix, DAY, 1) == 0);
+	CHECK(ix_add(&ix, &a, DAY) == 0);
+	CHECK(ix_close(&ix) == 0);
+	CHECK(stat(path, &st1) == 0);
+	CHECK(ix_open(&ix, path, DAY + 10, 1) == 0);
+	CHECK(!ix_has(&ix, &a));
+	CHECK(ix_add(&ix, &a, DAY + 10) == 0);
+	CHECK(ix_has(&ix, &a));
+	CHECK(ix_close(&ix) == 0);
+	CHECK(stat(path, &st2) == 0);
+	CHECK(st1.st_size == st2.st_size);
+	return 0;
+}
+
+static int
+grows_and_keeps_every_key(void)
+{
+	struct ix	 ix;
+	struct ev_key	 k;
+	struct stat	 st1, st2;
+	uint64_t	 i, n = 100000;
+
+	CHECK(open_fresh(&ix, DAY, 45) == 0);
+	CHECK(stat(path, &st1) == 0);
+	for (i = 0; i < n; i++) {
+		k = key(i);
+		CHECK(ix_add(&ix, &k, DAY) == 0);
+	}
+	CHECK(ix_sync(&ix) == 0);
+	CHECK(ix_close(&ix) == 0);
+	CHECK(stat(path, &st2) == 0);
+	CHECK(st2.st_size > st1.st_size);
+	CHECK(ix_open(&ix, path, DAY, 45) == 0);
+	for (i = 0; i < n; i++) {
+		k = key(i);
+		CHECK(ix_has(&ix, &k));
+	}
+	k = key(n);
+	CHECK(!ix_has(&ix, &k));
+	CHECK(ix_close(&ix) == 0);
+	return 0;
+}
+
+static int
+readding_keeps_latest_day(void)
+{
+	struct ix	 ix;
+	struct ev_key	 a = key(5);
+
+	CHECK(open_fresh(&ix, DAY, 10) == 0);
+	CHECK(ix_add(&ix, &a, DAY) == 0);
+	CHECK(ix_add(&ix, &a, DAY + 5) == 0);
+	CHECK(ix_add(&ix, &a, DAY + 1) == 0);
+	CHECK(ix_close(&ix) == 0);
+	CHECK(ix_open(&ix, path, DAY + 15, 10) == 0);
+	CHECK(ix_has(&ix, &a));
+	CHECK(ix_close(&ix) == 0);
+	return 0;
+}
+
+static int
+garbage_file_is_refused(void)
+{
+	struct ix	 ix;
+	FILE		*f;
+	const char	*dir = test_tmpdir();
+
+	CHECK(dir != NULL);
+	snprintf(path, sizeof(path), "%s/keys.idx", dir);
+	CHECK((f = fopen(path, "w")) != NULL);
+	fputs("not an index", f);
+	fclose(f);
+	CHECK(ix_open(&ix, path, DAY, 45) == -1);
+	return 0;
+}
+
+static const struct test tests[] = {
+	T(added_key_is_found),
+	T(keys_survive_reopen),
+	T(key_expires_after_window),
+	T(expired_slot_is_reused),
+	T(grows_and_keeps_every_key),
+	T(readding_keeps_latest_day),
+	T(garbage_file_is_refused),
+};
+
+TEST_MAIN(tests)

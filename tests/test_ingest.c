@@ -1,0 +1,469 @@
+/*
+ * Integration tests of the ingest path through the library: storage,
+ * duplicates, quarantine, crash repair, --rebuild and --verify.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "archive.h"
+#include "conf.h"
+#include "fsio.h"
+#include "ingest.h"
+#include "replay.h"
+#include "test.h"
+#include "util.h"
+
+#ifndef YH_TEST_DATA
+#define YH_TEST_DATA "tests/data"
+#endif
+
+static struct conf	 cf;
+static char		 spool[4200], csv[4200];
+
+static int
+setup(void)
+{
+	const char	*dir = test_tmpdir();
+
+	if (dir == NULL)
+		return -1;
+	snprintf(spool, sizeof(spool), "%s/spool", dir);
+	snprintf(csv, sizeof(csv), "%s/csv", dir);
+	if (mkdir(spool, 0700) == -1)
+		return -1;
+	memset(&cf, 0, sizeof(cf));
+	cf.spool_dir = spool;
+	cf.csv_dir = csv;
+	cf.allow_anonymous = 1;
+	cf.max_body_bytes = 1 << 20;
+	cf.dedup_window_days = 45;
+	cf.timezone = "UTC";
+	cf.csv_formula_guard = 1;
+	ing_use_timezone(&cf);
+	return 0;
+}
+
+struct mem {
+	const char	*p;
+	size_t		 len, off;
+};
+
+static ssize_t
+mem_read(void *ctx, void *buf, size_t len)
+{
+	struct mem	*m = ctx;
+
+	if (len > m->len - m->off)
+		len = m->len - m->off;
+	memcpy(buf, m->p + m->off, len);
+	m->off += len;
+	return (ssize_t)len;
+}
+
+static enum ing_result
+post(const char *body, size_t len, long long length, struct ing_counts *c)
+{
+	struct mem	 m = { body, len, 0 };
+
+	return ing_receive(&cf, mem_read, &m, length, 0, c);
+}
+
+static enum ing_result
+post_str(const char *body, struct ing_counts *c)
+{
+	return post(body, strlen(body), (long long)strlen(body), c);
+}
+
+static char *
+fixture(const char *name, size_t *len)
+{
+	char	 path[4200], *p = NULL;
+
+	snprintf(path, sizeof(path), "%s/%s", YH_TEST_DATA, name);
+	if (fio_slurp(path, &p, len) == -1)
+		return NULL;
+	return p;
+}
+
+static int
+count_lines(const char *path)
+{
+	char	*p;
+	size_t	 len, i;
+	int	 n = 0;
+
+	if (fio_slurp(path, &p, &len) == -1)
+		return -1;
+	for (i = 0; i < len; i++)
+		n += p[i] == '\n';
+	free(p);
+	return n;
+}
+
+/* spool/<dir>/<today><suffix>: dir may climb out, as "../csv". */
+static void
+today_path(char *buf, size_t len, const char *dir, const char *suffix)
+{
+	char	 ymd[11];
+
+	ut_format_day(ut_local_day(time(NULL)), ymd);
+	snprintf(buf, len, "%s/%s/%s%s", spool, dir, ymd, suffix);
+}
+
+static int
+count_files(const char *dir)
+{
+	DIR		*d;
+	struct dirent	*de;
+	int		 n = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+static int
+fixture_stores_every_event(void)
+{
+	struct ing_counts	 c;
+	char			*body, path[8400];
+	size_t			 len;
+
+	CHECK(setup() == 0);
+	CHECK((body = fixture("bulk-campaign.json", &len)) != NULL);
+	CHECK(post(body, len, (long long)len, &c) == ING_OK);
+	CHECK(c.received == 4 && c.stored == 4 && c.duplicates == 0 && c.quarantined == 0);
+	today_path(path, sizeof(path), "archive", ".jsonl");
+	CHECK(count_lines(path) == 4);
+	free(body);
+	return 0;
+}
+
+static int
+same_iid_two_statuses_both_stored(void)
+{
+	struct ing_counts	 c;
+
+	CHECK(setup() == 0);
+	CHECK(post_str("[{\"iid\":\"x\",\"activityStatus\":\"DELIVERED\"},"
+	    "{\"iid\":\"x\",\"activityStatus\":\"UNDELIVERED\"}]", &c) == ING_OK);
+	CHECK(c.stored == 2 && c.duplicates == 0);
+	return 0;
+}
+
+static int
+repost_is_all_duplicates(void)
+{
+	struct ing_counts	 c;
+	char			*body, path[8400];
+	size_t			 len;
+
+	CHECK(setup() == 0);
+	CHECK((body = fixture("bulk-campaign.json", &len)) != NULL);
+	CHECK(post(body, len, (long long)len, &c) == ING_OK);
+	CHECK(post(body, len, (long long)len, &c) == ING_OK);
+	CHECK(c.received == 4 && c.stored == 0 && c.duplicates == 4);
+	today_path(path, sizeof(path), "archive", ".jsonl");
+	CHECK(count_lines(path) == 4);
+	free(body);
+	return 0;
+}
+
+static int
+duplicate_within_batch(void)
+{
+	struct ing_counts	 c;
+
+	CHECK(setup() == 0);
+	CHECK(post_str("[{\"iid\":\"x\",\"activityStatus\":\"READ\"},"
+	    "{\"iid\":\"x\",\"activityStatus\":\"READ\",\"email\":\"other\"}]", &c) == ING_OK);
+	CHECK(c.stored == 1 && c.duplicates == 1);
+	return 0;
+}
+
+static int
+single_object_is_batch_of_one(void)
+{
+	struct ing_counts	 c;
+
+	CHECK(setup() == 0);
+	CHECK(post_str("{\"iid\":\"x\",\"activityStatus\":\"READ\"}", &c) == ING_OK);
+	CHECK(c.received == 1 && c.stored == 1);
+	return 0;
+}
+
+static int
+invalid_body_quarantined_whole(void)
+{
+	struct ing_counts	 c;
+	char			 path[8400], *p;
+	size_t			 len;
+	DIR			*d;
+	struct dirent		*de;
+
+	CHECK(setup() == 0);
+	CHECK(post_str("[{\"iid\":\"x\"}, {\"iid\":", &c) == ING_OK);
+	CHECK(c.received == 1 && c.quarantined == 1 && c.stored == 0);
+	snprintf(path, sizeof(path), "%s/quarantine", spool);
+	CHECK(count_files(path) == 1);
+	CHECK((d = opendir(path)) != NULL);
+	while ((de = readdir(d)) != NULL && de->d_name[0] == '.')
+		;
+	CHECK(de != NULL);
+	snprintf(path, sizeof(path), "%s/quarantine/%s", spool, de->d_name);
+	closedir(d);
+	CHECK(fio_slurp(path, &p, &len) == 0);
+	CHECK_MEM(p, len, "[{\"iid\":\"x\"}, {\"iid\":", 21);
+	free(p);
+	return 0;
+}
+
+static int
+resent_invalid_body_kept_once(void)
+{
+	struct ing_counts	 c;
+	char			 path[8400];
+
+	CHECK(setup() == 0);
+	CHECK(post_str("not json", &c) == ING_OK);
+	CHECK(post_str("not json", &c) == ING_OK);
+	CHECK(c.quarantined == 1);
+	snprintf(path, sizeof(path), "%s/quarantine", spool);
+	CHECK(count_files(path) == 1);
+	return 0;
+}
+
+static int
+mixed_array_stores_objects(void)
+{
+	struct ing_counts	 c;
+	char			 path[8400];
+
+	CHECK(setup() == 0);
+	CHECK(post_str("[{\"iid\":\"a\"}, 5, \"x\", [1], {\"iid\":\"b\"}]", &c) == ING_OK);
+	CHECK(c.received == 5 && c.stored == 2 && c.quarantined == 3);
+	snprintf(path, sizeof(path), "%s/quarantine", spool);
+	CHECK(count_files(path) == 3);
+	return 0;
+}
+
+static int
+oversized_body_quarantined(void)
+{
+	struct ing_counts	 c;
+	char			*big, path[8400];
+	size_t			 n = (1 << 20) + 10;
+
+	CHECK(setup() == 0);
+	CHECK((big = malloc(n)) != NULL);
+	memset(big, ' ', n);
+	big[0] = '[';
+	big[n - 1] = ']';
+	CHECK(post(big, n, (long long)n, &c) == ING_OK);
+	CHECK(c.received == 1 && c.quarantined == 1 && c.stored == 0);
+	CHECK(post(big, n, -1, &c) == ING_OK);	/* no CONTENT_LENGTH: read to end */
+	CHECK(c.quarantined == 1);
+	snprintf(path, sizeof(path), "%s/quarantine", spool);
+	CHECK(count_files(path) == 1);
+	free(big);
+	return 0;
+}
+
+static int
+short_body_writes_nothing(void)
+{
+	struct ing_counts	 c;
+	char			 path[8400];
+
+	CHECK(setup() == 0);
+	CHECK(post("[{\"iid\":\"a\"}]", 13, 20, &c) == ING_SHORT);
+	today_path(path, sizeof(path), "archive", ".jsonl");
+	CHECK(access(path, F_OK) == -1);
+	snprintf(path, sizeof(path), "%s/quarantine", spool);
+	CHECK(count_files(path) == 0);
+	return 0;
+}
+
+static int
+body_without_length_read_to_end(void)
+{
+	struct ing_counts	 c;
+
+	CHECK(setup() == 0);
+	CHECK(post("[{\"iid\":\"a\"}]", 13, -1, &c) == ING_OK);
+	CHECK(c.stored == 1);
+	return 0;
+}
+
+static int
+empty_body_stores_nothing(void)
+{
+	struct ing_counts	 c;
+
+	CHECK(setup() == 0);
+	CHECK(post_str("", &c) == ING_OK);
+	CHECK(c.received == 0 && c.stored == 0 && c.quarantined == 0);
+	return 0;
+}
+
+static int
+torn_tail_cut_and_retry_stored(void)
+{
+	struct ing_counts	 c;
+	char			 path[8400];
+	int			 fd;
+
+	CHECK(setup() == 0);
+	CHECK(post_str("[{\"iid\":\"a\"}]", &c) == ING_OK);
+	today_path(path, sizeof(path), "archive", ".jsonl");
+	/* A writer killed in the middle of its append. */
+	CHECK((fd = open(path, O_WRONLY | O_APPEND)) != -1);
+	CHECK(write(fd, "{\"iid\":\"b\",\"_rece", 17) == 17);
+	close(fd);
+	CHECK(post_str("[{\"iid\":\"b\"}]", &c) == ING_OK);
+	CHECK(c.stored == 1);
+	CHECK(count_lines(path) == 2);
+	CHECK(rp_verify(&cf, stderr) == 0);
+	return 0;
+}
+
+static int
+unindexed_tail_counts_as_stored(void)
+{
+	struct ing_counts	 c;
+	char			 path[8400], line[256];
+	size_t			 n;
+	int			 fd;
+
+	CHECK(setup() == 0);
+	CHECK(post_str("[{\"iid\":\"a\"}]", &c) == ING_OK);
+	/* A writer killed after its commit, before the views. */
+	today_path(path, sizeof(path), "archive", ".jsonl");
+	n = ev_format_line("{\"iid\":\"b\"}", 11, "2023-09-14T08:00:00Z", line);
+	CHECK((fd = open(path, O_WRONLY | O_APPEND)) != -1);
+	CHECK(write(fd, line, n) == (ssize_t)n);
+	close(fd);
+	CHECK(post_str("[{\"iid\":\"b\"},{\"iid\":\"c\"}]", &c) == ING_OK);
+	CHECK(c.stored == 1 && c.duplicates == 1);
+	CHECK(count_lines(path) == 3);
+	CHECK(rp_verify(&cf, stderr) == 0);
+	return 0;
+}
+
+static int
+rebuild_equals_incremental(void)
+{
+	struct ing_counts	 c;
+	char			 path[8400], *before, *after;
+	size_t			 lb, la;
+	char			*body;
+	size_t			 len;
+
+	CHECK(setup() == 0);
+	CHECK((body = fixture("bulk-campaign.json", &len)) != NULL);
+	CHECK(post(body, len, (long long)len, &c) == ING_OK);
+	free(body);
+	CHECK((body = fixture("triggered-campaign.json", &len)) != NULL);
+	CHECK(post(body, len, (long long)len, &c) == ING_OK);
+	free(body);
+	today_path(path, sizeof(path), "../csv", "/DELIVERED.csv");
+	CHECK(fio_slurp(path, &before, &lb) == 0);
+	CHECK(rp_rebuild(&cf, stderr) == 0);
+	CHECK(fio_slurp(path, &after, &la) == 0);
+	CHECK_MEM(after, la, before, lb);
+	CHECK(rp_verify(&cf, stderr) == 0);
+	/* The rebuilt index still knows every key. */
+	CHECK((body = fixture("bulk-campaign.json", &len)) != NULL);
+	CHECK(post(body, len, (long long)len, &c) == ING_OK);
+	CHECK(c.duplicates == 4 && c.stored == 0);
+	free(body);
+	free(before);
+	free(after);
+	return 0;
+}
+
+static int
+verify_finds_tampered_csv(void)
+{
+	struct ing_counts	 c;
+	char			 path[8400];
+	FILE			*f;
+
+	CHECK(setup() == 0);
+	CHECK(post_str("[{\"iid\":\"a\",\"activityStatus\":\"READ\"}]", &c) == ING_OK);
+	CHECK(rp_verify(&cf, stderr) == 0);
+	today_path(path, sizeof(path), "../csv", "/READ.csv");
+	CHECK((f = fopen(path, "a")) != NULL);
+	fputs("x\r\n", f);
+	fclose(f);
+	CHECK(rp_verify(&cf, stderr) == 1);
+	return 0;
+}
+
+static int
+lost_index_rebuilt_from_archive(void)
+{
+	struct ing_counts	 c;
+	char			 path[8400];
+	FILE			*f;
+
+	CHECK(setup() == 0);
+	CHECK(post_str("[{\"iid\":\"a\"}]", &c) == ING_OK);
+	snprintf(path, sizeof(path), "%s/index/keys.idx", spool);
+	CHECK((f = fopen(path, "w")) != NULL);
+	fputs("garbage", f);
+	fclose(f);
+	CHECK(post_str("[{\"iid\":\"a\"}]", &c) == ING_OK);
+	CHECK(c.duplicates == 1 && c.stored == 0);
+	return 0;
+}
+
+static int
+views_lost_checkpoint_rebuilt(void)
+{
+	struct ing_counts	 c;
+	char			 path[8400], *p;
+	size_t			 len;
+
+	CHECK(setup() == 0);
+	CHECK(post_str("[{\"iid\":\"a\",\"activityStatus\":\"READ\"}]", &c) == ING_OK);
+	today_path(path, sizeof(path), "views", ".ckpt");
+	CHECK(unlink(path) == 0);
+	CHECK(post_str("[{\"iid\":\"b\",\"activityStatus\":\"READ\"}]", &c) == ING_OK);
+	today_path(path, sizeof(path), "../csv", "/READ.csv");
+	CHECK(fio_slurp(path, &p, &len) == 0);
+	CHECK(count_lines(path) == 3);	/* header and two rows, none doubled */
+	free(p);
+	CHECK(rp_verify(&cf, stderr) == 0);
+	return 0;
+}
+
+static const struct test tests[] = {
+	T(fixture_stores_every_event),
+	T(same_iid_two_statuses_both_stored),
+	T(repost_is_all_duplicates),
+	T(duplicate_within_batch),
+	T(single_object_is_batch_of_one),
+	T(invalid_body_quarantined_whole),
+	T(resent_invalid_body_kept_once),
+	T(mixed_array_stores_objects),
+	T(oversized_body_quarantined),
+	T(short_body_writes_nothing),
+	T(body_without_length_read_to_end),
+	T(empty_body_stores_nothing),
+	T(torn_tail_cut_and_retry_stored),
+	T(unindexed_tail_counts_as_stored),
+	T(rebuild_equals_incremental),
+	T(verify_finds_tampered_csv),
+	T(lost_index_rebuilt_from_archive),
+	T(views_lost_checkpoint_rebuilt),
+};
+
+TEST_MAIN(tests)
