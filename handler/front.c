@@ -1,0 +1,176 @@
+/*
+ * front.c: one HTTP request, from meta-variables to the answer.
+ *
+ * Order of checks (SPEC 2): config or spool unusable (503), then method
+ * (405), then authorisation (401/403), then the body.
+ */
+#include <cjson/cJSON.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "conf.h"
+#include "front.h"
+#include "util.h"
+
+#define RETRY_AFTER	"60"
+
+static const char *
+param(struct fe_request *r, const char *name)
+{
+	return r->param(r->ctx, name);
+}
+
+/*
+ * Send a CGI response (RFC 3875 section 6.2): Status and headers, then the
+ * body unless the method was HEAD.
+ */
+static void
+respond(struct fe_request *r, const char *status, const char *headers,
+    const char *body, int head_only)
+{
+	char	 buf[1024];
+	int	 n;
+
+	n = snprintf(buf, sizeof(buf), "Status: %s\r\n"
+	    "Content-Type: application/json\r\n"
+	    "Cache-Control: no-store\r\n"
+	    "Content-Length: %zu\r\n%s\r\n",
+	    status, strlen(body), headers ? headers : "");
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return;
+	/* A client gone away cannot be told anything more; the data is safe either way. */
+	if (r->write(r->ctx, buf, (size_t)n) == 0 && !head_only)
+		(void)r->write(r->ctx, body, strlen(body));
+}
+
+void
+fe_counts_json(const struct ing_counts *c, char *buf, size_t len)
+{
+	cJSON	*o;
+	char	*s = NULL;
+
+	if ((o = cJSON_CreateObject()) != NULL &&
+	    cJSON_AddNumberToObject(o, "received", (double)c->received) &&
+	    cJSON_AddNumberToObject(o, "stored", (double)c->stored) &&
+	    cJSON_AddNumberToObject(o, "duplicates", (double)c->duplicates) &&
+	    cJSON_AddNumberToObject(o, "quarantined", (double)c->quarantined))
+		s = cJSON_PrintUnformatted(o);
+	snprintf(buf, len, "%s", s ? s : "{}");
+	cJSON_free(s);
+	cJSON_Delete(o);
+}
+
+/* Load the config this request names; logs why not. */
+static int
+load_config(struct fe_request *r, struct conf *cf)
+{
+	char		 path[PATH_MAX], err[1024];
+	const char	*env;
+
+	/* SetEnv in .htaccess arrives as a request parameter, not in the environment. */
+	if ((env = param(r, "YESPO_HOOK_CONFIG")) == NULL)
+		env = getenv("YESPO_HOOK_CONFIG");
+	if (conf_locate(NULL, env, path, sizeof(path), err, sizeof(err)) == NULL ||
+	    conf_load(path, cf, err, sizeof(err)) == -1) {
+		fprintf(stderr, "yespo-hook: %s\n", err);
+		return -1;
+	}
+	if (ing_healthy(cf, err, sizeof(err)) == -1) {
+		fprintf(stderr, "yespo-hook: %s: %s\n", path, err);
+		conf_free(cf);
+		return -1;
+	}
+	ing_use_timezone(cf);
+	return 0;
+}
+
+/* CONTENT_LENGTH: -1 when absent (read to end of input), -2 when malformed. */
+static long long
+content_length(struct fe_request *r)
+{
+	const char	*s = param(r, "CONTENT_LENGTH"), *why;
+	long long	 n;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	n = ut_strtonum(s, 0, LLONG_MAX, &why);
+	return why ? -2 : n;
+}
+
+static int
+serve_post(struct fe_request *r, const struct conf *cf)
+{
+	struct ing_counts	 c;
+	char			 body[160];
+	long long		 len;
+
+	if ((len = content_length(r)) == -2) {
+		respond(r, "400 Bad Request", NULL,
+		    "{\"error\":\"CONTENT_LENGTH is not a decimal number\"}", 0);
+		return 0;
+	}
+	switch (ing_receive(cf, r->read, r->ctx, len, 0, &c)) {
+	case ING_OK:
+		fe_counts_json(&c, body, sizeof(body));
+		respond(r, "200 OK", NULL, body, 0);
+		return c.degraded;
+	case ING_SHORT:
+		respond(r, "400 Bad Request", NULL,
+		    "{\"error\":\"the body is shorter than CONTENT_LENGTH\"}", 0);
+		return 0;
+	case ING_FAIL:
+		break;
+	}
+	respond(r, "503 Service Unavailable", "Retry-After: " RETRY_AFTER "\r\n",
+	    "{\"error\":\"not stored: local fault, retry later\"}", 0);
+	return 1;
+}
+
+int
+fe_serve(struct fe_request *r)
+{
+	struct auth_request	 ar;
+	struct conf		 cf;
+	const char		*method = param(r, "REQUEST_METHOD");
+	int			 head, restart = 0;
+
+	if (method == NULL)
+		method = "";
+	head = strcmp(method, "HEAD") == 0;
+	if (load_config(r, &cf) == -1) {
+		respond(r, "503 Service Unavailable", "Retry-After: " RETRY_AFTER "\r\n",
+		    "{\"status\":\"unavailable\"}", head);
+		return 0;
+	}
+	if (head || strcmp(method, "GET") == 0)
+		respond(r, "200 OK", NULL, "{\"status\":\"ok\"}", head);
+	else if (strcmp(method, "POST") != 0)
+		respond(r, "405 Method Not Allowed", "Allow: GET, HEAD, POST\r\n",
+		    "{\"error\":\"method not allowed\"}", 0);
+	else {
+		ar.query = param(r, "QUERY_STRING");
+		ar.x_token = param(r, "HTTP_X_WEBHOOK_TOKEN");
+		ar.authorization = param(r, "HTTP_AUTHORIZATION");
+		ar.remote_addr = param(r, "REMOTE_ADDR");
+		switch (auth_check(&cf, &ar)) {
+		case AUTH_OK:
+			restart = serve_post(r, &cf);
+			break;
+		case AUTH_CHALLENGE:
+			respond(r, "401 Unauthorized",
+			    "WWW-Authenticate: Basic realm=\"yespo-hook\", charset=\"UTF-8\"\r\n",
+			    "{\"error\":\"unauthorised\"}", 0);
+			break;
+		case AUTH_FORBIDDEN:
+			respond(r, "403 Forbidden", NULL, "{\"error\":\"forbidden\"}", 0);
+			break;
+		}
+	}
+	conf_free(&cf);
+	return restart;
+}
