@@ -1,0 +1,59 @@
+# tests/e2e.cmake: the end-to-end tests (tests/e2e/*.sh), one ctest entry
+# each, named e2e.<script>.  Included from tests/CMakeLists.txt.
+#
+# Each script runs the built binary behind lighttpd (FastCGI or CGI),
+# spawn-fcgi/cgi-fcgi, or from the command line, and exits 0 (pass),
+# 1 (fail) or 77 (skip: lighttpd, spawn-fcgi, cgi-fcgi or curl missing).
+# Run them alone with: ctest --test-dir build -R '^e2e\.' --output-on-failure
+
+find_program(YH_BASH bash)
+if(NOT YH_BASH)
+  message(WARNING "bash not found: the end-to-end tests are not registered")
+  return()
+endif()
+
+set(YH_E2E_TESTS
+  fastcgi_bulk
+  fastcgi_triggered
+  fastcgi_edge
+  fastcgi_repost_duplicates
+  fastcgi_probe
+  fastcgi_probe_unhealthy
+  fastcgi_auth
+  fastcgi_method
+  cgi_bulk
+  cgi_triggered
+  cgi_chunked
+  cgi_no_content_length
+  cgi_bad_content_length
+  cli_ingest
+  cli_argv_ignored
+  quarantine_bad_json
+  quarantine_mixed
+  spawn_fcgi_bulk
+)
+
+foreach(t ${YH_E2E_TESTS})
+  add_test(NAME e2e.${t}
+           COMMAND ${YH_BASH} ${CMAKE_SOURCE_DIR}/tests/e2e/${t}.sh
+                   $<TARGET_FILE:yespo-hook> ${CMAKE_SOURCE_DIR})
+  set_tests_properties(e2e.${t} PROPERTIES
+    SKIP_RETURN_CODE 77
+    TIMEOUT 60
+    LABELS e2e)
+endforeach()
+
+# A script added to tests/e2e/ without a line above is a mistake: say so.
+file(GLOB yh_e2e_scripts RELATIVE ${CMAKE_SOURCE_DIR}/tests/e2e
+     ${CMAKE_SOURCE_DIR}/tests/e2e/*.sh)
+foreach(s ${yh_e2e_scripts})
+  string(REGEX REPLACE "\\.sh$" "" n "${s}")
+  if(NOT n STREQUAL "lib")
+    list(FIND YH_E2E_TESTS ${n} found)
+    if(found EQUAL -1)
+      message(WARNING "tests/e2e/${s} is not listed in tests/e2e.cmake")
+    endif()
+  endif()
+endforeach()
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+             ${CMAKE_SOURCE_DIR}/tests/e2e.cmake)
