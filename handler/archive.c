@@ -34,9 +34,10 @@ arc_append(const char *spool, int day, const void *buf, size_t len, off_t *end)
 {
 	char		 path[PATH_MAX], dir[PATH_MAX];
 	struct stat	 st;
-	int		 fd, created = 0;
+	int		 fd, created = 0, saved;
 
-	if (day_path(spool, day, path, sizeof(path)) == -1)
+	if (day_path(spool, day, path, sizeof(path)) == -1 ||
+	    ut_path(dir, sizeof(dir), "%s/archive", spool) == -1)
 		return -1;
 	if ((fd = fio_open(path, O_WRONLY | O_APPEND, 0)) == -1) {
 		if (errno != ENOENT)
@@ -45,20 +46,38 @@ arc_append(const char *spool, int day, const void *buf, size_t len, off_t *end)
 			return -1;
 		created = 1;
 	}
-	if (fio_write(fd, buf, len) == -1 || fio_datasync(fd) == -1 ||
-	    fstat(fd, &st) == -1) {
+	if (fstat(fd, &st) == -1) {
+		saved = errno;
 		(void)fio_close(fd);
+		errno = saved;
 		return -1;
 	}
-	if (fio_close(fd) == -1)
-		return -1;
-	if (created) {
-		if (ut_path(dir, sizeof(dir), "%s/archive", spool) == -1 ||
-		    fio_sync_dir(dir) == -1)
-			return -1;
+	if (fio_write(fd, buf, len) == -1 || fio_datasync(fd) == -1 ||
+	    (created && fio_sync_dir(dir) == -1))
+		goto undo;
+	if (fio_close(fd) == -1) {
+		fd = -1;
+		goto undo;
 	}
-	*end = st.st_size;
+	*end = st.st_size + (off_t)len;
 	return 0;
+undo:
+	/*
+	 * Nothing of the batch is acknowledged, so none of it may stay to make
+	 * its retry a duplicate.  Should the cut fail too, the next writer's
+	 * repair finds the torn line or the unacknowledged tail.
+	 */
+	saved = errno;
+	if (created)
+		(void)unlink(path);
+	else if (fd != -1)
+		(void)fio_truncate(fd, st.st_size);
+	else if ((fd = fio_open(path, O_WRONLY, 0)) != -1)
+		(void)fio_truncate(fd, st.st_size);
+	if (fd != -1)
+		(void)fio_close(fd);
+	errno = saved;
+	return -1;
 }
 
 int

@@ -14,7 +14,7 @@
 
 #include "batch.h"
 
-#define C_STR	0x01	/* stands for itself in a string: ASCII from 0x20, not " or \ */
+#define C_STR	0x01	/* itself in a string: 0x20 to 0x7f but quote, backslash */
 #define C_WS	0x02	/* white space between tokens */
 #define C_DIG	0x04	/* decimal digit */
 #define C_HEX	0x08	/* hexadecimal digit */
@@ -52,11 +52,11 @@ static const unsigned char cls[256] = {
 
 struct parser {
 	const unsigned char	*end;		/* of the body */
-	unsigned char		*stack;		/* a bit per open level: 1 object, 0 array */
+	unsigned char		*stack;		/* a bit a level: 1 object */
 	size_t			 stack_cap;	/* bytes in stack */
-	size_t			 items_cap;	/* slots in the batch's items */
-	unsigned char		*w;		/* where compact text goes; NULL: nowhere */
-	int			 nomem;		/* a failure was for want of memory */
+	size_t			 items_cap;	/* slots in the items */
+	unsigned char		*w;		/* compact text, or NULL */
+	int			 nomem;		/* failed for want of memory */
 };
 
 static const unsigned char *
@@ -102,8 +102,8 @@ skip_plain(const unsigned char *p, const unsigned char *end)
 
 /*
  * Skip one multi-byte UTF-8 character at p.  Returns the byte after it, or
- * NULL when it is ill-formed: a stray continuation byte, an overlong form,
- * a surrogate, a code point above U+10FFFF or a truncated sequence.
+ * NULL for an ASCII byte, a stray continuation byte, an overlong form, a
+ * surrogate, a code point above U+10FFFF or a truncated sequence.
  */
 static const unsigned char *
 scan_utf8(const unsigned char *p, const unsigned char *end)
@@ -169,8 +169,8 @@ scan_string(const unsigned char *p, const unsigned char *end)
 				return NULL;
 			}
 		}
-		/* Below 0x20 a control character, which must be escaped. */
-		if (*p < 0x80 || (p = scan_utf8(p, end)) == NULL)
+		/* A control character, which must be escaped, fails too. */
+		if ((p = scan_utf8(p, end)) == NULL)
 			return NULL;
 	}
 }
@@ -248,7 +248,7 @@ push_level(struct parser *ps, size_t depth, int object)
 	unsigned	 bit = 1u << (depth & 7);
 
 	if (i >= ps->stack_cap) {
-		/* depth stays below the body length: the doubling cannot wrap. */
+		/* depth is below the body length: doubling cannot wrap. */
 		cap = ps->stack_cap ? ps->stack_cap * 2 : 64;
 		if ((s = realloc(ps->stack, cap)) == NULL) {
 			ps->nomem = 1;
@@ -552,7 +552,7 @@ bt_members(const char *obj, size_t len, struct bt_member *m, size_t max)
 	return n;
 }
 
-/* The value of 4 hex digits at p, or a value above 0xffff when there are none. */
+/* The value of 4 hex digits at p, or above 0xffff when there are none. */
 static unsigned long
 read_hex4(const char *p, const char *end)
 {
@@ -635,7 +635,8 @@ unescape_one(const char **pp, const char *end, unsigned char *o)
 	case 'u':
 		break;
 	default:
-		*o = (unsigned char)p[1];	/* ", \ and / stand for themselves */
+		/* ", \ and / stand for themselves. */
+		*o = (unsigned char)p[1];
 		return 1;
 	}
 	if ((cp = read_hex4(p + 2, end)) > 0xffff) {

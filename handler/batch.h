@@ -33,7 +33,7 @@ struct bt_batch {
 
 /*
  * Parse a body.  An array yields one item per element; an object yields one
- * BT_EVENT; any other valid JSON value yields one BT_REJECT spanning the body.
+ * BT_EVENT; any other valid JSON value yields one BT_REJECT spanning the value.
  * A body that is empty or only white space is valid with no items.
  * A body that is not wholly valid JSON (syntax, UTF-8, trailing bytes) gives
  * valid = 0 and no items: its usable parts are not guessed at.

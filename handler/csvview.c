@@ -305,14 +305,18 @@ write_file(const char *dir, struct cv_file *f)
 	char		 path[PATH_MAX];
 	struct stat	 st;
 	off_t		 at = f->len;
-	int		 fd;
+	int		 fd, saved;
 
 	if (ut_path(path, sizeof(path), "%s/%s.csv", dir, f->status) == -1)
 		return -1;
 	if ((fd = fio_open(path, O_WRONLY | O_CREAT, 0644)) == -1)
 		return -1;
-	if (fstat(fd, &st) == -1)
-		goto fail;
+	if (fstat(fd, &st) == -1) {
+		saved = errno;
+		(void)fio_close(fd);
+		errno = saved;
+		return -1;
+	}
 	if (st.st_size < at) {
 		(void)fio_close(fd);
 		return 1;
@@ -336,7 +340,11 @@ write_file(const char *dir, struct cv_file *f)
 	f->rows.len = 0;
 	return 0;
 fail:
+	/* Downloaders must not see half a row; the checkpoint's length is whole. */
+	saved = errno;
+	(void)fio_truncate(fd, f->len);
 	(void)fio_close(fd);
+	errno = saved;
 	return -1;
 }
 

@@ -14,24 +14,49 @@
 #include "fsio.h"
 #include "util.h"
 
+#ifdef YH_FAULTS
+/*
+ * Test builds only (the yespo-hook-faults binary): YH_FAULT="op:k" makes
+ * the k-th call of op fail, "op:k:forever" that call and every later one.
+ * op is open, write, sync, rename, close or truncate.
+ */
+static int
+fault(const char *op)
+{
+	static unsigned	 calls[8];
+	static const char *const ops[] = { "open", "write", "sync", "rename", "close", "truncate" };
+	const char	*spec = getenv("YH_FAULT"), *colon;
+	unsigned	 i, k;
+
+	if (spec == NULL || (colon = strchr(spec, ':')) == NULL ||
+	    (size_t)(colon - spec) != strlen(op) || strncmp(spec, op, strlen(op)) != 0)
+		return 0;
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (strcmp(ops[i], op) == 0)
+			break;
+	k = (unsigned)strtoul(colon + 1, NULL, 10);
+	calls[i]++;
+	if (calls[i] == k || (calls[i] > k && strstr(colon, ":forever") != NULL)) {
+		fprintf(stderr, "yespo-hook: injected fault: %s #%u\n", op, calls[i]);
+		errno = strcmp(op, "write") == 0 ? ENOSPC : EIO;
+		return 1;
+	}
+	return 0;
+}
+#define FAULT_HIT(op)	fault(op)
+#else
+#define FAULT_HIT(op)	0
+#endif
+#define FAULT(op, rv)	do { if (FAULT_HIT(op)) return (rv); } while (0)
+
 int
 fio_open(const char *path, int flags, mode_t mode)
 {
 	int	 fd;
 
+	FAULT("open", -1);
 	do
 		fd = open(path, flags | O_CLOEXEC, mode);
-	while (fd == -1 && errno == EINTR);
-	return fd;
-}
-
-int
-fio_openat(int dirfd, const char *path, int flags, mode_t mode)
-{
-	int	 fd;
-
-	do
-		fd = openat(dirfd, path, flags | O_CLOEXEC, mode);
 	while (fd == -1 && errno == EINTR);
 	return fd;
 }
@@ -42,6 +67,8 @@ fio_write(int fd, const void *buf, size_t len)
 	const char	*p = buf;
 	ssize_t		 n;
 
+	if (fd > STDERR_FILENO)		/* spool files, not the CGI answer */
+		FAULT("write", -1);
 	while (len > 0) {
 		n = write(fd, p, len);
 		if (n == -1) {
@@ -106,6 +133,7 @@ fio_datasync(int fd)
 {
 	int	 rc;
 
+	FAULT("sync", -1);
 	do
 		rc = fdatasync(fd);
 	while (rc == -1 && errno == EINTR);
@@ -118,6 +146,7 @@ fio_close(int fd)
 {
 	if (close(fd) == -1 && errno != EINTR)
 		return -1;
+	FAULT("close", -1);	/* after the real close: the descriptor is gone either way */
 	return 0;
 }
 
@@ -126,6 +155,7 @@ fio_truncate(int fd, off_t len)
 {
 	int	 rc;
 
+	FAULT("truncate", -1);
 	do
 		rc = ftruncate(fd, len);
 	while (rc == -1 && errno == EINTR);
@@ -137,6 +167,7 @@ fio_rename(const char *from, const char *to)
 {
 	int	 rc;
 
+	FAULT("rename", -1);
 	do
 		rc = rename(from, to);
 	while (rc == -1 && errno == EINTR);
@@ -150,6 +181,10 @@ fio_sync_dir(const char *dir)
 
 	if ((fd = fio_open(dir, O_RDONLY | O_DIRECTORY, 0)) == -1)
 		return -1;
+	if (FAULT_HIT("sync")) {
+		(void)close(fd);
+		return -1;
+	}
 	do
 		rc = fsync(fd);
 	while (rc == -1 && errno == EINTR);

@@ -10,7 +10,6 @@
 #include <stddef.h>
 
 int	 fio_open(const char *path, int flags, mode_t mode);
-int	 fio_openat(int dirfd, const char *path, int flags, mode_t mode);
 /* Write all of buf: 0, or -1 with errno. */
 int	 fio_write(int fd, const void *buf, size_t len);
 /* Read up to len bytes, stopping early only at end of file: count, or -1. */

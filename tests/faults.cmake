@@ -1,0 +1,10 @@
+# I/O fault tests: the test-only yespo-hook-faults binary fails the k-th
+# open, write, sync, rename, close or truncate; disk_full uses RLIMIT_FSIZE
+# on the real binary.
+add_test(NAME faults.io_each_call
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/faults/io_faults.sh
+                 $<TARGET_FILE:yespo-hook-faults> ${CMAKE_SOURCE_DIR})
+add_test(NAME faults.disk_full
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/faults/disk_full.sh
+                 $<TARGET_FILE:yespo-hook> ${CMAKE_SOURCE_DIR})
+set_tests_properties(faults.io_each_call faults.disk_full PROPERTIES TIMEOUT 300 LABELS faults)

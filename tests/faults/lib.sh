@@ -1,0 +1,49 @@
+# Shared by the fault tests: run the binary as plain CGI against a spool of
+# the test's own, and check the spool's files the way a downloader would.
+# shellcheck shell=bash
+
+set -u
+
+fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
+
+setup_spool() {	# $1: directory to make the spool and config in
+	mkdir -p "$1/spool" && chmod 700 "$1/spool" || fail "cannot make $1/spool"
+	printf 'spool_dir = "%s/spool";\nallow_anonymous = true;\n' "$1" >"$1/yespo-hook.conf"
+}
+
+# post BIN DIR FILE [VAR=VALUE...]: one CGI POST of FILE; the answer in
+# DIR/out, stderr in DIR/err; returns the process's exit status.
+post() {
+	local bin=$1 dir=$2 file=$3
+	shift 3
+	env -i PATH="$PATH" GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=POST \
+	    CONTENT_LENGTH="$(wc -c <"$file")" REMOTE_ADDR=127.0.0.1 \
+	    YESPO_HOOK_CONFIG="$dir/yespo-hook.conf" "$@" \
+	    "$bin" <"$file" >"$dir/out" 2>"$dir/err"
+}
+
+status_of() { sed -n '1s/^Status: \([0-9]*\).*/\1/p' "$1/out" | tr -d '\r'; }
+body_of() { sed '1,/^\r$/d' "$1/out"; }
+count_of() { body_of "$1" | sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p"; }
+
+# Every archive file ends with a newline and every CSV file with CRLF:
+# nobody can see half a line.
+check_whole_lines() {
+	local f
+	for f in "$1"/spool/archive/*.jsonl; do
+		[ -s "$f" ] || continue
+		[ "$(tail -c 1 "$f" | od -An -c | tr -d ' ')" = '\n' ] ||
+			fail "$f ends in half a line"
+	done
+	for f in "$1"/spool/csv/*/*.csv; do
+		[ -s "$f" ] || continue
+		[ "$(tail -c 2 "$f" | od -An -c | tr -d ' ')" = '\r\n' ] ||
+			fail "$f ends in half a row"
+	done
+}
+
+# The stored events, receipt stamps removed, sorted: one line per event.
+events_of() {
+	cat "$1"/spool/archive/*.jsonl 2>/dev/null |
+		sed 's/,"_receivedAt":"[^"]*"}$/}/' | LC_ALL=C sort
+}
