@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "csvview.h"
@@ -28,7 +29,7 @@ const char cv_header[] =
 static const char summary_header[] =
     "activityStatus,mediaType,messageId,messageName,events\r\n";
 
-#define CKPT_MAGIC	"yespo-hook-views 1\n"
+#define STATE_MAGIC	"yespo-hook-views 2\n"
 
 static int
 day_dir(const struct cv_ctx *cx, int day, char *buf, size_t len)
@@ -296,8 +297,9 @@ make_day_dir(const struct cv_ctx *cx, int day, char *dir, size_t len)
 }
 
 /*
- * Write f's pending rows at its checkpointed length (a header first when it
- * is new), cut whatever a crashed writer left beyond, and fdatasync.
+ * Write f's pending rows at its recorded length (a header first when it is
+ * new) and cut whatever a crashed writer left beyond.  Durability comes
+ * later, from sync_files, at a checkpoint.
  */
 static int
 write_file(const char *dir, struct cv_file *f)
@@ -331,8 +333,7 @@ write_file(const char *dir, struct cv_file *f)
 	if (fio_write(fd, f->rows.p, f->rows.len) == -1)
 		goto fail;
 	at += (off_t)f->rows.len;
-	if ((st.st_size > at && fio_truncate(fd, at) == -1) ||
-	    fio_datasync(fd) == -1)
+	if (st.st_size > at && fio_truncate(fd, at) == -1)
 		goto fail;
 	if (fio_close(fd) == -1)
 		return -1;
@@ -340,7 +341,7 @@ write_file(const char *dir, struct cv_file *f)
 	f->rows.len = 0;
 	return 0;
 fail:
-	/* Downloaders must not see half a row; the checkpoint's length is whole. */
+	/* Downloaders must not see half a row; the recorded length is whole. */
 	saved = errno;
 	(void)fio_truncate(fd, f->len);
 	(void)fio_close(fd);
@@ -371,14 +372,19 @@ write_summary(const char *dir, const struct cv_day *d)
 		if (ut_buf_add(&b, num, strlen(num)) == -1)
 			goto done;
 	}
-	rc = fio_replace(dir, "summary.csv", b.p, b.len, 0644);
+	rc = fio_replace(dir, "summary.csv", b.p, b.len, 0644, 0);
 done:
 	ut_buf_free(&b);
 	return rc;
 }
 
+/*
+ * Write the day's state: "ckpt" durably, "hint" without a sync.  The hint
+ * names the boot it was written in, since only then is it as fresh as the
+ * files it describes.
+ */
 static int
-write_ckpt(const struct cv_ctx *cx, const struct cv_day *d)
+write_state(const struct cv_ctx *cx, const struct cv_day *d, const char *kind, int sync)
 {
 	struct ut_buf	 b = { 0 };
 	char		 line[128], name[32], ymd[11];
@@ -386,9 +392,8 @@ write_ckpt(const struct cv_ctx *cx, const struct cv_day *d)
 	size_t		 i;
 	int		 rc = -1;
 
-	if (ut_buf_add(&b, CKPT_MAGIC, sizeof(CKPT_MAGIC) - 1) == -1)
-		goto done;
-	snprintf(line, sizeof(line), "archive %lld\n", (long long)d->archive_len);
+	snprintf(line, sizeof(line), "%sarchive %lld\ndurable %lld\nboot %s\n", STATE_MAGIC,
+	    (long long)d->archive_len, (long long)d->durable_at, ut_boot_id());
 	if (ut_buf_add(&b, line, strlen(line)) == -1)
 		goto done;
 	for (i = 0; i < d->nfiles; i++) {
@@ -409,40 +414,79 @@ write_ckpt(const struct cv_ctx *cx, const struct cv_day *d)
 	if (ut_buf_add(&b, "end\n", 4) == -1)
 		goto done;
 	ut_format_day(d->day, ymd);
-	snprintf(name, sizeof(name), "%s.ckpt", ymd);
-	rc = fio_replace(cx->views_dir, name, b.p, b.len, 0600);
+	snprintf(name, sizeof(name), "%s.%s", ymd, kind);
+	rc = fio_replace(cx->views_dir, name, b.p, b.len, 0600, sync);
 done:
 	ut_buf_free(&b);
 	return rc;
 }
 
+/* fdatasync a file of the day's directory, when it is there. */
+static int
+sync_file(const char *dir, const char *name)
+{
+	char	 path[PATH_MAX];
+	int	 fd;
+
+	if (ut_path(path, sizeof(path), "%s/%s", dir, name) == -1)
+		return -1;
+	if ((fd = fio_open(path, O_RDONLY, 0)) == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (fio_datasync(fd) == -1) {
+		(void)fio_close(fd);
+		return -1;
+	}
+	return fio_close(fd);
+}
+
+/* Make every file of the day durable, whoever wrote it since the last checkpoint. */
+static int
+sync_files(const char *dir, const struct cv_day *d)
+{
+	char	 name[EV_STATUS_MAX + 8];
+	size_t	 i;
+
+	for (i = 0; i < d->nfiles; i++) {
+		snprintf(name, sizeof(name), "%s.csv", d->files[i].status);
+		if (sync_file(dir, name) == -1)
+			return -1;
+	}
+	if (sync_file(dir, "summary.csv") == -1)
+		return -1;
+	return fio_sync_dir(dir);
+}
+
 int
-cv_commit(const struct cv_ctx *cx, struct cv_day *d, off_t archive_len)
+cv_commit(const struct cv_ctx *cx, struct cv_day *d, off_t archive_len, int durable)
 {
 	char	 dir[PATH_MAX];
 	size_t	 i;
 	int	 rc;
 
-	if (d->changed) {
-		if (make_day_dir(cx, d->day, dir, sizeof(dir)) == -1)
-			return -1;
-		for (i = 0; i < d->nfiles; i++)
-			if (d->files[i].rows.len > 0 &&
-			    (rc = write_file(dir, &d->files[i])) != 0)
-				return rc;
-		if (write_summary(dir, d) == -1)
+	if (make_day_dir(cx, d->day, dir, sizeof(dir)) == -1)
+		return -1;
+	for (i = 0; i < d->nfiles; i++)
+		if (d->files[i].rows.len > 0 &&
+		    (rc = write_file(dir, &d->files[i])) != 0)
+			return rc;
+	if (d->changed && write_summary(dir, d) == -1)
+		return -1;
+	d->archive_len = archive_len;
+	/* Without a boot id a hint cannot be trusted, so every commit is a checkpoint. */
+	if (durable || *ut_boot_id() == '\0') {
+		d->durable_at = time(NULL);
+		if (sync_files(dir, d) == -1 || write_state(cx, d, "ckpt", 1) == -1)
 			return -1;
 	}
-	d->archive_len = archive_len;
-	if (write_ckpt(cx, d) == -1)
+	if (write_state(cx, d, "hint", 0) == -1)
 		return -1;
 	d->changed = 0;
 	return 0;
 }
 
-/* Parse a checkpoint's text into d: 0, or 1 when it is malformed. */
+/* Parse a state file into d, its boot id into boot: 0, or 1 when it is malformed. */
 static int
-parse_ckpt(struct cv_day *d, const char *p, size_t n)
+parse_state(struct cv_day *d, const char *p, size_t n, char *boot)
 {
 	const char	*end = p + n, *nl;
 	char		 status[EV_STATUS_MAX + 2];
@@ -452,13 +496,24 @@ parse_ckpt(struct cv_day *d, const char *p, size_t n)
 	struct cv_file	*f;
 	int		 k;
 
-	if (n < sizeof(CKPT_MAGIC) - 1 || memcmp(p, CKPT_MAGIC, sizeof(CKPT_MAGIC) - 1) != 0)
+	if (n < sizeof(STATE_MAGIC) - 1 || memcmp(p, STATE_MAGIC, sizeof(STATE_MAGIC) - 1) != 0)
 		return 1;
-	p += sizeof(CKPT_MAGIC) - 1;
+	p += sizeof(STATE_MAGIC) - 1;
 	if (sscanf(p, "archive %lld\n%n", &v, &k) != 1 || v < 0)
 		return 1;
 	d->archive_len = v;
 	p += k;
+	if (sscanf(p, "durable %lld\n%n", &v, &k) != 1)
+		return 1;
+	d->durable_at = (time_t)v;
+	p += k;
+	boot[0] = '\0';
+	if (strncmp(p, "boot \n", 6) == 0)
+		p += 6;
+	else if (sscanf(p, "boot %36s\n%n", boot, &k) == 1)
+		p += k;
+	else
+		return 1;
 	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
 		if (strncmp(p, "end\n", 4) == 0)
 			return nl + 1 == end ? 0 : 1;
@@ -482,8 +537,9 @@ parse_ckpt(struct cv_day *d, const char *p, size_t n)
 	return 1;
 }
 
-int
-cv_load(const struct cv_ctx *cx, int day, struct cv_day *d)
+/* Load one state file: 0, 1 when malformed, -1 with errno (ENOENT when absent). */
+static int
+load_state(const struct cv_ctx *cx, int day, const char *kind, struct cv_day *d, char *boot)
 {
 	char	 path[PATH_MAX], ymd[11], *text;
 	size_t	 len;
@@ -492,18 +548,40 @@ cv_load(const struct cv_ctx *cx, int day, struct cv_day *d)
 	memset(d, 0, sizeof(*d));
 	d->day = day;
 	ut_format_day(day, ymd);
-	if (ut_path(path, sizeof(path), "%s/%s.ckpt", cx->views_dir, ymd) == -1)
+	if (ut_path(path, sizeof(path), "%s/%s.%s", cx->views_dir, ymd, kind) == -1 ||
+	    fio_slurp(path, &text, &len) == -1)
 		return -1;
-	if (fio_slurp(path, &text, &len) == -1)
-		return errno == ENOENT ? 0 : -1;
-	rc = parse_ckpt(d, text, len);
+	rc = parse_state(d, text, len, boot);
 	free(text);
 	if (rc != 0) {
-		fprintf(stderr, "yespo-hook: %s: unreadable checkpoint, rebuilding the day\n", path);
 		cv_free(d);
 		memset(d, 0, sizeof(*d));
 		d->day = day;
 	}
+	return rc;
+}
+
+int
+cv_load(const struct cv_ctx *cx, int day, struct cv_day *d, int *trusted)
+{
+	char	 boot[40];
+	int	 rc;
+
+	*trusted = 0;
+	rc = load_state(cx, day, "hint", d, boot);
+	if (rc == 0 && *ut_boot_id() != '\0' && strcmp(boot, ut_boot_id()) == 0) {
+		*trusted = 1;
+		return 0;
+	}
+	if (rc == 0)
+		cv_free(d);
+	else if (rc == -1 && errno != ENOENT)
+		return -1;
+	if ((rc = load_state(cx, day, "ckpt", d, boot)) == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (rc == 1)
+		fprintf(stderr, "yespo-hook: %s: the checkpoint of %d is unreadable; "
+		    "rebuilding the day\n", cx->views_dir, day);
 	return rc;
 }
 
@@ -519,17 +597,43 @@ is_status(const char *s)
 	return 1;
 }
 
+/* Cut a known file back to its recorded length: 0, 1 when it is shorter, -1. */
+static int
+cut_file(const char *dir, const struct cv_file *f)
+{
+	char		 path[PATH_MAX];
+	struct stat	 st;
+	int		 fd, rc = 0;
+
+	if (ut_path(path, sizeof(path), "%s/%s.csv", dir, f->status) == -1)
+		return -1;
+	if ((fd = fio_open(path, O_WRONLY, 0)) == -1)
+		return errno == ENOENT ? (f->len > 0) : -1;
+	if (fstat(fd, &st) == -1)
+		rc = -1;
+	else if (st.st_size < f->len)
+		rc = 1;
+	else if (st.st_size > f->len && fio_truncate(fd, f->len) == -1)
+		rc = -1;
+	if (fio_close(fd) == -1)
+		rc = -1;
+	return rc;
+}
+
 int
-cv_prune(const struct cv_ctx *cx, const struct cv_day *d)
+cv_reset(const struct cv_ctx *cx, const struct cv_day *d)
 {
 	char		 dir[PATH_MAX], path[PATH_MAX], status[EV_STATUS_MAX + 1];
 	DIR		*dp;
 	struct dirent	*de;
 	size_t		 n, i;
-	int		 known, removed = 0;
+	int		 known, removed = 0, rc;
 
 	if (day_dir(cx, d->day, dir, sizeof(dir)) == -1)
 		return -1;
+	for (i = 0; i < d->nfiles; i++)
+		if ((rc = cut_file(dir, &d->files[i])) != 0)
+			return rc;
 	if ((dp = opendir(dir)) == NULL)
 		return errno == ENOENT ? 0 : -1;
 	while ((errno = 0, de = readdir(dp)) != NULL) {

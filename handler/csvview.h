@@ -2,16 +2,21 @@
  * csvview.h: the CSV view of one receipt day.
  *
  * <csv_dir>/YYYY-MM-DD/STATUS.csv and summary.csv are derived from the
- * day's archive file.  A checkpoint, <views>/YYYY-MM-DD.ckpt, replaced
- * atomically after the CSV bytes are durable, records how much of the
- * archive they hold, the length of each CSV file, and the summary counts.
- * Rows past a checkpoint's lengths are residue of a crash and are
- * overwritten, so replaying the archive from the checkpoint repairs the day.
+ * day's archive file.  The day's state (how much of the archive the files
+ * hold, each file's length, the summary counts) is kept twice in <views>:
+ * YYYY-MM-DD.hint after every batch, without a sync, naming the boot it was
+ * written in; and YYYY-MM-DD.ckpt, the checkpoint, replaced durably after
+ * the files are synced.  A kill cannot lose what the page cache holds, so a
+ * hint of this boot describes the files exactly; after a power cut only
+ * the checkpoint does.  Rows past the recorded lengths are residue of a
+ * crash: replaying the archive from the state repairs the day.
  */
 #ifndef YH_CSVVIEW_H
 #define YH_CSVVIEW_H
 
 #include <sys/types.h>
+
+#include <time.h>
 
 #include "event.h"
 #include "util.h"
@@ -24,7 +29,7 @@ struct cv_ctx {
 
 struct cv_file {
 	char		 status[EV_STATUS_MAX + 1];
-	off_t		 len;		/* durable length per the checkpoint */
+	off_t		 len;		/* length per the day's state */
 	struct ut_buf	 rows;		/* rows not yet written */
 };
 
@@ -37,6 +42,7 @@ struct cv_sum {
 struct cv_day {
 	int		 day;
 	off_t		 archive_len;	/* archive bytes the view holds */
+	time_t		 durable_at;	/* when the last checkpoint was made */
 	struct cv_file	*files;
 	size_t		 nfiles;
 	struct cv_sum	*sums;		/* sorted as summary.csv is */
@@ -45,28 +51,32 @@ struct cv_day {
 };
 
 /*
- * Load a day's checkpoint.  Returns 0 (an absent checkpoint is an empty
- * day), 1 when it is unreadable (d is then empty: rebuild the day), or -1
- * with errno.
+ * Load a day's state: its hint when written in this boot (*trusted = 1:
+ * the files are exactly as it says), else its checkpoint (*trusted = 0).
+ * Returns 0 (no state at all is an empty day), 1 when the checkpoint is
+ * unreadable (d is then empty: rebuild the day), or -1 with errno.
  */
-int	 cv_load(const struct cv_ctx *, int day, struct cv_day *d);
+int	 cv_load(const struct cv_ctx *, int day, struct cv_day *d, int *trusted);
 
 /*
- * Remove CSV files of the day that the checkpoint does not know, residue of
- * an interrupted first write.  Returns 0, or -1 with errno.
+ * Make the day's files what d says before a replay: cut each known file to
+ * its length, remove files d does not know (residue of an interrupted first
+ * write).  Returns 0; 1 when a file is shorter than d says (rebuild the
+ * day); -1 with errno.
  */
-int	 cv_prune(const struct cv_ctx *, const struct cv_day *d);
+int	 cv_reset(const struct cv_ctx *, const struct cv_day *d);
 
 /* Add an event's row (receipt stamp given) to the day: 0, or -1 with errno. */
 int	 cv_add(const struct cv_ctx *, struct cv_day *, const struct ev *, const char *stamp);
 
 /*
- * Write the pending rows after each file's checkpointed length and make
- * them durable, then summary.csv, then the checkpoint saying the view holds
- * archive_len bytes.  Returns 0; 1 when a CSV file is shorter than its
- * checkpoint says (the day must be rebuilt); -1 with errno.
+ * Write the pending rows after each file's recorded length, then
+ * summary.csv, then the hint saying the view holds archive_len bytes; with
+ * durable set, sync the day's files and write the checkpoint first.
+ * Returns 0; 1 when a CSV file is shorter than recorded (the day must be
+ * rebuilt); -1 with errno.
  */
-int	 cv_commit(const struct cv_ctx *, struct cv_day *, off_t archive_len);
+int	 cv_commit(const struct cv_ctx *, struct cv_day *, off_t archive_len, int durable);
 
 void	 cv_free(struct cv_day *);
 

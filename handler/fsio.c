@@ -213,7 +213,7 @@ fio_mkdir(const char *path, mode_t mode)
 
 int
 fio_replace(const char *dir, const char *name, const void *buf, size_t len,
-    mode_t mode)
+    mode_t mode, int sync)
 {
 	char	 tmp[PATH_MAX], dst[PATH_MAX];
 	int	 fd;
@@ -223,7 +223,7 @@ fio_replace(const char *dir, const char *name, const void *buf, size_t len,
 		return -1;
 	if ((fd = fio_open(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode)) == -1)
 		return -1;
-	if (fio_write(fd, buf, len) == -1 || fio_datasync(fd) == -1) {
+	if (fio_write(fd, buf, len) == -1 || (sync && fio_datasync(fd) == -1)) {
 		(void)fio_close(fd);
 		goto fail;
 	}
@@ -231,7 +231,7 @@ fio_replace(const char *dir, const char *name, const void *buf, size_t len,
 		goto fail;
 	if (fio_rename(tmp, dst) == -1)
 		goto fail;
-	return fio_sync_dir(dir);
+	return sync ? fio_sync_dir(dir) : 0;
 fail:
 	(void)unlink(tmp);
 	return -1;

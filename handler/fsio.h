@@ -25,11 +25,13 @@ int	 fio_sync_dir(const char *dir);
 int	 fio_mkdir(const char *path, mode_t mode);
 
 /*
- * Replace dir/name with buf durably and atomically: write dir/.name.tmp,
- * fdatasync, rename, fsync dir.  Readers see the old or the new file whole.
+ * Replace dir/name with buf atomically: write dir/.name.tmp, rename.  Readers
+ * see the old or the new file whole.  With sync set, the data is synced
+ * before the rename and the directory after, so the new file survives a
+ * power cut too.
  */
 int	 fio_replace(const char *dir, const char *name, const void *buf, size_t len,
-	    mode_t mode);
+	    mode_t mode, int sync);
 
 /* Read a whole small file into a malloc'd NUL-terminated buffer: 0, -1 (errno ENOENT when absent). */
 int	 fio_slurp(const char *path, char **buf, size_t *len);

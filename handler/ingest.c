@@ -28,6 +28,11 @@
 #include "util.h"
 
 #define LOCK_WAIT_MS	20000
+/*
+ * Views are synced and checkpointed at most this often; a power cut costs
+ * at most this much replay.  Only the archive is synced for every batch.
+ */
+#define CHECKPOINT_SECONDS	60
 #define READ_CHUNK	65536
 
 static void
@@ -124,7 +129,7 @@ store_events(const struct conf *cf, struct spool *sp, const struct bt_batch *b,
 	time_t		 now;
 	size_t		 i, nfresh = 0;
 	off_t		 end;
-	int		 today, cur, ixopen = 0;
+	int		 today, cur, ixopen = 0, durable;
 
 	memset(&d, 0, sizeof(d));
 	memset(&e, 0, sizeof(e));
@@ -150,8 +155,14 @@ store_events(const struct conf *cf, struct spool *sp, const struct bt_batch *b,
 		goto unlock;
 	}
 	if (cur >= 0 && cur != today) {
+		/* The day is done with: its views become durable now. */
 		if (rp_settle(&cx, sp, &ix, cur, &old) == -1)
 			goto unlock;
+		if (ix_sync(&ix) == -1 || cv_commit(&cx, &old, old.archive_len, 1) != 0) {
+			log_errno("checkpointing the previous day");
+			cv_free(&old);
+			goto unlock;
+		}
 		cv_free(&old);
 	}
 	if (rp_settle(&cx, sp, &ix, today, &d) == -1)
@@ -199,10 +210,11 @@ store_events(const struct conf *cf, struct spool *sp, const struct bt_batch *b,
 			c->degraded = 1;
 			goto unlock;
 		}
-	if (ix_sync(&ix) == -1) {
+	durable = now - d.durable_at >= CHECKPOINT_SECONDS || now < d.durable_at;
+	if (durable && ix_sync(&ix) == -1) {
 		log_errno("syncing the index");
 		c->degraded = 1;
-	} else if (cv_commit(&cx, &d, end) != 0) {
+	} else if (cv_commit(&cx, &d, end, durable) != 0) {
 		log_errno("updating the CSV files");
 		c->degraded = 1;
 	}

@@ -74,7 +74,7 @@ replay_line(const char *line, size_t len, off_t end, void *arg)
 		return -1;
 	r->pending += len;
 	if (r->pending > REPLAY_FLUSH) {
-		if ((rc = cv_commit(r->cx, r->d, end)) != 0) {
+		if ((rc = cv_commit(r->cx, r->d, end, 0)) != 0) {
 			r->short_file = rc == 1;
 			return -1;
 		}
@@ -92,16 +92,18 @@ replay_day(struct replay *r, const struct spool *sp, off_t from, off_t to)
 	if (from == 0) {
 		cv_free(r->d);
 		r->d->archive_len = 0;
-		r->d->changed = 1;	/* a day with no events still gets its checkpoint */
 	}
-	if (cv_prune(r->cx, r->d) == -1)
+	r->d->changed = 1;	/* summary.csv is rewritten even when no row is added */
+	if ((rc = cv_reset(r->cx, r->d)) != 0) {
+		r->short_file = rc == 1;
 		return -1;
+	}
 	r->pending = 0;
 	if (arc_scan(sp->root, r->d->day, from, to, replay_line, r) != 0)
 		return -1;
 	if (r->ix != NULL && ix_sync(r->ix) == -1)
 		return -1;
-	rc = cv_commit(r->cx, r->d, to);
+	rc = cv_commit(r->cx, r->d, to, 1);
 	r->short_file = rc == 1;
 	return rc == 0 ? 0 : -1;
 }
@@ -112,11 +114,12 @@ rp_settle(const struct cv_ctx *cx, const struct spool *sp, struct ix *ix,
 {
 	struct replay	 r;
 	off_t		 size, end;
-	int		 rc, whole;
+	int		 rc, whole, trusted;
 
-	if ((rc = cv_load(cx, day, d)) == -1 || arc_size(sp->root, day, &size) == -1)
+	if ((rc = cv_load(cx, day, d, &trusted)) == -1 ||
+	    arc_size(sp->root, day, &size) == -1)
 		goto fail;
-	if (rc == 0 && size == d->archive_len)
+	if (rc == 0 && trusted && size == d->archive_len)
 		return 0;
 	whole = rc == 1 || size < d->archive_len;
 	if (arc_repair(sp->root, day, whole ? 0 : d->archive_len, &end) == -1)
@@ -385,7 +388,7 @@ rp_verify(const struct conf *cf, FILE *msg)
 	struct replay	 r;
 	char		 scratch[PATH_MAX], csv[PATH_MAX], views[PATH_MAX], idx[PATH_MAX], ymd[11];
 	off_t		 size;
-	int		*days = NULL, rc = -1, findings = 0, today;
+	int		*days = NULL, rc = -1, findings = 0, today, trusted;
 	size_t		 n = 0, j;
 
 	if (lock_spool(cf, &sp, msg) == -1)
@@ -425,7 +428,7 @@ rp_verify(const struct conf *cf, FILE *msg)
 		    replay_day(&r, &sp, 0, size) == -1)
 			goto fail;
 		cv_free(&d);
-		if (cv_load(&rcx, days[j], &real) != 0 || real.archive_len != size) {
+		if (cv_load(&rcx, days[j], &real, &trusted) != 0 || real.archive_len != size) {
 			fprintf(msg, "%s/%s.ckpt: views do not hold all of archive/%s.jsonl; "
 			    "the next POST repairs them, or run --rebuild\n", sp.views, ymd, ymd);
 			findings++;

@@ -14,10 +14,11 @@
 struct conf;
 
 /*
- * Bring a day's views up to date with its archive, under the spool lock:
- * cut a torn tail, then replay what the checkpoint does not hold (all of the
- * day when the checkpoint is lost or the files disagree with it).  Leaves
- * the day's state in d.  Returns 0, or -1 with errno.
+ * Bring a day's views up to date with its archive, under the spool lock.
+ * When a hint of this boot says they are, that is all; else cut a torn
+ * tail, then replay what the day's state does not hold (all of the day
+ * when the checkpoint is lost or the files disagree with it) and make a
+ * checkpoint.  Leaves the day's state in d.  Returns 0, or -1 with errno.
  */
 int	 rp_settle(const struct cv_ctx *, const struct spool *, struct ix *,
 	    int day, struct cv_day *d);

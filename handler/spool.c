@@ -135,5 +135,5 @@ sp_set_current_day(const struct spool *sp, int day)
 
 	ut_format_day(day, ymd);
 	ymd[10] = '\n';
-	return fio_replace(sp->views, "current", ymd, 11, 0600);
+	return fio_replace(sp->views, "current", ymd, 11, 0600, 1);
 }

@@ -176,6 +176,28 @@ ut_utc_stamp(time_t t, char *buf)
 	*p = '\0';
 }
 
+const char *
+ut_boot_id(void)
+{
+	static char	 id[40];
+	static int	 done;
+	FILE		*f;
+	size_t		 n;
+
+	if (!done) {
+		done = 1;
+		if ((f = fopen("/proc/sys/kernel/random/boot_id", "re")) != NULL) {
+			n = fread(id, 1, sizeof(id) - 1, f);
+			id[n] = '\0';
+			id[strcspn(id, "\n")] = '\0';
+			if (strlen(id) != 36)
+				id[0] = '\0';
+			fclose(f);
+		}
+	}
+	return id;
+}
+
 /*
  * SipHash-2-4, 128-bit output (Aumasson and Bernstein).  The key is fixed:
  * the index must be rebuildable from the archive alone, and senders are

@@ -40,6 +40,12 @@ int		 ut_local_day(time_t t);
 /* "YYYY-MM-DDTHH:MM:SSZ" in UTC; buf holds at least 21 bytes. */
 void		 ut_utc_stamp(time_t t, char *buf);
 
+/*
+ * This boot's id (/proc/sys/kernel/random/boot_id), read once; "" when the
+ * kernel does not say.
+ */
+const char	*ut_boot_id(void);
+
 /* SipHash-2-4 with a 128-bit result, fed in pieces. */
 struct ut_hash {
 	uint64_t	 v[4];

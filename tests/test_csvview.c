@@ -42,7 +42,7 @@ write_events(const char *const *texts, size_t n, struct cv_day *d)
 		    cv_add(&cx, d, &e, STAMP) != 0)
 			return -1;
 	ev_free(&e);
-	return cv_commit(&cx, d, 100);
+	return cv_commit(&cx, d, 100, 1);
 }
 
 static char *
@@ -257,10 +257,12 @@ checkpoint_round_trip(void)
 		"{\"activityStatus\":\"CLICKED\",\"mediaType\":\"email\"}",
 	};
 	struct cv_day	 d, back;
+	int		 trusted;
 
 	CHECK(setup(1) == 0);
 	CHECK(write_events(ev, 2, &d) == 0);
-	CHECK(cv_load(&cx, DAY, &back) == 0);
+	CHECK(cv_load(&cx, DAY, &back, &trusted) == 0);
+	CHECK(trusted == 1);
 	CHECK(back.archive_len == 100);
 	CHECK(back.nfiles == 2 && back.nsums == 2);
 	CHECK(back.files[0].len == d.files[0].len && back.files[1].len == d.files[1].len);
@@ -274,9 +276,10 @@ static int
 absent_checkpoint_is_empty_day(void)
 {
 	struct cv_day	 d;
+	int		 trusted;
 
 	CHECK(setup(1) == 0);
-	CHECK(cv_load(&cx, DAY, &d) == 0);
+	CHECK(cv_load(&cx, DAY, &d, &trusted) == 0);
 	CHECK(d.archive_len == 0 && d.nfiles == 0 && d.nsums == 0);
 	return 0;
 }
@@ -285,15 +288,16 @@ static int
 corrupt_checkpoint_reported(void)
 {
 	struct cv_day	 d;
+	int		 trusted;
 	char		 path[8400];
 	FILE		*f;
 
 	CHECK(setup(1) == 0);
 	snprintf(path, sizeof(path), "%s/2023-09-14.ckpt", viewsdir);
 	CHECK((f = fopen(path, "w")) != NULL);
-	fputs("yespo-hook-views 1\narchive 12\nfile READ", f);
+	fputs("yespo-hook-views 2\narchive 12\ndurable 0\nboot \nfile READ", f);
 	fclose(f);
-	CHECK(cv_load(&cx, DAY, &d) == 1);
+	CHECK(cv_load(&cx, DAY, &d, &trusted) == 1);
 	CHECK(d.nfiles == 0);
 	return 0;
 }
@@ -317,7 +321,7 @@ residue_beyond_checkpoint_overwritten(void)
 	fclose(f);
 	CHECK(ev_parse(&e, "{\"activityStatus\":\"READ\",\"messageName\":\"two\"}", 45, 0) == 0);
 	CHECK(cv_add(&cx, &d, &e, STAMP) == 0);
-	CHECK(cv_commit(&cx, &d, 200) == 0);
+	CHECK(cv_commit(&cx, &d, 200, 0) == 0);
 	CHECK((p = read_file("READ.csv", &len)) != NULL);
 	CHECK(strstr(p, "half a r") == NULL);
 	CHECK(strstr(p, ",one,") != NULL && strstr(p, ",two,") != NULL);
@@ -341,14 +345,14 @@ shorter_file_asks_rebuild(void)
 	CHECK(truncate(path, 10) == 0);
 	CHECK(ev_parse(&e, ev[0], strlen(ev[0]), 0) == 0);
 	CHECK(cv_add(&cx, &d, &e, STAMP) == 0);
-	CHECK(cv_commit(&cx, &d, 200) == 1);
+	CHECK(cv_commit(&cx, &d, 200, 0) == 1);
 	ev_free(&e);
 	cv_free(&d);
 	return 0;
 }
 
 static int
-prune_removes_unknown_status_files(void)
+reset_removes_unknown_status_files(void)
 {
 	static const char *const ev[] = { "{\"activityStatus\":\"READ\"}" };
 	struct cv_day	 d;
@@ -363,13 +367,90 @@ prune_removes_unknown_status_files(void)
 	snprintf(path, sizeof(path), "%s/2023-09-14/notes.csv", csvdir);
 	CHECK((f = fopen(path, "w")) != NULL);
 	fclose(f);
-	CHECK(cv_prune(&cx, &d) == 0);
+	CHECK(cv_reset(&cx, &d) == 0);
 	snprintf(path, sizeof(path), "%s/2023-09-14/CLICKED.csv", csvdir);
 	CHECK(access(path, F_OK) == -1);
 	snprintf(path, sizeof(path), "%s/2023-09-14/notes.csv", csvdir);
 	CHECK(access(path, F_OK) == 0);
 	snprintf(path, sizeof(path), "%s/2023-09-14/READ.csv", csvdir);
 	CHECK(access(path, F_OK) == 0);
+	cv_free(&d);
+	return 0;
+}
+
+static int
+reset_cuts_rows_past_recorded_length(void)
+{
+	static const char *const ev[] = { "{\"activityStatus\":\"READ\"}" };
+	struct cv_day	 d;
+	struct stat	 st1, st2;
+	char		 path[8400];
+	FILE		*f;
+
+	CHECK(setup(1) == 0);
+	CHECK(write_events(ev, 1, &d) == 0);
+	snprintf(path, sizeof(path), "%s/2023-09-14/READ.csv", csvdir);
+	CHECK(stat(path, &st1) == 0);
+	CHECK((f = fopen(path, "a")) != NULL);
+	fputs("a row no state knows\r\n", f);
+	fclose(f);
+	CHECK(cv_reset(&cx, &d) == 0);
+	CHECK(stat(path, &st2) == 0);
+	CHECK(st1.st_size == st2.st_size);
+	CHECK(truncate(path, 5) == 0);
+	CHECK(cv_reset(&cx, &d) == 1);
+	cv_free(&d);
+	return 0;
+}
+
+static int
+hint_of_other_boot_not_trusted(void)
+{
+	static const char *const ev[] = { "{\"activityStatus\":\"READ\"}" };
+	struct cv_day	 d, back;
+	char		 path[8400], *p, *b;
+	size_t		 len;
+	FILE		*f;
+	int		 trusted;
+
+	CHECK(setup(1) == 0);
+	CHECK(write_events(ev, 1, &d) == 0);
+	snprintf(path, sizeof(path), "%s/2023-09-14.hint", viewsdir);
+	CHECK(fio_slurp(path, &p, &len) == 0);
+	CHECK((b = strstr(p, "boot ")) != NULL && b[5] != '\n');
+	b[5] = b[5] == '0' ? '1' : '0';	/* as if written before a reboot */
+	CHECK((f = fopen(path, "w")) != NULL);
+	fwrite(p, 1, len, f);
+	fclose(f);
+	free(p);
+	CHECK(cv_load(&cx, DAY, &back, &trusted) == 0);
+	CHECK(trusted == 0);
+	CHECK(back.archive_len == 100);		/* from the checkpoint */
+	cv_free(&back);
+	cv_free(&d);
+	return 0;
+}
+
+static int
+light_commit_writes_no_checkpoint(void)
+{
+	struct cv_day	 d;
+	struct ev	 e = { 0 };
+	char		 path[8400];
+	int		 trusted;
+
+	CHECK(setup(1) == 0);
+	memset(&d, 0, sizeof(d));
+	d.day = DAY;
+	CHECK(ev_parse(&e, "{\"activityStatus\":\"READ\"}", 25, 0) == 0);
+	CHECK(cv_add(&cx, &d, &e, STAMP) == 0);
+	CHECK(cv_commit(&cx, &d, 50, 0) == 0);
+	snprintf(path, sizeof(path), "%s/2023-09-14.ckpt", viewsdir);
+	CHECK(access(path, F_OK) == -1);
+	cv_free(&d);
+	CHECK(cv_load(&cx, DAY, &d, &trusted) == 0);
+	CHECK(trusted == 1 && d.archive_len == 50 && d.nfiles == 1);
+	ev_free(&e);
 	cv_free(&d);
 	return 0;
 }
@@ -394,7 +475,10 @@ static const struct test tests[] = {
 	T(corrupt_checkpoint_reported),
 	T(residue_beyond_checkpoint_overwritten),
 	T(shorter_file_asks_rebuild),
-	T(prune_removes_unknown_status_files),
+	T(reset_removes_unknown_status_files),
+	T(reset_cuts_rows_past_recorded_length),
+	T(hint_of_other_boot_not_trusted),
+	T(light_commit_writes_no_checkpoint),
 };
 
 TEST_MAIN(tests)

@@ -436,11 +436,65 @@ views_lost_checkpoint_rebuilt(void)
 	CHECK(post_str("[{\"iid\":\"a\",\"activityStatus\":\"READ\"}]", &c) == ING_OK);
 	today_path(path, sizeof(path), "views", ".ckpt");
 	CHECK(unlink(path) == 0);
+	today_path(path, sizeof(path), "views", ".hint");
+	CHECK(unlink(path) == 0);
 	CHECK(post_str("[{\"iid\":\"b\",\"activityStatus\":\"READ\"}]", &c) == ING_OK);
 	today_path(path, sizeof(path), "../csv", "/READ.csv");
 	CHECK(fio_slurp(path, &p, &len) == 0);
 	CHECK(count_lines(path) == 3);	/* header and two rows, none doubled */
 	free(p);
+	CHECK(rp_verify(&cf, stderr) == 0);
+	return 0;
+}
+
+/* Make the day's hint look written before a reboot, as after a power cut. */
+static int
+age_hint(void)
+{
+	char	 path[8400], *p, *b;
+	size_t	 len;
+	FILE	*f;
+
+	today_path(path, sizeof(path), "views", ".hint");
+	if (fio_slurp(path, &p, &len) == -1)
+		return -1;
+	if ((b = strstr(p, "boot ")) == NULL || b[5] == '\n') {
+		free(p);
+		return -1;
+	}
+	b[5] = b[5] == '0' ? '1' : '0';
+	if ((f = fopen(path, "w")) == NULL) {
+		free(p);
+		return -1;
+	}
+	fwrite(p, 1, len, f);
+	fclose(f);
+	free(p);
+	return 0;
+}
+
+static int
+power_cut_repaired_from_checkpoint(void)
+{
+	struct ing_counts	 c;
+	char			 path[8400], csvpath[8400];
+	struct stat		 st;
+
+	CHECK(setup() == 0);
+	CHECK(post_str("[{\"iid\":\"a\",\"activityStatus\":\"READ\"}]", &c) == ING_OK);
+	today_path(csvpath, sizeof(csvpath), "../csv", "/READ.csv");
+	CHECK(stat(csvpath, &st) == 0);
+	CHECK(post_str("[{\"iid\":\"b\",\"activityStatus\":\"READ\"}]", &c) == ING_OK);
+	/* The power went: the unsynced row and summary are gone, the hint is stale. */
+	CHECK(age_hint() == 0);
+	CHECK(truncate(csvpath, st.st_size) == 0);
+	today_path(path, sizeof(path), "../csv", "/summary.csv");
+	CHECK(unlink(path) == 0);
+	CHECK(post_str("[{\"iid\":\"c\",\"activityStatus\":\"READ\"},"
+	    "{\"iid\":\"b\",\"activityStatus\":\"READ\"}]", &c) == ING_OK);
+	CHECK(c.stored == 1 && c.duplicates == 1);
+	CHECK(count_lines(csvpath) == 4);	/* header and a, b, c */
+	CHECK(access(path, F_OK) == 0);
 	CHECK(rp_verify(&cf, stderr) == 0);
 	return 0;
 }
@@ -464,6 +518,7 @@ static const struct test tests[] = {
 	T(verify_finds_tampered_csv),
 	T(lost_index_rebuilt_from_archive),
 	T(views_lost_checkpoint_rebuilt),
+	T(power_cut_repaired_from_checkpoint),
 };
 
 TEST_MAIN(tests)
