@@ -1,11 +1,13 @@
 /*
  * index.h: the dedup index, a view of the archive.
  *
- * One file of open-addressed slots, mapped into memory: a lookup touches a
+ * A file of open-addressed slots, mapped into memory: a lookup touches a
  * slot or two whatever the number of keys, and opening it reads nothing.
  * Each slot holds a 128-bit key hash and the receipt day it was stored on;
- * a slot older than the dedup window counts as free, so expiring a day is
- * free too.  The table is rewritten at twice the size when it fills.
+ * a slot older than the dedup window counts as free, so expiring a day
+ * costs nothing.  When the table fills, a table four times the size takes
+ * its place and the old one is drained into it a few slots per insert,
+ * looked up meanwhile too: growing never stalls a request.
  */
 #ifndef YH_INDEX_H
 #define YH_INDEX_H
@@ -15,12 +17,17 @@
 
 #include "event.h"
 
-struct ix {
-	int		 fd;
-	char		*path;
+struct ix_table {
+	int		 fd;		/* -1: no table */
 	unsigned char	*map;
 	size_t		 maplen;
 	uint64_t	 cap;		/* slots, a power of two */
+};
+
+struct ix {
+	struct ix_table	 cur;		/* keys.idx: where keys are added */
+	struct ix_table	 old;		/* keys.idx.old: being drained into cur */
+	char		*path;
 	int		 today;		/* receipt day of the current batch */
 	int		 window;	/* dedup_window_days */
 	int		 dirty;
@@ -28,7 +35,7 @@ struct ix {
 
 /*
  * Open (creating when absent) the index file at path for a batch received
- * on day today.  Returns 0, or -1 with errno.
+ * on day today.  Returns 0, or -1 with errno (EINVAL: not an index file).
  */
 int	 ix_open(struct ix *, const char *path, int today, int window);
 /* 1 when the key was stored within the window, else 0. */
@@ -39,5 +46,7 @@ int	 ix_add(struct ix *, const struct ev_key *, int day);
 int	 ix_sync(struct ix *);
 /* Unmap and close: 0, or -1 with errno. */
 int	 ix_close(struct ix *);
+/* Remove the index files at path, so the next ix_open starts empty: 0, or -1. */
+int	 ix_remove(const char *path);
 
 #endif

@@ -174,7 +174,7 @@ rp_open_index(const struct spool *sp, struct ix *ix, int today, int window)
 	if (errno != EINVAL)
 		return -1;
 	fprintf(stderr, "yespo-hook: %s is damaged; making it anew from the archive\n", sp->index);
-	if (unlink(sp->index) == -1 || ix_open(ix, sp->index, today, window) == -1)
+	if (ix_remove(sp->index) == -1 || ix_open(ix, sp->index, today, window) == -1)
 		return -1;
 	memset(&r, 0, sizeof(r));
 	r.ix = ix;
@@ -233,7 +233,7 @@ rp_rebuild(const struct conf *cf, FILE *msg)
 	cx.guard = cf->csv_formula_guard;
 	memset(&r, 0, sizeof(r));
 	memset(&d, 0, sizeof(d));
-	if ((unlink(sp.index) == -1 && errno != ENOENT) ||
+	if (ix_remove(sp.index) == -1 ||
 	    ix_open(&ix, sp.index, ut_local_day(time(NULL)), cf->dedup_window_days) == -1 ||
 	    arc_days(sp.root, &days, &n) == -1)
 		goto fail;
@@ -397,7 +397,6 @@ rp_verify(const struct conf *cf, FILE *msg)
 	memset(&d, 0, sizeof(d));
 	memset(&seen, 0, sizeof(seen));
 	memset(&ix, 0, sizeof(ix));
-	seen.fd = ix.fd = -1;
 	scratch[0] = '\0';
 	if (ut_path(scratch, sizeof(scratch), "%s/verify.XXXXXX", sp.tmp) == -1 ||
 	    mkdtemp(scratch) == NULL ||
@@ -447,9 +446,9 @@ fail:
 done:
 	cv_free(&d);
 	ev_free(&r.e);
-	if (seen.map)
+	if (seen.path != NULL)
 		(void)ix_close(&seen);
-	if (ix.map)
+	if (ix.path != NULL)
 		(void)ix_close(&ix);
 	if (scratch[0] != '\0')
 		(void)nftw(scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS);

@@ -1,6 +1,9 @@
 /* Unit tests: the dedup index file. */
 #include <sys/stat.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "index.h"
 #include "test.h"
 
@@ -104,25 +107,130 @@ grows_and_keeps_every_key(void)
 {
 	struct ix	 ix;
 	struct ev_key	 k;
-	struct stat	 st1, st2;
-	uint64_t	 i, n = 100000;
+	char		 oldp[4300];
+	uint64_t	 i, j, n = 100000;
+	int		 grew = 0;
 
 	CHECK(open_fresh(&ix, DAY, 45) == 0);
-	CHECK(stat(path, &st1) == 0);
+	snprintf(oldp, sizeof(oldp), "%s.old", path);
 	for (i = 0; i < n; i++) {
 		k = key(i);
 		CHECK(ix_add(&ix, &k, DAY) == 0);
+		if (access(oldp, F_OK) == 0 && !grew) {
+			/* Just grown: every key so far is found, old table or new. */
+			grew = 1;
+			for (j = 0; j <= i; j++) {
+				k = key(j);
+				CHECK(ix_has(&ix, &k));
+			}
+		}
 	}
+	CHECK(grew);
 	CHECK(ix_sync(&ix) == 0);
 	CHECK(ix_close(&ix) == 0);
-	CHECK(stat(path, &st2) == 0);
-	CHECK(st2.st_size > st1.st_size);
 	CHECK(ix_open(&ix, path, DAY, 45) == 0);
 	for (i = 0; i < n; i++) {
 		k = key(i);
 		CHECK(ix_has(&ix, &k));
 	}
 	k = key(n);
+	CHECK(!ix_has(&ix, &k));
+	CHECK(ix_close(&ix) == 0);
+	return 0;
+}
+
+static int
+drained_table_removed_after_sync(void)
+{
+	struct ix	 ix;
+	struct ev_key	 k;
+	char		 oldp[4300];
+	uint64_t	 i;
+
+	CHECK(open_fresh(&ix, DAY, 45) == 0);
+	snprintf(oldp, sizeof(oldp), "%s.old", path);
+	for (i = 0; access(oldp, F_OK) == -1; i++) {
+		k = key(i);
+		CHECK(ix_add(&ix, &k, DAY) == 0);
+	}
+	/* Draining goes a few slots per insert; a sync after the last one ends it. */
+	for (; access(oldp, F_OK) == 0 && i < 1000000; i++) {
+		k = key(i);
+		CHECK(ix_add(&ix, &k, DAY) == 0);
+		if (i % 1000 == 0)
+			CHECK(ix_sync(&ix) == 0);
+	}
+	CHECK(access(oldp, F_OK) == -1);
+	while (i-- > 0) {
+		k = key(i);
+		CHECK(ix_has(&ix, &k));
+	}
+	CHECK(ix_close(&ix) == 0);
+	return 0;
+}
+
+static int
+drain_restarts_after_reboot(void)
+{
+	struct ix	 ix;
+	struct ev_key	 k;
+	char		 oldp[4300];
+	uint64_t	 i, n, stale = 0x5eed;
+	int		 fd;
+
+	CHECK(open_fresh(&ix, DAY, 45) == 0);
+	snprintf(oldp, sizeof(oldp), "%s.old", path);
+	for (i = 0; access(oldp, F_OK) == -1; i++) {
+		k = key(i);
+		CHECK(ix_add(&ix, &k, DAY) == 0);
+	}
+	for (n = i + 500; i < n; i++) {
+		k = key(i);
+		CHECK(ix_add(&ix, &k, DAY) == 0);
+	}
+	CHECK(ix_close(&ix) == 0);
+	/* As if the machine had restarted: the boot word no longer matches. */
+	CHECK((fd = open(path, O_WRONLY)) != -1);
+	CHECK(pwrite(fd, &stale, sizeof(stale), 40) == (ssize_t)sizeof(stale));
+	close(fd);
+	CHECK(ix_open(&ix, path, DAY, 45) == 0);
+	for (i = 0; i < n; i++) {
+		k = key(i);
+		CHECK(ix_has(&ix, &k));
+	}
+	for (; access(oldp, F_OK) == 0 && i < 1000000; i++) {
+		k = key(i);
+		CHECK(ix_add(&ix, &k, DAY) == 0);
+		CHECK(ix_sync(&ix) == 0);
+	}
+	CHECK(access(oldp, F_OK) == -1);
+	while (i-- > 0) {
+		k = key(i);
+		CHECK(ix_has(&ix, &k));
+	}
+	CHECK(ix_close(&ix) == 0);
+	return 0;
+}
+
+static int
+remove_clears_both_tables(void)
+{
+	struct ix	 ix;
+	struct ev_key	 k;
+	char		 oldp[4300];
+	uint64_t	 i;
+
+	CHECK(open_fresh(&ix, DAY, 45) == 0);
+	snprintf(oldp, sizeof(oldp), "%s.old", path);
+	for (i = 0; access(oldp, F_OK) == -1; i++) {
+		k = key(i);
+		CHECK(ix_add(&ix, &k, DAY) == 0);
+	}
+	CHECK(ix_close(&ix) == 0);
+	CHECK(ix_remove(path) == 0);
+	CHECK(access(path, F_OK) == -1 && access(oldp, F_OK) == -1);
+	CHECK(ix_open(&ix, path, DAY, 45) == 0);
+	k = key(0);
 	CHECK(!ix_has(&ix, &k));
 	CHECK(ix_close(&ix) == 0);
 	return 0;
@@ -167,6 +275,9 @@ static const struct test tests[] = {
 	T(key_expires_after_window),
 	T(expired_slot_is_reused),
 	T(grows_and_keeps_every_key),
+	T(drained_table_removed_after_sync),
+	T(drain_restarts_after_reboot),
+	T(remove_clears_both_tables),
 	T(readding_keeps_latest_day),
 	T(garbage_file_is_refused),
 };

@@ -5,7 +5,8 @@
 # both fixtures, Basic credentials through "CGIPassAuth On", a chunked
 # POST (reaches the program without CONTENT_LENGTH) and a 5 MB batch; then
 # Basic credentials through the RewriteRule fallback; and nothing but the
-# program is reachable in the directory.
+# program is reachable in the directory; a refused 1 MB POST gets its
+# 401 whole.
 # shellcheck source=apache_lib.sh
 . "$(dirname "$0")/apache_lib.sh"
 YH_TEST_TIMEOUT=${YH_TEST_TIMEOUT:-100}
@@ -19,6 +20,19 @@ HOOK=/yespo-hook/yespo-hook.cgi
 yh_ap_site_htaccess
 yh_ap_start cgid
 yh_suite
+
+# A refused POST must still get its whole 401 under plain CGI: Apache
+# writes the body into the program's stdin, and a program that exits
+# without reading it makes Apache cut the answer ("Broken pipe" in the
+# error log, the client sees a reset).  1 MB is more than a pipe holds.
+yh_fresh_spool BASIC
+yh_big_batch "$T/refused.json" 2000
+for i in 1 2 3; do
+	yh_post_file "$BASE$HOOK" "$T/refused.json"
+	yh_expect_code 401 "refused 1 MB POST #$i (body not read by the program?)" &&
+		yh_expect_body '{"error":"unauthorised"}' "refused 1 MB POST #$i"
+done
+[ -z "$(yh_files "$SPOOL/archive")" ] || yh_fail "refused 1 MB POSTs wrote to the archive"
 
 # The RewriteRule fallback passes Basic credentials too.
 yh_fresh_spool BASIC

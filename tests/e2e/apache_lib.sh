@@ -25,6 +25,8 @@
 #   yh_suite                the checks every deployment must pass
 #   yh_big_batch FILE N     a batch of N distinct events (about 500 B each)
 #   yh_as_server CMD...     run a command as the server's user
+#   yh_hook_dir KIND DIR    a webhook directory as INSTALL sets it up
+#   yh_htpasswd FILE USER PASSWORD
 
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -38,6 +40,7 @@ YH_SRV_USER=""
 YH_BASIC_USER=yespo
 YH_BASIC_PASS="pa:ss w0rd"
 YH_SPOOL_N=0
+YH_APACHE_RUN=""
 
 # Processes started from Apache, recursively.
 yh_descendants() {
@@ -87,6 +90,16 @@ yh_as_server() {
 	else
 		"$@"
 	fi
+}
+
+# An htpasswd file with one user (bcrypt with htpasswd, else openssl).
+yh_htpasswd() {
+	if command -v htpasswd >/dev/null 2>&1; then
+		htpasswd -c -b -B "$1" "$2" "$3" 2>/dev/null || yh_die "htpasswd failed"
+	else
+		printf '%s:%s\n' "$2" "$(openssl passwd -apr1 "$3")" >"$1" || yh_die "openssl passwd failed"
+	fi
+	chmod 0644 "$1"
 }
 
 # The config is read at every request: make it readable by the server.
@@ -217,9 +230,9 @@ yh_ap_start() {
 		port=$(yh_pick_port)
 		: >"$YH_AP_LOG"
 		yh_ap_write_conf "$port" "$@"
-		"$YH_APACHE" -f "$YH_AP_CONF" -t >"$T/log/apache-t.out" 2>&1 ||
+		"${YH_APACHE_RUN:-$YH_APACHE}" -f "$YH_AP_CONF" -t >"$T/log/apache-t.out" 2>&1 ||
 			yh_die "Apache rejects its config: $(cat "$T/log/apache-t.out")"
-		"$YH_APACHE" -f "$YH_AP_CONF" -DFOREGROUND </dev/null >>"$T/log/apache.out" 2>&1 &
+		"${YH_APACHE_RUN:-$YH_APACHE}" -f "$YH_AP_CONF" -DFOREGROUND </dev/null >>"$T/log/apache.out" 2>&1 &
 		YH_AP_PID=$!
 		yh_track_pid "$YH_AP_PID"
 		BASE=http://127.0.0.1:$port

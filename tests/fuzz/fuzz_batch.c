@@ -66,18 +66,25 @@ static void
 check_single(const char *text, size_t len, enum bt_kind kind, int compact)
 {
 	struct bt_batch	 b;
+	char		*w;
 
-	CHECK(bt_parse(text, len, &b) == 0);
+	/* Wrapped in an array: a bare array would give its elements. */
+	CHECK((w = malloc(len + 2)) != NULL);
+	w[0] = '[';
+	memcpy(w + 1, text, len);
+	w[len + 1] = ']';
+	CHECK(bt_parse(w, len + 2, &b) == 0);
 	CHECK(b.valid);
 	CHECK(b.nitems == 1);
 	CHECK(b.items[0].kind == kind);
-	CHECK(b.items[0].off == 0 && b.items[0].len == len);
+	CHECK(b.items[0].off == 1 && b.items[0].len == len);
 	if (kind == BT_EVENT && compact) {
 		/* Compaction is idempotent: a compact text is its own compact text. */
 		CHECK(b.items[0].text_len == len);
 		CHECK(memcmp(b.text + b.items[0].text_off, text, len) == 0);
 	}
 	bt_free(&b);
+	free(w);
 }
 
 /*
