@@ -72,7 +72,8 @@ cell_text(const struct cv_ctx *cx, const char *v, size_t len, struct ut_buf *out
 static int
 put_field(struct ut_buf *b, const char *s, size_t n)
 {
-	size_t	 i;
+	const char	*q;
+	size_t		 i;
 
 	for (i = 0; i < n; i++)
 		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
@@ -81,12 +82,15 @@ put_field(struct ut_buf *b, const char *s, size_t n)
 		return ut_buf_add(b, s, n);
 	if (ut_buf_addc(b, '"') == -1)
 		return -1;
-	for (i = 0; i < n; i++) {
-		if (s[i] == '"' && ut_buf_addc(b, '"') == -1)
+	/* Copy runs up to and including each quote, then double it. */
+	while ((q = memchr(s, '"', n)) != NULL) {
+		if (ut_buf_add(b, s, (size_t)(q - s) + 1) == -1 || ut_buf_addc(b, '"') == -1)
 			return -1;
-		if (ut_buf_addc(b, s[i]) == -1)
-			return -1;
+		n -= (size_t)(q - s) + 1;
+		s = q + 1;
 	}
+	if (ut_buf_add(b, s, n) == -1)
+		return -1;
 	return ut_buf_addc(b, '"');
 }
 
@@ -122,34 +126,31 @@ extra_text(const struct ev *e, struct ut_buf *out)
 	return out->len ? ut_buf_addc(out, '}') : 0;
 }
 
+/* The row of an event, CRLF included; cell is scratch space. */
 static int
 format_row(const struct cv_ctx *cx, const struct ev *e, const char *stamp,
-    struct ut_buf *row)
+    struct ut_buf *row, struct ut_buf *cell)
 {
-	struct ut_buf	 cell = { 0 };
 	const char	*v;
 	size_t		 len;
-	int		 c, rc = -1;
+	int		 c;
 
 	if (ut_buf_add(row, stamp, EV_STAMP_LEN) == -1)
 		return -1;
 	for (c = 0; c < EV_NCOLS; c++) {
 		if (ut_buf_addc(row, ',') == -1)
-			goto done;
+			return -1;
 		if ((v = member_value(e, (enum ev_col)c, &len)) == NULL)
 			continue;
-		if (cell_text(cx, v, len, &cell) == -1 ||
-		    put_field(row, cell.p, cell.len) == -1)
-			goto done;
+		if (cell_text(cx, v, len, cell) == -1 ||
+		    put_field(row, cell->p, cell->len) == -1)
+			return -1;
 	}
-	if (ut_buf_addc(row, ',') == -1 || extra_text(e, &cell) == -1 ||
-	    put_field(row, cell.p, cell.len) == -1 ||
+	if (ut_buf_addc(row, ',') == -1 || extra_text(e, cell) == -1 ||
+	    put_field(row, cell->p, cell->len) == -1 ||
 	    ut_buf_add(row, "\r\n", 2) == -1)
-		goto done;
-	rc = 0;
-done:
-	ut_buf_free(&cell);
-	return rc;
+		return -1;
+	return 0;
 }
 
 static struct cv_file *
@@ -234,37 +235,34 @@ cv_add(const struct cv_ctx *cx, struct cv_day *d, const struct ev *e,
 {
 	static const enum ev_col sumcols[3] = { EV_MEDIATYPE, EV_MESSAGEID, EV_MESSAGENAME };
 	char		 status[EV_STATUS_MAX + 1];
-	struct ut_buf	 cells = { 0 }, cell = { 0 };
+	struct ut_buf	*cells = &d->scratch[0], *cell = &d->scratch[1];
 	struct cv_file	*f;
 	const char	*v;
 	size_t		 len[4], vlen;
-	int		 i, rc = -1;
+	int		 i;
 
 	ev_status(e, status);
 	if ((f = find_file(d, status, 1)) == NULL)
 		return -1;
-	if (format_row(cx, e, stamp, &f->rows) == -1)
+	if (format_row(cx, e, stamp, &f->rows, cell) == -1)
 		return -1;
 	len[0] = strlen(status);
-	if (ut_buf_add(&cells, status, len[0]) == -1)
-		goto done;
+	cells->len = 0;
+	if (ut_buf_add(cells, status, len[0]) == -1)
+		return -1;
 	for (i = 0; i < 3; i++) {
-		cell.len = 0;
+		cell->len = 0;
 		if ((v = member_value(e, sumcols[i], &vlen)) != NULL &&
-		    cell_text(cx, v, vlen, &cell) == -1)
-			goto done;
-		len[i + 1] = cell.len;
-		if (ut_buf_add(&cells, cell.p, cell.len) == -1)
-			goto done;
+		    cell_text(cx, v, vlen, cell) == -1)
+			return -1;
+		len[i + 1] = cell->len;
+		if (ut_buf_add(cells, cell->p, cell->len) == -1)
+			return -1;
 	}
-	if (count_sum(d, cells.p, len, 1) == -1)
-		goto done;
+	if (count_sum(d, cells->p, len, 1) == -1)
+		return -1;
 	d->changed = 1;
-	rc = 0;
-done:
-	ut_buf_free(&cells);
-	ut_buf_free(&cell);
-	return rc;
+	return 0;
 }
 
 /* Make the day's CSV directory, and csv_dir itself when missing. */
@@ -484,6 +482,26 @@ cv_commit(const struct cv_ctx *cx, struct cv_day *d, off_t archive_len, int dura
 	return 0;
 }
 
+/* Read a decimal number ending in sep, at most at lim: 0, or -1. */
+static int
+take_num(const char **pp, const char *lim, unsigned long long *v, char sep)
+{
+	const char	*p = *pp;
+
+	*v = 0;
+	if (p >= lim || *p < '0' || *p > '9')
+		return -1;
+	for (; p < lim && *p >= '0' && *p <= '9'; p++) {
+		if (*v > (ULLONG_MAX - 9) / 10)
+			return -1;
+		*v = *v * 10 + (unsigned long long)(*p - '0');
+	}
+	if (p > lim || *p != sep)
+		return -1;
+	*pp = p + 1;
+	return 0;
+}
+
 /* Parse a state file into d, its boot id into boot: 0, or 1 when it is malformed. */
 static int
 parse_state(struct cv_day *d, const char *p, size_t n, char *boot)
@@ -491,7 +509,7 @@ parse_state(struct cv_day *d, const char *p, size_t n, char *boot)
 	const char	*end = p + n, *nl;
 	char		 status[EV_STATUS_MAX + 2];
 	long long	 v;
-	unsigned long long cnt;
+	unsigned long long cnt, v64;
 	size_t		 len[4], total;
 	struct cv_file	*f;
 	int		 k;
@@ -523,10 +541,18 @@ parse_state(struct cv_day *d, const char *p, size_t n, char *boot)
 				return 1;
 			f->len = v;
 			p += k;
-		} else if (sscanf(p, "sum %llu %zu %zu %zu %zu\n%n", &cnt,
-		    &len[0], &len[1], &len[2], &len[3], &k) == 5) {
-			p += k;
-			total = len[0] + len[1] + len[2] + len[3];
+		} else if (strncmp(p, "sum ", 4) == 0) {
+			/* Many lines on a busy day: parsed by hand, lengths checked before use. */
+			p += 4;
+			if (take_num(&p, nl, &cnt, ' ') == -1)
+				return 1;
+			for (total = 0, k = 0; k < 4; k++) {
+				if (take_num(&p, nl, &v64, k < 3 ? ' ' : '\n') == -1 ||
+				    v64 > (unsigned long long)(end - p))
+					return 1;
+				len[k] = (size_t)v64;
+				total += len[k];
+			}
 			if (total >= (size_t)(end - p) || p[total] != '\n' ||
 			    count_sum(d, p, len, cnt) == -1)
 				return 1;
@@ -672,6 +698,8 @@ cv_free(struct cv_day *d)
 		ut_buf_free(&d->files[i].rows);
 	for (i = 0; i < d->nsums; i++)
 		free(d->sums[i].cells);
+	ut_buf_free(&d->scratch[0]);
+	ut_buf_free(&d->scratch[1]);
 	free(d->files);
 	free(d->sums);
 	d->files = NULL;

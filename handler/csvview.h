@@ -48,6 +48,7 @@ struct cv_day {
 	struct cv_sum	*sums;		/* sorted as summary.csv is */
 	size_t		 nsums;
 	int		 changed;
+	struct ut_buf	 scratch[2];	/* cell texts while adding a row */
 };
 
 /*

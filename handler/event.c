@@ -8,17 +8,23 @@
 #include "event.h"
 #include "util.h"
 
-const char *const ev_col_names[EV_NCOLS] = {
-	"activityDateTime", "activityStatus", "mediaType", "contactId",
-	"externalCustomerId", "email", "sms", "viber", "webpush",
-	"mobilepush", "from", "messageId", "messageInstanceId",
-	"messageName", "messageTag", "messageLanguageCode", "broadcastId",
-	"workflowId", "workflowBlockId", "workflowInstanceId",
-	"sourceEventId", "sourceEventKey", "sourceEventTypeKey",
-	"clickEventLink", "viewMessageLink", "hardBounce",
-	"statusDescription", "statusData", "subscription", "subscriptions",
-	"osName", "osType", "iid"
-};
+/* The columns in order, once: their names and lengths are made from it. */
+#define COLUMNS(X)							\
+	X("activityDateTime") X("activityStatus") X("mediaType")	\
+	X("contactId") X("externalCustomerId") X("email") X("sms")	\
+	X("viber") X("webpush") X("mobilepush") X("from")		\
+	X("messageId") X("messageInstanceId") X("messageName")		\
+	X("messageTag") X("messageLanguageCode") X("broadcastId")	\
+	X("workflowId") X("workflowBlockId") X("workflowInstanceId")	\
+	X("sourceEventId") X("sourceEventKey") X("sourceEventTypeKey")	\
+	X("clickEventLink") X("viewMessageLink") X("hardBounce")	\
+	X("statusDescription") X("statusData") X("subscription")	\
+	X("subscriptions") X("osName") X("osType") X("iid")
+#define NAME(s)		s,
+#define LENGTH(s)	sizeof(s) - 1,
+
+const char *const ev_col_names[EV_NCOLS] = { COLUMNS(NAME) };
+static const size_t col_len[EV_NCOLS] = { COLUMNS(LENGTH) };
 
 static const char stamp_member[] = "\"_receivedAt\":\"";
 #define STAMP_MEMBER_LEN (sizeof(stamp_member) - 1)
@@ -47,8 +53,7 @@ find_column(const char *name, size_t len)
 		name = plain;
 	}
 	for (i = 0; i < EV_NCOLS; i++)
-		if (strlen(ev_col_names[i]) == n &&
-		    memcmp(ev_col_names[i], name, n) == 0)
+		if (col_len[i] == n && memcmp(ev_col_names[i], name, n) == 0)
 			return (int)i;
 	return -1;
 }
@@ -57,6 +62,7 @@ static int
 grow_members(struct ev *e, size_t want)
 {
 	struct bt_member	*m;
+	signed char		*mcol;
 	size_t			 cap = e->cap ? e->cap : 32;
 
 	while (cap < want)
@@ -64,6 +70,9 @@ grow_members(struct ev *e, size_t want)
 	if ((m = reallocarray(e->m, cap, sizeof(*m))) == NULL)
 		return -1;
 	e->m = m;
+	if ((mcol = reallocarray(e->mcol, cap, sizeof(*mcol))) == NULL)
+		return -1;
+	e->mcol = mcol;
 	e->cap = cap;
 	return 0;
 }
@@ -106,6 +115,7 @@ ev_parse(struct ev *e, const char *text, size_t len, int is_line)
 		e->col[i] = -1;
 	for (i = 0; i < n; i++) {
 		c = find_column(text + e->m[i].name_off, e->m[i].name_len);
+		e->mcol[i] = (signed char)c;
 		if (c >= 0 && e->col[c] == -1)
 			e->col[c] = (int)i;
 	}
@@ -116,16 +126,16 @@ void
 ev_free(struct ev *e)
 {
 	free(e->m);
+	free(e->mcol);
 	e->m = NULL;
+	e->mcol = NULL;
 	e->cap = e->n = 0;
 }
 
 int
 ev_is_column(const struct ev *e, size_t i)
 {
-	int	 c = find_column(e->text + e->m[i].name_off, e->m[i].name_len);
-
-	return c >= 0 && e->col[c] == (int)i;
+	return e->mcol[i] >= 0 && e->col[e->mcol[i]] == (int)i;
 }
 
 static void

@@ -39,6 +39,7 @@ struct ev {
 	size_t			 body;		/* bytes of text before its own closing brace */
 	const char		*stamp;		/* receipt stamp when parsed from an archive line */
 	struct bt_member	*m;		/* the event's members, receipt stamp excluded */
+	signed char		*mcol;		/* each member's column, or -1 */
 	size_t			 n, cap;
 	int			 col[EV_NCOLS];	/* index into m of each documented member, or -1 */
 };
