@@ -562,6 +562,8 @@ conf_load(const char *path, struct conf *c, char *err, size_t errlen)
 	}
 	root = config_root_setting(&cfg);
 	c->csv_formula_guard = 1;
+	/* Long enough for a writer ahead to finish, short of mod_fcgid's 40 s FcgidIOTimeout. */
+	c->lock_wait_ms = 20000;
 	if (save_string(&x, path, &c->path) == -1 ||
 	    check_names(&x, root, root_keys, "") == -1 ||
 	    get_path(&x, root, "spool_dir", &c->spool_dir) == -1 ||

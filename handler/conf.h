@@ -27,6 +27,7 @@ struct conf {
 	int		 dedup_window_days;	/* default 45 */
 	char		*timezone;	/* "UTC" or an IANA name */
 	int		 csv_formula_guard;	/* default 1 */
+	int		 lock_wait_ms;	/* not a file key: a writer's wait for the spool lock */
 };
 
 /*

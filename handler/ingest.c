@@ -27,7 +27,6 @@
 #include "spool.h"
 #include "util.h"
 
-#define LOCK_WAIT_MS	20000
 /*
  * Views are synced and checkpointed at most this often; a power cut costs
  * at most this much replay.  Only the archive is synced for every batch.
@@ -138,7 +137,7 @@ store_events(const struct conf *cf, struct spool *sp, const struct bt_batch *b,
 		log_errno("batch");
 		goto out;
 	}
-	if (sp_lock(sp, LOCK_WAIT_MS) == -1) {
+	if (sp_lock(sp, cf->lock_wait_ms) == -1) {
 		log_errno("waiting for the spool lock");
 		goto out;
 	}

@@ -14,6 +14,7 @@
 #include "fsio.h"
 #include "ingest.h"
 #include "replay.h"
+#include "spool.h"
 #include "test.h"
 #include "util.h"
 
@@ -43,6 +44,7 @@ setup(void)
 	cf.dedup_window_days = 45;
 	cf.timezone = "UTC";
 	cf.csv_formula_guard = 1;
+	cf.lock_wait_ms = 20000;
 	ing_use_timezone(&cf);
 	return 0;
 }
@@ -499,6 +501,27 @@ power_cut_repaired_from_checkpoint(void)
 	return 0;
 }
 
+static int
+lock_wait_ends_in_failure(void)
+{
+	struct ing_counts	 c;
+	struct spool		 other;
+	char			 err[256], path[8400];
+
+	CHECK(setup() == 0);
+	cf.lock_wait_ms = 200;
+	/* Another writer holds the lock (a second open description conflicts). */
+	CHECK(sp_open(&other, spool, err, sizeof(err)) == 0);
+	CHECK(sp_lock(&other, 0) == 0);
+	CHECK(post_str("[{\"iid\":\"a\"}]", &c) == ING_FAIL);
+	today_path(path, sizeof(path), "archive", ".jsonl");
+	CHECK(access(path, F_OK) == -1);
+	sp_unlock(&other);
+	CHECK(post_str("[{\"iid\":\"a\"}]", &c) == ING_OK);
+	CHECK(c.stored == 1 && c.duplicates == 0);
+	return 0;
+}
+
 static const struct test tests[] = {
 	T(fixture_stores_every_event),
 	T(same_iid_two_statuses_both_stored),
@@ -519,6 +542,7 @@ static const struct test tests[] = {
 	T(lost_index_rebuilt_from_archive),
 	T(views_lost_checkpoint_rebuilt),
 	T(power_cut_repaired_from_checkpoint),
+	T(lock_wait_ends_in_failure),
 };
 
 TEST_MAIN(tests)
