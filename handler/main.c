@@ -245,7 +245,14 @@ main(int argc, char **argv)
 		return serve_fastcgi();
 	/* A CGI server may pass a query string as argv (RFC 3875 4.4): ignore it. */
 	if (getenv("GATEWAY_INTERFACE") != NULL) {
+		const char	*method = getenv("REQUEST_METHOD");
+		char		 sink[65536];
+
 		(void)fe_serve(&r);
+		/* A body left unread (a refused POST) makes mod_cgid cut the answer short. */
+		if (method != NULL && strcmp(method, "POST") == 0)
+			while (fio_read(STDIN_FILENO, sink, sizeof(sink)) > 0)
+				;
 		return 0;
 	}
 	return run_command(argc, argv);
