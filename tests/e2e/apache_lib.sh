@@ -397,3 +397,185 @@ yh_suite() {
 	yh_files "$SPOOL/quarantine" | grep -q . && yh_fail "5 MB batch: something went to quarantine"
 	return 0
 }
+
+# The download checks: DIR is the URL of a directory whose csv files are
+# FILEDIR on disk; USER:PASS may download.  401 without the password (with
+# a Basic challenge), 200 with the same bytes and the CSV type with it, 403
+# or 404 for everything else (even with the password).  Extra URLs that
+# must be refused follow.
+# yh_check_downloads URLDIR FILEDIR USER:PASS [URL...]
+yh_check_downloads() {
+	local url=$1 dir=$2 cred=$3 day f u
+	shift 3
+	day=${YH_DAY:-$(date -u +%F)}
+	for f in summary.csv DELIVERED.csv UNDELIVERED.csv; do
+		yh_http GET "$BASE$url/$day/$f"
+		yh_expect_code 401 "GET $url/$day/$f without password" &&
+			case $(yh_header WWW-Authenticate) in
+			[Bb]asic\ *) ;;
+			*) yh_fail "401 for $f: no Basic challenge" ;;
+			esac
+		yh_http GET "$BASE$url/$day/$f" -u "${cred%%:*}:wrong"
+		yh_expect_code 401 "GET $url/$day/$f with a wrong password"
+		yh_http GET "$BASE$url/$day/$f" -u "$cred"
+		if yh_expect_code 200 "GET $url/$day/$f with the password"; then
+			yh_cmp "$dir/$day/$f" "$T/resp.body" "download of $url/$day/$f"
+			yh_expect_header Content-Type "text/csv; charset=utf-8" "download of $f"
+		fi
+	done
+	# Stray files that must never be served from the download directory.
+	printf 'token = "leak";\n' >"$dir/yespo-hook.conf"
+	printf '{"iid":"leak"}\n' >"$dir/$day/$day.jsonl"
+	printf 'leak\n' >"$dir/$day/notes.txt"
+	chmod 0644 "$dir/yespo-hook.conf" "$dir/$day/$day.jsonl" "$dir/$day/notes.txt"
+	for u in "$url/yespo-hook.conf" "$url/$day/$day.jsonl" "$url/$day/notes.txt" \
+		"$url/" "$url/$day/" "$@"; do
+		for c in "" "$cred"; do
+			if [ -n "$c" ]; then
+				yh_http GET "$BASE$u" -u "$c" --path-as-is
+			else
+				yh_http GET "$BASE$u" --path-as-is
+			fi
+			case $CODE in
+			403 | 404) ;;
+			401) [ -z "$c" ] || yh_fail "GET $u with the password: 401, expected 403 or 404" ;;
+			*) yh_fail "GET $u${c:+ with the password}: status $CODE, expected 403 or 404" ;;
+			esac
+			grep -q leak "$T/resp.body" && yh_fail "GET $u served the stray file's bytes"
+		done
+	done
+	rm -f "$dir/yespo-hook.conf" "$dir/$day/$day.jsonl" "$dir/$day/notes.txt"
+}
+
+# lighttpd with the shipped conf/lighttpd.conf, its paths mapped into $T,
+# on a free port; stopped by lib.sh's clean-up.  Sets $BASE and $HOOK.
+yh_lt_start_shipped() {
+	local port nonce got
+	yh_need_lighttpd
+	YH_LT_CONF=$T/lighttpd.conf
+	YH_LT_LOG=$T/log/lighttpd.log
+	yh_server_owns "$T/run"
+	sed -e "s|/usr/local/lib/yespo-hook/yespo-hook|$T/bin/yespo-hook|g" \
+		-e "s|/run/lighttpd/yespo-hook.sock|$T/run/yh.sock|g" \
+		-e "s|/etc/yespo-hook/yespo-hook.conf|$CONF|g" \
+		-e "s|/etc/yespo-hook/downloads.htpasswd|$T/etc/downloads.htpasswd|g" \
+		-e "s|/var/www/yespo-hook/csv|$CSV|g" \
+		"$YH_SRC/conf/lighttpd.conf" >"$T/lighttpd-yespo-hook.conf"
+	nonce="ready-$$-$RANDOM$RANDOM"
+	printf '%s\n' "$nonce" >"$WWW/ready.txt"
+	chmod 0644 "$WWW/ready.txt"
+	yh_conf_readable
+	HOOK=/yespo-hook
+	for _ in $(seq 1 10); do
+		port=$(yh_pick_port)
+		: >"$YH_LT_LOG"
+		yh_server_owns "$YH_LT_LOG"
+		{
+			printf 'server.modules = ( )\n'
+			printf 'server.document-root = "%s"\n' "$WWW"
+			printf 'server.bind = "127.0.0.1"\nserver.port = %s\n' "$port"
+			printf 'server.errorlog = "%s"\n' "$YH_LT_LOG"
+			printf 'server.upload-dirs = ( "%s" )\n' "$T/tmp"
+			printf 'mimetype.assign = ( ".txt" => "text/plain" )\n'
+			[ -z "$YH_SRV_USER" ] ||
+				printf 'server.username = "%s"\nserver.groupname = "%s"\n' "$YH_SRV_USER" "$YH_SRV_USER"
+			printf 'include "%s"\n' "$T/lighttpd-yespo-hook.conf"
+		} >"$YH_LT_CONF"
+		lighttpd -tt -f "$YH_LT_CONF" >"$T/log/lighttpd-tt.out" 2>&1 ||
+			yh_die "lighttpd rejects the shipped config: $(cat "$T/log/lighttpd-tt.out")"
+		lighttpd -D -f "$YH_LT_CONF" </dev/null >>"$T/log/lighttpd.out" 2>&1 &
+		YH_LT_PID=$!
+		yh_track_pid "$YH_LT_PID"
+		BASE=http://127.0.0.1:$port
+		got=""
+		for _ in $(seq 1 100); do
+			yh_alive "$YH_LT_PID" || break
+			got=$(curl -s --noproxy '*' --max-time 2 "$BASE/ready.txt" 2>/dev/null) || got=""
+			[ "$got" = "$nonce" ] && break
+			sleep 0.1
+		done
+		if [ "$got" = "$nonce" ] && yh_alive "$YH_LT_PID"; then
+			say "lighttpd (shipped config) pid $YH_LT_PID on $BASE"
+			return 0
+		fi
+		if ! yh_alive "$YH_LT_PID"; then
+			wait "$YH_LT_PID" 2>/dev/null || true
+			yh_untrack_pid "$YH_LT_PID"
+			YH_LT_PID=""
+			if grep -qiE "already in use|can.t bind" "$YH_LT_LOG" "$T/log/lighttpd.out" 2>/dev/null; then
+				continue
+			fi
+			cat "$T/log/lighttpd.out" "$YH_LT_LOG" >&2 2>/dev/null
+			yh_die "lighttpd exited at start (its output above)"
+		fi
+		yh_die "lighttpd did not serve $BASE/ready.txt within 10 s"
+	done
+	yh_die "no free port found for lighttpd"
+}
+
+# A stream of NB batches of 20 distinct events each, sent one after the
+# other as Yespo does: each batch is resent (bounded) until it gets 200.
+# Runs in the background; $T/acked gets one line per acknowledged batch.
+yh_stream_start() {
+	local nb=$1
+	mkdir -p "$T/batches"
+	awk -v nb="$nb" -v dir="$T/batches" 'BEGIN {
+		for (b = 1; b <= nb; b++) {
+			f = dir "/" b ".json"; printf "[" >f
+			for (i = 1; i <= 20; i++)
+				printf "%s{\"iid\":\"s-%04d-%02d\",\"activityStatus\":\"READ\",\"mediaType\":\"sms\",\"activityDateTime\":\"2024-01-01T00:00:00\",\"messageId\":%d}", (i > 1 ? "," : ""), b, i, b >f
+			printf "]\n" >f; close(f)
+		} }'
+	: >"$T/acked"
+	: >"$T/retries"
+	(
+		for b in $(seq 1 "$nb"); do
+			n=0
+			while :; do
+				c=$(curl -s --noproxy '*' --max-time 20 -o "$T/stream.out" -w '%{http_code}' \
+					-H 'Content-Type: application/json' --data-binary "@$T/batches/$b.json" \
+					"$BASE$HOOK?token=$YH_TOKEN") || c=000
+				if [ "$c" = 200 ]; then
+					printf '%s %s\n' "$b" "$(cat "$T/stream.out")" >>"$T/acked"
+					break
+				fi
+				printf '%s %s\n' "$b" "$c" >>"$T/retries"
+				n=$((n + 1))
+				[ "$n" -lt 150 ] || exit 1
+				sleep 0.1
+			done
+		done
+	) &
+	YH_STREAM_PID=$!
+	YH_EXTRA_PIDS="$YH_EXTRA_PIDS $YH_STREAM_PID"
+}
+
+# Wait (bounded, 30 s) until at least N batches are acknowledged.
+yh_stream_wait() {
+	for _ in $(seq 1 300); do
+		[ "$(wc -l <"$T/acked")" -ge "$1" ] && return 0
+		yh_alive "$YH_STREAM_PID" || break
+		sleep 0.1
+	done
+	yh_die "only $(wc -l <"$T/acked") batches acknowledged, waited for $1"
+}
+
+# After the stream: every batch acknowledged, every event in the archive
+# exactly once, and --verify agrees with the files.
+yh_stream_check() {
+	local nb=$1 got dup
+	if ! wait "$YH_STREAM_PID"; then
+		yh_fail "the sender gave up: a batch got no 200 in 150 tries ($(tail -n 3 "$T/retries" | tr '\n' ' '))"
+	fi
+	[ "$(wc -l <"$T/acked")" -eq "$nb" ] ||
+		yh_fail "$(wc -l <"$T/acked") of $nb batches acknowledged"
+	cat "$SPOOL"/archive/*.jsonl 2>/dev/null | sed -n 's/^{"iid":"\(s-[0-9]*-[0-9]*\)".*/\1/p' | sort >"$T/iids"
+	got=$(sort -u "$T/iids" | wc -l)
+	dup=$(uniq -d "$T/iids" | wc -l)
+	[ "$got" -eq $((nb * 20)) ] ||
+		yh_fail "the archive holds $got distinct events of the $((nb * 20)) acknowledged"
+	[ "$dup" -eq 0 ] || yh_fail "$dup events are in the archive more than once"
+	yh_as_server "$T/bin/yespo-hook" --verify --config "$CONF" >"$T/verify.out" 2>&1 ||
+		yh_fail "--verify after the restarts: $(head -c 600 "$T/verify.out")"
+	say "$nb batches acknowledged, $(wc -l <"$T/retries") retried answers"
+}
