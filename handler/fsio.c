@@ -129,6 +129,31 @@ fio_pread(int fd, void *buf, size_t len, off_t off)
 }
 
 int
+fio_pwrite(int fd, const void *buf, size_t len, off_t off)
+{
+	const char	*p = buf;
+	ssize_t		 n;
+
+	FAULT("write", -1);
+	while (len > 0) {
+		n = pwrite(fd, p, len, off);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0) {
+			errno = EIO;
+			return -1;
+		}
+		p += n;
+		off += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
 fio_datasync(int fd)
 {
 	int	 rc;

@@ -15,6 +15,8 @@ int	 fio_write(int fd, const void *buf, size_t len);
 /* Read up to len bytes, stopping early only at end of file: count, or -1. */
 ssize_t	 fio_read(int fd, void *buf, size_t len);
 ssize_t	 fio_pread(int fd, void *buf, size_t len, off_t off);
+/* Write all of buf at off: 0, or -1 with errno. */
+int	 fio_pwrite(int fd, const void *buf, size_t len, off_t off);
 int	 fio_datasync(int fd);
 int	 fio_close(int fd);
 int	 fio_truncate(int fd, off_t len);

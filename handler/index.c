@@ -4,14 +4,16 @@
  * Layout: a 64-byte header (magic, slot count, used slots, drain cursor,
  * synced drain cursor, boot), then slots of 24 bytes (two 64-bit hash
  * words, the day, padding).  An all-zero slot is empty.  Writers hold the
- * spool lock; tables are replaced by rename, so each batch opens them anew
- * and never sees a stale mapping.
+ * spool lock; tables are replaced by rename, so each batch opens them anew.
+ *
+ * Slots are read and written with pread and pwrite, not through a mapping:
+ * a mapped lookup faults in the 64 KiB around it, so a worker's memory
+ * would grow with the index instead of with the batch.
  *
  * Draining survives a power cut: the old table is removed only after a
  * sync that followed its last slot's copy, and a cursor written after the
  * sync it describes restarts the drain when the boot has changed.
  */
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -26,10 +28,12 @@
 #include "index.h"
 #include "util.h"
 
-#define IX_MAGIC	"YHIDX2\0\0"
+#define IX_MAGIC	"YHIDX3\0\0"
 #define IX_HEADER	64
 #define IX_SLOT		24
 #define IX_MIN_CAP	(1u << 14)
+/* Slots read at once: a probe chain rarely runs past them at half load. */
+#define IX_WINDOW	16
 /*
  * Old slots drained per insert.  A new table has at least four times the
  * old one's used slots, so two per insert finish the drain before the new
@@ -37,39 +41,37 @@
  */
 #define IX_DRAIN	8
 
-enum { H_CAP = 8, H_USED = 16, H_CURSOR = 24, H_SYNCED = 32, H_BOOT = 40 };
-
 struct slot {
 	uint64_t	 h0, h1;
 	uint32_t	 day;
 	uint32_t	 pad;
 };
 
-static uint64_t
-get_header(const struct ix_table *t, int at)
-{
-	uint64_t	 v;
+/* Where a key is, or may go, in one table. */
+struct probe {
+	uint64_t	 at;		/* its slot, when found */
+	uint64_t	 free;		/* the first empty or expired slot met */
+	struct slot	 s;		/* the found slot's contents */
+	int		 found;
+	int		 free_empty;	/* free is empty, not merely expired */
+};
 
-	memcpy(&v, t->map + at, sizeof(v));
-	return v;
-}
-
-static void
-set_header(struct ix_table *t, int at, uint64_t v)
+static off_t
+slot_off(uint64_t i)
 {
-	memcpy(t->map + at, &v, sizeof(v));
-}
-
-static struct slot *
-slot_at(const struct ix_table *t, uint64_t i)
-{
-	return (struct slot *)(t->map + IX_HEADER + i * IX_SLOT);
+	return (off_t)(IX_HEADER + i * IX_SLOT);
 }
 
 static int
 slot_live(const struct ix *ix, const struct slot *s)
 {
 	return s->day != 0 && (int)s->day + ix->window >= ix->today;
+}
+
+static int
+slot_empty(const struct slot *s)
+{
+	return s->h0 == 0 && s->h1 == 0;
 }
 
 /* The boot id as one word, to tell whether the page cache outlived a crash. */
@@ -96,41 +98,67 @@ key_words(const struct ev_key *k, uint64_t *h0, uint64_t *h1)
 		*h0 = 1;
 }
 
-static void
-unmap_table(struct ix_table *t)
+static int
+read_slots(const struct ix_table *t, uint64_t i, struct slot *s, size_t n)
 {
-	if (t->map != NULL)
-		(void)munmap(t->map, t->maplen);
+	ssize_t	 got = fio_pread(t->fd, s, n * IX_SLOT, slot_off(i));
+
+	if (got != (ssize_t)(n * IX_SLOT)) {
+		if (got >= 0)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+write_slot(const struct ix_table *t, uint64_t i, const struct slot *s)
+{
+	return fio_pwrite(t->fd, s, IX_SLOT, slot_off(i));
+}
+
+static int
+write_header(const struct ix_table *t)
+{
+	char	 hdr[IX_HEADER];
+
+	memset(hdr, 0, sizeof(hdr));
+	memcpy(hdr, IX_MAGIC, 8);
+	memcpy(hdr + 8, &t->cap, 8);
+	memcpy(hdr + 16, &t->used, 8);
+	memcpy(hdr + 24, &t->cursor, 8);
+	memcpy(hdr + 32, &t->synced, 8);
+	memcpy(hdr + 40, &t->boot, 8);
+	return fio_pwrite(t->fd, hdr, sizeof(hdr), 0);
+}
+
+static void
+close_table(struct ix_table *t)
+{
 	if (t->fd != -1)
 		(void)fio_close(t->fd);
-	t->map = NULL;
 	t->fd = -1;
 }
 
-/* Map the table open on fd; on error fd is closed.  0, or -1 (EINVAL: not a table). */
+/* Read the header of the table open on fd; on error fd is closed.  0, or -1 (EINVAL: not a table). */
 static int
-map_table(struct ix_table *t, int fd)
+load_table(struct ix_table *t, int fd)
 {
 	struct stat	 st;
-	void		*p;
+	char		 hdr[IX_HEADER];
 
+	memset(t, 0, sizeof(*t));
 	t->fd = fd;
-	t->map = NULL;
-	if (fstat(fd, &st) == -1)
+	if (fstat(fd, &st) == -1 || fio_pread(fd, hdr, sizeof(hdr), 0) == -1)
 		goto fail;
-	if ((size_t)st.st_size < IX_HEADER + IX_MIN_CAP * (size_t)IX_SLOT) {
-		errno = EINVAL;
-		goto fail;
-	}
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED)
-		goto fail;
-	t->map = p;
-	t->maplen = (size_t)st.st_size;
-	t->cap = get_header(t, H_CAP);
-	if (memcmp(t->map, IX_MAGIC, 8) != 0 || t->cap < IX_MIN_CAP ||
+	memcpy(&t->cap, hdr + 8, 8);
+	memcpy(&t->used, hdr + 16, 8);
+	memcpy(&t->cursor, hdr + 24, 8);
+	memcpy(&t->synced, hdr + 32, 8);
+	memcpy(&t->boot, hdr + 40, 8);
+	if (memcmp(hdr, IX_MAGIC, 8) != 0 || t->cap < IX_MIN_CAP ||
 	    (t->cap & (t->cap - 1)) != 0 ||
-	    IX_HEADER + t->cap * IX_SLOT > t->maplen) {
+	    (uint64_t)st.st_size < IX_HEADER + t->cap * IX_SLOT) {
 		errno = EINVAL;
 		goto fail;
 	}
@@ -139,7 +167,7 @@ fail:
 	{
 		int saved = errno;
 
-		unmap_table(t);
+		close_table(t);
 		errno = saved;
 	}
 	return -1;
@@ -148,13 +176,12 @@ fail:
 /*
  * Make an empty table of cap slots at path, through a temporary name so a
  * crash never leaves half a table under the real one.  The space is
- * allocated now: a full disk must fail here, not as SIGBUS in a store.
+ * allocated now, so a full disk fails here rather than in a slot's write.
  */
 static int
 create_table(const char *path, uint64_t cap, struct ix_table *t)
 {
-	char	 tmp[PATH_MAX], dir[PATH_MAX], hdr[IX_HEADER], *slash;
-	off_t	 size = (off_t)(IX_HEADER + cap * IX_SLOT);
+	char	 tmp[PATH_MAX], dir[PATH_MAX], *slash;
 	int	 fd, rc;
 
 	if (ut_path(tmp, sizeof(tmp), "%s.new", path) == -1 ||
@@ -164,20 +191,21 @@ create_table(const char *path, uint64_t cap, struct ix_table *t)
 		*slash = '\0';
 	if ((fd = fio_open(tmp, O_RDWR | O_CREAT | O_TRUNC, 0600)) == -1)
 		return -1;
-	memset(hdr, 0, sizeof(hdr));
-	memcpy(hdr, IX_MAGIC, 8);
-	memcpy(hdr + H_CAP, &cap, sizeof(cap));
-	if ((rc = posix_fallocate(fd, 0, size)) != 0) {
+	memset(t, 0, sizeof(*t));
+	t->fd = fd;
+	t->cap = cap;
+	t->boot = boot_word();
+	if ((rc = posix_fallocate(fd, 0, slot_off(cap))) != 0) {
 		errno = rc;
 		goto fail;
 	}
-	if (fio_write(fd, hdr, sizeof(hdr)) == -1 || fio_datasync(fd) == -1 ||
+	if (write_header(t) == -1 || fio_datasync(fd) == -1 ||
 	    fio_rename(tmp, path) == -1 || fio_sync_dir(slash ? dir : ".") == -1)
 		goto fail;
-	return map_table(t, fd);
+	return 0;
 fail:
 	rc = errno;
-	(void)fio_close(fd);
+	close_table(t);
 	(void)unlink(tmp);
 	errno = rc;
 	return -1;
@@ -202,113 +230,148 @@ ix_open(struct ix *ix, const char *path, int today, int window)
 	if ((ix->path = strdup(path)) == NULL)
 		return -1;
 	if ((fd = fio_open(path, O_RDWR, 0)) != -1) {
-		if (map_table(&ix->cur, fd) == -1)
+		if (load_table(&ix->cur, fd) == -1)
 			goto fail;
 	} else if (errno != ENOENT || create_table(path, IX_MIN_CAP, &ix->cur) == -1)
 		goto fail;
 	if (old_path(ix, oldp, sizeof(oldp)) == -1)
 		goto fail;
-	if ((fd = fio_open(oldp, O_RDWR, 0)) != -1) {
-		if (map_table(&ix->old, fd) == -1)
+	if ((fd = fio_open(oldp, O_RDONLY, 0)) != -1) {
+		if (load_table(&ix->old, fd) == -1)
 			goto fail;
 	} else if (errno != ENOENT)
 		goto fail;
-	if (get_header(&ix->cur, H_BOOT) != boot_word()) {
+	if (ix->cur.boot != boot_word()) {
 		/* Copies after the last sync may be lost: drain again from there. */
-		set_header(&ix->cur, H_CURSOR, get_header(&ix->cur, H_SYNCED));
-		set_header(&ix->cur, H_BOOT, boot_word());
+		ix->cur.cursor = ix->cur.synced;
+		ix->cur.boot = boot_word();
+		ix->dirty = 1;
 	}
 	return 0;
 fail:
 	{
 		int saved = errno;
 
-		(void)ix_close(ix);
+		close_table(&ix->cur);
+		close_table(&ix->old);
+		free(ix->path);
+		ix->path = NULL;
 		errno = saved;
 	}
 	return -1;
 }
 
 /*
- * Find a key in a table: its slot, or NULL with *freep set to the first
- * slot that may take it (empty or expired).  Linear probing; the load
- * stays under three quarters, so chains are short.
+ * Look a key up in a table by linear probing, a window of slots at a
+ * time.  Returns 0 with p filled in, or -1 with errno.
  */
-static struct slot *
-find_slot(const struct ix *ix, const struct ix_table *t, uint64_t h0, uint64_t h1,
-    struct slot **freep)
+static int
+probe(const struct ix *ix, const struct ix_table *t, uint64_t h0, uint64_t h1,
+    struct probe *p)
 {
-	uint64_t	 mask = t->cap - 1, i;
-	struct slot	*s;
+	struct slot	 w[IX_WINDOW];
+	uint64_t	 mask = t->cap - 1, i = h0 & mask, seen = 0;
+	size_t		 n, j;
 
-	*freep = NULL;
-	for (i = h0 & mask;; i = (i + 1) & mask) {
-		s = slot_at(t, i);
-		if (s->h0 == 0 && s->h1 == 0) {
-			if (*freep == NULL)
-				*freep = s;
-			return NULL;
+	memset(p, 0, sizeof(*p));
+	p->free = UINT64_MAX;
+	for (;;) {
+		n = IX_WINDOW;
+		if (n > t->cap - i)
+			n = (size_t)(t->cap - i);
+		if (read_slots(t, i, w, n) == -1)
+			return -1;
+		for (j = 0; j < n; j++, i = (i + 1) & mask) {
+			if (slot_empty(&w[j])) {
+				if (p->free == UINT64_MAX) {
+					p->free = i;
+					p->free_empty = 1;
+				}
+				return 0;
+			}
+			if (w[j].h0 == h0 && w[j].h1 == h1) {
+				p->found = 1;
+				p->at = i;
+				p->s = w[j];
+				return 0;
+			}
+			if (p->free == UINT64_MAX && !slot_live(ix, &w[j]))
+				p->free = i;
 		}
-		if (s->h0 == h0 && s->h1 == h1)
-			return s;
-		if (*freep == NULL && !slot_live(ix, s))
-			*freep = s;
+		/* A table is never full, but a damaged one must not loop for ever. */
+		if ((seen += n) >= t->cap) {
+			errno = EINVAL;
+			return -1;
+		}
 	}
 }
 
 int
-ix_has(const struct ix *ix, const struct ev_key *k)
+ix_has(struct ix *ix, const struct ev_key *k)
 {
-	struct slot	*s, *fr;
+	struct probe	 p;
 	uint64_t	 h0, h1;
 
 	key_words(k, &h0, &h1);
-	if ((s = find_slot(ix, &ix->cur, h0, h1, &fr)) != NULL && slot_live(ix, s))
+	if (probe(ix, &ix->cur, h0, h1, &p) == -1)
+		return -1;
+	if (p.found && slot_live(ix, &p.s))
 		return 1;
-	return ix->old.map != NULL &&
-	    (s = find_slot(ix, &ix->old, h0, h1, &fr)) != NULL && slot_live(ix, s);
+	if (ix->old.fd == -1)
+		return 0;
+	if (probe(ix, &ix->old, h0, h1, &p) == -1)
+		return -1;
+	return p.found && slot_live(ix, &p.s);
 }
 
-/* Put a key in cur, keeping the later day when it is there.  1 when it took a new slot. */
+/* Put a key in cur, keeping the later day when it is there: 0, or -1. */
 static int
 store_key(struct ix *ix, uint64_t h0, uint64_t h1, uint32_t day)
 {
-	struct slot	*s, *fr;
-	int		 fresh;
+	struct probe	 p;
+	struct slot	 s;
 
-	if ((s = find_slot(ix, &ix->cur, h0, h1, &fr)) != NULL) {
-		if (s->day < day)
-			s->day = day;
-		return 0;
+	if (probe(ix, &ix->cur, h0, h1, &p) == -1)
+		return -1;
+	if (p.found) {
+		if (p.s.day >= day)
+			return 0;
+		p.s.day = day;
+		return write_slot(&ix->cur, p.at, &p.s);
 	}
-	fresh = fr->h0 == 0 && fr->h1 == 0;
-	/* Day last: a store cut short by a kill leaves a slot that reads as expired. */
-	fr->day = 0;
-	fr->h0 = h0;
-	fr->h1 = h1;
-	fr->day = day;
-	if (fresh)
-		set_header(&ix->cur, H_USED, get_header(&ix->cur, H_USED) + 1);
-	return fresh;
+	memset(&s, 0, sizeof(s));
+	s.h0 = h0;
+	s.h1 = h1;
+	s.day = day;
+	if (write_slot(&ix->cur, p.free, &s) == -1)
+		return -1;
+	if (p.free_empty)
+		ix->cur.used++;
+	return 0;
 }
 
-/* Copy up to n more live slots of the old table into cur. */
-static void
+/* Copy up to n more live slots of the old table into cur: 0, or -1. */
+static int
 drain(struct ix *ix, uint64_t n)
 {
-	uint64_t	 i = get_header(&ix->cur, H_CURSOR), end;
-	struct slot	*s;
+	struct slot	 w[IX_WINDOW];
+	uint64_t	 i = ix->cur.cursor, end;
+	size_t		 j, m;
 
-	if (ix->old.map == NULL || i >= ix->old.cap)
-		return;
+	if (ix->old.fd == -1 || i >= ix->old.cap)
+		return 0;
 	end = n > ix->old.cap - i ? ix->old.cap : i + n;
-	for (; i < end; i++) {
-		s = slot_at(&ix->old, i);
-		if (slot_live(ix, s))
-			(void)store_key(ix, s->h0, s->h1, s->day);
+	for (; i < end; i += m) {
+		m = end - i > IX_WINDOW ? IX_WINDOW : (size_t)(end - i);
+		if (read_slots(&ix->old, i, w, m) == -1)
+			return -1;
+		for (j = 0; j < m; j++)
+			if (slot_live(ix, &w[j]) &&
+			    store_key(ix, w[j].h0, w[j].h1, w[j].day) == -1)
+				return -1;
+		ix->cur.cursor = i + m;
 	}
-	set_header(&ix->cur, H_CURSOR, end);
-	ix->dirty = 1;
+	return 0;
 }
 
 /*
@@ -320,64 +383,54 @@ static int
 grow(struct ix *ix)
 {
 	char		 oldp[PATH_MAX];
-	uint64_t	 cap = IX_MIN_CAP, used = get_header(&ix->cur, H_USED);
+	uint64_t	 cap = IX_MIN_CAP;
 
-	if (ix->old.map != NULL) {
-		drain(ix, ix->old.cap);
-		if (ix_sync(ix) == -1)
-			return -1;
-	}
-	while (cap < used * 4)
+	if (ix->old.fd != -1 && (drain(ix, ix->old.cap) == -1 || ix_sync(ix) == -1))
+		return -1;
+	while (cap < ix->cur.used * 4)
 		cap *= 2;
 	/* No sync: its keys are durable up to the last checkpoint, and replay covers the rest. */
-	if (old_path(ix, oldp, sizeof(oldp)) == -1 || fio_rename(ix->path, oldp) == -1)
+	if (write_header(&ix->cur) == -1 || old_path(ix, oldp, sizeof(oldp)) == -1 ||
+	    fio_rename(ix->path, oldp) == -1)
 		return -1;
 	ix->old = ix->cur;
 	ix->cur.fd = -1;
-	ix->cur.map = NULL;
-	if (create_table(ix->path, cap, &ix->cur) == -1)
-		return -1;
-	set_header(&ix->cur, H_BOOT, boot_word());
-	return 0;
+	return create_table(ix->path, cap, &ix->cur);
 }
 
 int
 ix_add(struct ix *ix, const struct ev_key *k, int day)
 {
-	struct slot	*s, *fr;
 	uint64_t	 h0, h1;
 
 	key_words(k, &h0, &h1);
-	s = find_slot(ix, &ix->cur, h0, h1, &fr);
-	if (s == NULL && fr->h0 == 0 && fr->h1 == 0 &&
-	    (get_header(&ix->cur, H_USED) + 1) * 2 > ix->cur.cap && grow(ix) == -1)
-		return -1;
-	(void)store_key(ix, h0, h1, (uint32_t)day);
-	drain(ix, IX_DRAIN);
 	ix->dirty = 1;
-	return 0;
+	if ((ix->cur.used + 1) * 2 > ix->cur.cap && grow(ix) == -1)
+		return -1;
+	if (store_key(ix, h0, h1, (uint32_t)day) == -1)
+		return -1;
+	return drain(ix, IX_DRAIN);
 }
 
 int
 ix_sync(struct ix *ix)
 {
 	char		 oldp[PATH_MAX];
-	uint64_t	 cursor = get_header(&ix->cur, H_CURSOR);
+	uint64_t	 cursor = ix->cur.cursor;
 
 	if (!ix->dirty)
 		return 0;
-	if (fio_datasync(ix->cur.fd) == -1)
+	if (write_header(&ix->cur) == -1 || fio_datasync(ix->cur.fd) == -1)
 		return -1;
-	/* Written after the sync it describes, so never ahead of what is durable. */
-	set_header(&ix->cur, H_SYNCED, cursor);
-	if (ix->old.map != NULL && cursor >= ix->old.cap) {
+	/* Recorded after the sync it describes, so never ahead of what is durable. */
+	ix->cur.synced = cursor;
+	if (ix->old.fd != -1 && cursor >= ix->old.cap) {
 		if (old_path(ix, oldp, sizeof(oldp)) == -1 || unlink(oldp) == -1)
 			return -1;
-		unmap_table(&ix->old);
-		set_header(&ix->cur, H_CURSOR, 0);
-		set_header(&ix->cur, H_SYNCED, 0);
+		close_table(&ix->old);
+		ix->cur.cursor = ix->cur.synced = 0;
 	}
-	ix->dirty = 0;
+	/* The header reaches the file at the next sync or close. */
 	return 0;
 }
 
@@ -386,11 +439,11 @@ ix_close(struct ix *ix)
 {
 	int	 rc = 0;
 
-	if (ix->cur.map != NULL && munmap(ix->cur.map, ix->cur.maplen) == -1)
+	if (ix->cur.fd != -1 && ix->dirty && write_header(&ix->cur) == -1)
 		rc = -1;
 	if (ix->cur.fd != -1 && fio_close(ix->cur.fd) == -1)
 		rc = -1;
-	unmap_table(&ix->old);
+	close_table(&ix->old);
 	free(ix->path);
 	memset(ix, 0, sizeof(*ix));
 	ix->cur.fd = ix->old.fd = -1;

@@ -1,8 +1,9 @@
 /*
  * index.h: the dedup index, a view of the archive.
  *
- * A file of open-addressed slots, mapped into memory: a lookup touches a
- * slot or two whatever the number of keys, and opening it reads nothing.
+ * A file of open-addressed slots: a lookup reads a slot or two whatever
+ * the number of keys, opening it reads only its header, and a worker's
+ * memory does not grow with it.
  * Each slot holds a 128-bit key hash and the receipt day it was stored on;
  * a slot older than the dedup window counts as free, so expiring a day
  * costs nothing.  When the table fills, a table four times the size takes
@@ -19,9 +20,11 @@
 
 struct ix_table {
 	int		 fd;		/* -1: no table */
-	unsigned char	*map;
-	size_t		 maplen;
 	uint64_t	 cap;		/* slots, a power of two */
+	uint64_t	 used;		/* slots ever filled (expired ones too) */
+	uint64_t	 cursor;	/* old slots drained into this table */
+	uint64_t	 synced;	/* the cursor at the last sync */
+	uint64_t	 boot;		/* the boot that last wrote the header */
 };
 
 struct ix {
@@ -38,8 +41,8 @@ struct ix {
  * on day today.  Returns 0, or -1 with errno (EINVAL: not an index file).
  */
 int	 ix_open(struct ix *, const char *path, int today, int window);
-/* 1 when the key was stored within the window, else 0. */
-int	 ix_has(const struct ix *, const struct ev_key *);
+/* 1 when the key was stored within the window, 0 when not, -1 with errno. */
+int	 ix_has(struct ix *, const struct ev_key *);
 /* Remember a key as stored on day: 0, or -1 with errno (growing failed). */
 int	 ix_add(struct ix *, const struct ev_key *, int day);
 /* Make every change durable: 0, or -1 with errno. */

@@ -126,17 +126,23 @@ store_events(const struct conf *cf, struct spool *sp, const struct bt_batch *b,
 	enum ing_result	 rc = ING_FAIL;
 	char		 stamp[EV_STAMP_LEN + 1];
 	time_t		 now;
-	size_t		 i, nfresh = 0;
+	size_t		 i, nfresh = 0, need = 0;
 	off_t		 end;
-	int		 today, cur, ixopen = 0, durable;
+	int		 today, cur, ixopen = 0, durable, known;
 
 	memset(&d, 0, sizeof(d));
 	memset(&e, 0, sizeof(e));
+	/* Room for every line at once, so the buffer is never doubled into. */
+	for (i = 0; i < b->nitems; i++)
+		if (b->items[i].kind == BT_EVENT)
+			need += b->items[i].text_len + EV_LINE_EXTRA;
 	if (keyset_init(&seen, nevents) == -1 ||
-	    (fresh = calloc(nevents, sizeof(*fresh))) == NULL) {
+	    (fresh = calloc(nevents, sizeof(*fresh))) == NULL ||
+	    ut_buf_add(&lines, NULL, need) == -1) {
 		log_errno("batch");
 		goto out;
 	}
+	lines.len = 0;
 	if (sp_lock(sp, cf->lock_wait_ms) == -1) {
 		log_errno("waiting for the spool lock");
 		goto out;
@@ -180,13 +186,14 @@ store_events(const struct conf *cf, struct spool *sp, const struct bt_batch *b,
 		if (ev_parse(&e, text, it->text_len, 0) == -1)
 			goto nomem;
 		ev_key(&e, &k);
-		if (ix_has(&ix, &k) || !keyset_add(&seen, &k)) {
+		if ((known = ix_has(&ix, &k)) == -1) {
+			log_errno("reading the index");
+			goto unlock;
+		}
+		if (known || !keyset_add(&seen, &k)) {
 			c->duplicates++;
 			continue;
 		}
-		if (ut_buf_add(&lines, NULL, it->text_len + EV_LINE_EXTRA) == -1)
-			goto nomem;
-		lines.len -= it->text_len + EV_LINE_EXTRA;
 		lines.len += ev_format_line(text, it->text_len, stamp, lines.p + lines.len);
 		if (cv_add(&cx, &d, &e, stamp) == -1)
 			goto nomem;
@@ -270,15 +277,20 @@ join_lines(const char *body, size_t len, struct ut_buf *out)
 	return rc;
 }
 
-/* Store a body held in memory. */
+/*
+ * Store a body held in memory.  The body is freed once what cannot be an
+ * event is in quarantine: the events live on in their compact texts, and a
+ * worker's memory stays near three times the body.
+ */
 static enum ing_result
-store_body(const struct conf *cf, struct spool *sp, const char *body, size_t len,
+store_body(const struct conf *cf, struct spool *sp, struct ut_buf *raw,
     int lines, struct ing_counts *c)
 {
 	struct bt_batch	 b;
 	struct ut_buf	 joined = { 0 };
 	enum ing_result	 rc = ING_FAIL;
-	size_t		 i, nevents = 0;
+	const char	*body = raw->p ? raw->p : "";
+	size_t		 i, len = raw->len, nevents = 0;
 
 	if (bt_parse(body, len, &b) == -1)
 		goto nomem;
@@ -320,6 +332,8 @@ store_body(const struct conf *cf, struct spool *sp, const char *body, size_t len
 		log_errno("syncing quarantine");
 		goto out;
 	}
+	ut_buf_free(raw);
+	ut_buf_free(&joined);
 	rc = nevents > 0 ? store_events(cf, sp, &b, nevents, c) : ING_OK;
 	goto out;
 nomem:
@@ -395,6 +409,12 @@ ing_receive(const struct conf *cf, ing_reader rd, void *ctx, long long length,
 	}
 	if (length > limit)
 		return quarantine_stream(&sp, NULL, 0, rd, ctx, length, c);
+	/* A known length is allocated once, not doubled into. */
+	if (length > 0 && ut_buf_add(&body, NULL, (size_t)length) == -1) {
+		log_errno("reading the body");
+		return ING_FAIL;
+	}
+	body.len = 0;
 	for (;;) {
 		size_t want = READ_CHUNK;
 
@@ -424,7 +444,7 @@ ing_receive(const struct conf *cf, ing_reader rd, void *ctx, long long length,
 			goto out;
 		}
 	}
-	rc = store_body(cf, &sp, body.p ? body.p : "", body.len, lines, c);
+	rc = store_body(cf, &sp, &body, lines, c);
 out:
 	ut_buf_free(&body);
 	return rc;

@@ -58,7 +58,9 @@ replay_line(const char *line, size_t len, off_t end, void *arg)
 	ev_key(&r->e, &k);
 	if (r->seen != NULL) {
 		r->seen->today = r->d->day;
-		if (ix_has(r->seen, &k)) {
+		if ((rc = ix_has(r->seen, &k)) == -1)
+			return -1;
+		if (rc == 1) {
 			ut_format_day(r->d->day, ymd);
 			fprintf(r->msg, "archive/%s.jsonl: the event ending at byte %lld "
 			    "repeats a key stored within dedup_window_days\n", ymd, (long long)end);
@@ -337,6 +339,7 @@ check_key(const char *line, size_t len, off_t end, void *arg)
 	struct index_check	*c = arg;
 	struct ev_key		 k;
 	char			 ymd[11];
+	int			 rc;
 
 	(void)end;
 	if (!arc_line_valid(line, len))
@@ -344,7 +347,9 @@ check_key(const char *line, size_t len, off_t end, void *arg)
 	if (ev_parse(&c->e, line, len, 1) != 0)
 		return -1;
 	ev_key(&c->e, &k);
-	if (!ix_has(c->ix, &k)) {
+	if ((rc = ix_has(c->ix, &k)) == -1)
+		return -1;
+	if (rc == 0) {
 		if (c->missing++ == 0) {
 			ut_format_day(c->day, ymd);
 			fprintf(c->msg, "index: a key of archive/%s.jsonl is missing; "
