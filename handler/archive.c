@@ -286,7 +286,8 @@ arc_days(const char *spool, int **days, size_t *n)
 	if (errno != 0)
 		goto fail;
 	closedir(d);
-	qsort(v, *n, sizeof(*v), cmp_int);
+	if (*n > 1)
+		qsort(v, *n, sizeof(*v), cmp_int);
 	*days = v;
 	return 0;
 fail:
