@@ -654,34 +654,6 @@ unescape_one(const char **pp, const char *end, unsigned char *o)
 	return put_utf8(cp, o);
 }
 
-/* Returns 1 when the JSON string s decodes to name, else 0. */
-int
-bt_name_is(const char *s, size_t len, const char *name)
-{
-	const char	*p, *end;
-	unsigned char	 buf[4];
-	size_t		 n, i;
-
-	if (len < 2)
-		return 0;
-	p = s + 1;
-	end = s + len - 1;
-	if (memchr(p, '\\', len - 2) == NULL)
-		return strlen(name) == len - 2 && memcmp(p, name, len - 2) == 0;
-	while (p < end) {
-		if (*p != '\\') {
-			if (*name == '\0' || *p++ != *name++)
-				return 0;
-			continue;
-		}
-		n = unescape_one(&p, end, buf);
-		for (i = 0; i < n; i++, name++)
-			if (*name == '\0' || (unsigned char)*name != buf[i])
-				return 0;
-	}
-	return *name == '\0';
-}
-
 /* Returns the length of the decoded string, at most len - 2. */
 size_t
 bt_unescape(const char *s, size_t len, char *out)

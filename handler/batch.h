@@ -56,12 +56,6 @@ struct bt_member {
 size_t	 bt_members(const char *obj, size_t len, struct bt_member *m, size_t max);
 
 /*
- * Whether a JSON string (quotes included, escapes allowed) decodes to the
- * NUL-terminated name.
- */
-int	 bt_name_is(const char *s, size_t len, const char *name);
-
-/*
  * Decode a valid JSON string (quotes included) into UTF-8 in out, which must
  * hold len bytes; returns the decoded length.  \u0000 becomes nothing; an
  * unpaired surrogate escape becomes U+FFFD.

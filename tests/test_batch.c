@@ -845,38 +845,6 @@ members_of_parsed_event(void)
 }
 
 static int
-name_is_plain(void)
-{
-	CHECK(bt_name_is(LIT("\"iid\""), "iid"));
-	CHECK(!bt_name_is(LIT("\"iid\""), "ii"));
-	CHECK(!bt_name_is(LIT("\"iid\""), "iidx"));
-	CHECK(!bt_name_is(LIT("\"iid\""), "IID"));
-	CHECK(bt_name_is(LIT("\"\""), ""));
-	return 0;
-}
-
-static int
-name_is_escaped(void)
-{
-	CHECK(bt_name_is(LIT("\"\\u0069id\""), "iid"));
-	CHECK(bt_name_is(LIT("\"i\\u0069\\u0064\""), "iid"));
-	CHECK(bt_name_is(LIT("\"a\\\"b\\\\\""), "a\"b\\"));
-	CHECK(bt_name_is(LIT("\"caf\\u00e9\""), "caf\xc3\xa9"));
-	CHECK(bt_name_is(LIT("\"\\uD83D\\uDE00\""), "\xf0\x9f\x98\x80"));
-	return 0;
-}
-
-static int
-name_is_escaped_mismatch(void)
-{
-	CHECK(!bt_name_is(LIT("\"\\u0069id\""), "ii"));
-	CHECK(!bt_name_is(LIT("\"\\u0069id\""), "iidd"));
-	CHECK(!bt_name_is(LIT("\"\\u0069id\""), "jid"));
-	CHECK(!bt_name_is(LIT("\"caf\\u00e9\""), "caf"));
-	return 0;
-}
-
-static int
 unescape_simple_escapes(void)
 {
 	static const char s[] = "\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"";
@@ -1016,9 +984,6 @@ static const struct test tests[] = {
 	T(members_more_than_max),
 	T(members_empty_object),
 	T(members_of_parsed_event),
-	T(name_is_plain),
-	T(name_is_escaped),
-	T(name_is_escaped_mismatch),
 	T(unescape_simple_escapes),
 	T(unescape_nul_dropped),
 	T(unescape_surrogate_pair),

@@ -81,6 +81,16 @@ key_uses_raw_bytes(void)
 }
 
 static int
+escaped_member_name_is_its_column(void)
+{
+	/* Names are compared decoded: \u0069id is iid, and the key fields match. */
+	CHECK(same_key("{\"\\u0069id\":\"x\",\"activityStatus\":\"READ\"}",
+	    "{\"iid\":\"x\",\"activityStatus\":\"READ\"}"));
+	CHECK_STR(status_of("{\"activity\\u0053tatus\":\"CLICKED\"}"), "CLICKED");
+	return 0;
+}
+
+static int
 key_without_iid_is_whole_text(void)
 {
 	CHECK(same_key("{\"a\":1,\"b\":2}", "{\"a\":1,\"b\":2}"));
@@ -190,6 +200,7 @@ static const struct test tests[] = {
 	T(key_missing_differs_from_empty),
 	T(key_fields_do_not_run_together),
 	T(key_uses_raw_bytes),
+	T(escaped_member_name_is_its_column),
 	T(key_without_iid_is_whole_text),
 	T(key_of_line_equals_key_of_event),
 	T(line_appends_stamp_last),
