@@ -220,27 +220,34 @@ old_path(const struct ix *ix, char *buf, size_t len)
 int
 ix_open(struct ix *ix, const char *path, int today, int window)
 {
-	char	 oldp[PATH_MAX];
-	int	 fd;
+	char		 oldp[PATH_MAX];
+	uint64_t	 cap = IX_MIN_CAP;
+	int		 fd;
 
 	memset(ix, 0, sizeof(*ix));
 	ix->cur.fd = ix->old.fd = -1;
 	ix->today = today;
 	ix->window = window;
-	if ((ix->path = strdup(path)) == NULL)
-		return -1;
-	if ((fd = fio_open(path, O_RDWR, 0)) != -1) {
-		if (load_table(&ix->cur, fd) == -1)
-			goto fail;
-	} else if (errno != ENOENT || create_table(path, IX_MIN_CAP, &ix->cur) == -1)
-		goto fail;
-	if (old_path(ix, oldp, sizeof(oldp)) == -1)
+	if ((ix->path = strdup(path)) == NULL || old_path(ix, oldp, sizeof(oldp)) == -1)
 		goto fail;
 	if ((fd = fio_open(oldp, O_RDONLY, 0)) != -1) {
 		if (load_table(&ix->old, fd) == -1)
 			goto fail;
 	} else if (errno != ENOENT)
 		goto fail;
+	if ((fd = fio_open(path, O_RDWR, 0)) != -1) {
+		if (load_table(&ix->cur, fd) == -1)
+			goto fail;
+	} else if (errno != ENOENT)
+		goto fail;
+	else {
+		/* A growth cut short between its rename and the new table: size it for the old one. */
+		while (cap < ix->old.used * 4)
+			cap *= 2;
+		if (create_table(path, cap, &ix->cur) == -1)
+			goto fail;
+		ix->created = ix->old.fd == -1;
+	}
 	if (ix->cur.boot != boot_word()) {
 		/* Copies after the last sync may be lost: drain again from there. */
 		ix->cur.cursor = ix->cur.synced;
@@ -266,7 +273,7 @@ fail:
  * time.  Returns 0 with p filled in, or -1 with errno.
  */
 static int
-probe(const struct ix *ix, const struct ix_table *t, uint64_t h0, uint64_t h1,
+probe(struct ix *ix, const struct ix_table *t, uint64_t h0, uint64_t h1,
     struct probe *p)
 {
 	struct slot	 w[IX_WINDOW];
@@ -300,6 +307,7 @@ probe(const struct ix *ix, const struct ix_table *t, uint64_t h0, uint64_t h1,
 		}
 		/* A table is never full, but a damaged one must not loop for ever. */
 		if ((seen += n) >= t->cap) {
+			ix->damaged = 1;
 			errno = EINVAL;
 			return -1;
 		}

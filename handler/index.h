@@ -34,11 +34,15 @@ struct ix {
 	int		 today;		/* receipt day of the current batch */
 	int		 window;	/* dedup_window_days */
 	int		 dirty;
+	int		 created;	/* ix_open made an empty index: none was there */
+	int		 damaged;	/* a probe found no end: remove it, make it anew */
 };
 
 /*
  * Open (creating when absent) the index file at path for a batch received
  * on day today.  Returns 0, or -1 with errno (EINVAL: not an index file).
+ * A later failure that sets damaged means the same: remove the index and
+ * make it anew from the archive.
  */
 int	 ix_open(struct ix *, const char *path, int today, int window);
 /* 1 when the key was stored within the window, 0 when not, -1 with errno. */

@@ -228,6 +228,13 @@ store_events(const struct conf *cf, struct spool *sp, const struct bt_batch *b,
 nomem:
 	log_errno("batch");
 unlock:
+	/* A damaged index is made anew from the archive by the next writer. */
+	if (ixopen && ix.damaged) {
+		fprintf(stderr, "yespo-hook: %s is damaged; removing it\n", sp->index);
+		(void)ix_close(&ix);
+		(void)ix_remove(sp->index);
+		ixopen = 0;
+	}
 	if (ixopen && ix_close(&ix) == -1 && rc == ING_OK)
 		c->degraded = 1;
 	sp_unlock(sp);

@@ -171,13 +171,18 @@ rp_open_index(const struct spool *sp, struct ix *ix, int today, int window)
 	int		*days = NULL, rc = -1;
 	size_t		 n = 0, j;
 
-	if (ix_open(ix, sp->index, today, window) == 0)
-		return 0;
-	if (errno != EINVAL)
-		return -1;
-	fprintf(stderr, "yespo-hook: %s is damaged; making it anew from the archive\n", sp->index);
-	if (ix_remove(sp->index) == -1 || ix_open(ix, sp->index, today, window) == -1)
-		return -1;
+	if (ix_open(ix, sp->index, today, window) == 0) {
+		if (!ix->created)
+			return 0;
+		/* None was there: on a spool with an archive, it was lost. */
+	} else {
+		if (errno != EINVAL)
+			return -1;
+		fprintf(stderr, "yespo-hook: %s is damaged; making it anew from the archive\n",
+		    sp->index);
+		if (ix_remove(sp->index) == -1 || ix_open(ix, sp->index, today, window) == -1)
+			return -1;
+	}
 	memset(&r, 0, sizeof(r));
 	r.ix = ix;
 	if (arc_days(sp->root, &days, &n) == -1)

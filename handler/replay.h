@@ -24,8 +24,9 @@ int	 rp_settle(const struct cv_ctx *, const struct spool *, struct ix *,
 	    int day, struct cv_day *d);
 
 /*
- * Open the index for a batch received on day today; when it is damaged,
- * make it anew from the archive days within the window.  0, or -1 with errno.
+ * Open the index for a batch received on day today; when it is damaged or
+ * missing, make it anew from the archive days within the window.  0, or -1
+ * with errno.
  */
 int	 rp_open_index(const struct spool *, struct ix *, int today, int window);
 

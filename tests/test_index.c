@@ -269,6 +269,72 @@ garbage_file_is_refused(void)
 	return 0;
 }
 
+static int
+growth_cut_short_sizes_new_table(void)
+{
+	struct ix	 ix;
+	struct ev_key	 k;
+	char		 oldp[4300];
+	uint64_t	 i, n = 60000;
+
+	CHECK(open_fresh(&ix, DAY, 45) == 0);
+	for (i = 0; i < n; i++) {
+		k = key(i);
+		CHECK(ix_add(&ix, &k, DAY) == 0);
+	}
+	CHECK(ix_sync(&ix) == 0);
+	CHECK(ix_close(&ix) == 0);
+	snprintf(oldp, sizeof(oldp), "%s.old", path);
+	/* Killed between renaming the full table aside and making the new one. */
+	CHECK(access(oldp, F_OK) == -1);
+	CHECK(rename(path, oldp) == 0);
+	CHECK(ix_open(&ix, path, DAY, 45) == 0);
+	CHECK(!ix.created);
+	for (i = 0; i < n; i++) {
+		k = key(i);
+		CHECK(ix_has(&ix, &k) == 1);
+	}
+	/* The new table holds the whole drain and more without overflowing. */
+	for (i = n; i < 2 * n; i++) {
+		k = key(i);
+		CHECK(ix_add(&ix, &k, DAY) == 0);
+		if (i % 5000 == 0)
+			CHECK(ix_sync(&ix) == 0);
+	}
+	CHECK(ix_sync(&ix) == 0);
+	CHECK(!ix.damaged);
+	for (i = 0; i < 2 * n; i++) {
+		k = key(i);
+		CHECK(ix_has(&ix, &k) == 1);
+	}
+	CHECK(ix_close(&ix) == 0);
+	return 0;
+}
+
+static int
+full_table_reported_damaged(void)
+{
+	struct ix	 ix;
+	struct ev_key	 k = key(1);
+	unsigned char	 junk[4096];
+	int		 fd;
+	off_t		 off;
+
+	CHECK(open_fresh(&ix, DAY, 45) == 0);
+	CHECK(ix_close(&ix) == 0);
+	/* Every slot taken by a live key: no probe can end. */
+	memset(junk, 0xff, sizeof(junk));
+	CHECK((fd = open(path, O_WRONLY)) != -1);
+	for (off = 64; off < 64 + 16384 * 24; off += (off_t)sizeof(junk))
+		CHECK(pwrite(fd, junk, sizeof(junk), off) == (ssize_t)sizeof(junk));
+	close(fd);
+	CHECK(ix_open(&ix, path, DAY, 45) == 0);
+	CHECK(ix_has(&ix, &k) == -1);
+	CHECK(ix.damaged);
+	CHECK(ix_close(&ix) == 0);
+	return 0;
+}
+
 static const struct test tests[] = {
 	T(added_key_is_found),
 	T(keys_survive_reopen),
@@ -278,6 +344,8 @@ static const struct test tests[] = {
 	T(drained_table_removed_after_sync),
 	T(drain_restarts_after_reboot),
 	T(remove_clears_both_tables),
+	T(growth_cut_short_sizes_new_table),
+	T(full_table_reported_damaged),
 	T(readding_keeps_latest_day),
 	T(garbage_file_is_refused),
 };

@@ -522,6 +522,49 @@ lock_wait_ends_in_failure(void)
 	return 0;
 }
 
+static int
+deleted_index_made_anew_from_archive(void)
+{
+	struct ing_counts	 c;
+	char			 path[8400];
+
+	CHECK(setup() == 0);
+	CHECK(post_str("[{\"iid\":\"a\"},{\"iid\":\"b\"}]", &c) == ING_OK);
+	snprintf(path, sizeof(path), "%s/index/keys.idx", spool);
+	CHECK(unlink(path) == 0);
+	CHECK(post_str("[{\"iid\":\"a\"},{\"iid\":\"c\"}]", &c) == ING_OK);
+	CHECK(c.duplicates == 1 && c.stored == 1);
+	CHECK(rp_verify(&cf, stderr) == 0);
+	return 0;
+}
+
+static int
+full_index_removed_then_made_anew(void)
+{
+	struct ing_counts	 c;
+	char			 path[8400];
+	unsigned char		 junk[4096];
+	off_t			 off;
+	int			 fd;
+
+	CHECK(setup() == 0);
+	CHECK(post_str("[{\"iid\":\"a\"}]", &c) == ING_OK);
+	snprintf(path, sizeof(path), "%s/index/keys.idx", spool);
+	memset(junk, 0xff, sizeof(junk));
+	CHECK((fd = open(path, O_WRONLY)) != -1);
+	for (off = 64; off < 64 + 16384 * 24; off += (off_t)sizeof(junk))
+		CHECK(pwrite(fd, junk, sizeof(junk), off) == (ssize_t)sizeof(junk));
+	close(fd);
+	/* This batch cannot be checked against the index: 503, and the index goes. */
+	CHECK(post_str("[{\"iid\":\"a\"},{\"iid\":\"b\"}]", &c) == ING_FAIL);
+	CHECK(access(path, F_OK) == -1);
+	/* Its retry meets an index made anew from the archive. */
+	CHECK(post_str("[{\"iid\":\"a\"},{\"iid\":\"b\"}]", &c) == ING_OK);
+	CHECK(c.duplicates == 1 && c.stored == 1);
+	CHECK(rp_verify(&cf, stderr) == 0);
+	return 0;
+}
+
 static const struct test tests[] = {
 	T(fixture_stores_every_event),
 	T(same_iid_two_statuses_both_stored),
@@ -543,6 +586,8 @@ static const struct test tests[] = {
 	T(views_lost_checkpoint_rebuilt),
 	T(power_cut_repaired_from_checkpoint),
 	T(lock_wait_ends_in_failure),
+	T(deleted_index_made_anew_from_archive),
+	T(full_index_removed_then_made_anew),
 };
 
 TEST_MAIN(tests)
