@@ -6,7 +6,7 @@
 # duplicates = sent - distinct), the archive must hold every event once,
 # the CSVs must equal --rebuild's and --verify must pass.
 # Usage: concurrency.sh BINARY SOURCE_DIR   (exit 0 pass, 1 fail, 77 skip)
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 SENDERS=8

@@ -10,14 +10,14 @@
 # Usage: crash.sh BINARY SOURCE_DIR   (exit 0 pass, 1 fail, 77 skip)
 #
 # Knobs (environment): YS_CGI_KILLS (default 200) and YS_FCGI_KILLS (100),
-# the kills each phase must land; YS_PHASE_LIMIT (60), the seconds a phase
+# the kills each phase must land; YS_PHASE_LIMIT (90), the seconds a phase
 # may take to land them; YS_BATCH (300), events a batch.
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 CGI_KILLS=${YS_CGI_KILLS:-200}
 FCGI_KILLS=${YS_FCGI_KILLS:-100}
-PHASE_LIMIT=${YS_PHASE_LIMIT:-60}
+PHASE_LIMIT=${YS_PHASE_LIMIT:-90}
 B=${YS_BATCH:-300}	# new events a batch
 OV=5			# each batch also repeats the last OV events of the one before
 MAX_ATTEMPTS=5000	# resends of one batch before the driver gives up
@@ -33,14 +33,21 @@ mkdir -p "$T/drv"
 : >"$T/refused.all"
 : >"$T/kills"
 
-# Batch n: events n*B-OV .. (n+1)*B-1 (batch 0: from 0).  Write it to FILE.
+# The data.  Batch n is the B events of tests/stress/lib.sh's generator
+# with the iid prefixed by "bN-" (so every batch is new), preceded, after
+# batch 0, by the last OV events of batch n-1 (already acknowledged, so
+# duplicates).  Made from two templates by one sed, cheap enough for the
+# driver to spend its time waiting for the handler rather than making data.
+ys_gen 0 "$B" | sed 's/"iid":"5e1f0000-/"iid":"b@N@-/' >"$T/new"
+[ "$(grep -c '"iid":"b@N@-' "$T/new")" -eq "$B" ] || yh_die "the generator's iids changed"
+ys_batch "$T/first.json" <"$T/new"
+{ tail -n "$OV" "$T/new" | sed 's/@N@/@P@/'; cat "$T/new"; } | ys_batch "$T/next.json"
 make_batch() {
-	local n=$1 first=$(($1 * B - OV)) count=$((B + OV))
-	if [ "$n" -eq 0 ]; then
-		first=0
-		count=$B
+	if [ "$1" -eq 0 ]; then
+		sed 's/@N@/0/' "$T/first.json" >"$2"
+	else
+		sed "s/@P@/$(($1 - 1))/; s/@N@/$1/" "$T/next.json" >"$2"
 	fi
-	ys_gen "$first" "$count" | ys_batch "$2"
 }
 
 # The driver: from batch $1 on, post each batch until it is answered 200,
@@ -49,7 +56,7 @@ make_batch() {
 # other answer's code to $T/refused, and the next batch number to
 # $T/drv/next.
 driver() {
-	local n=$1 attempts code
+	local n=$1 attempts code deadline=$((SECONDS + PHASE_LIMIT + 30))
 	while [ ! -e "$T/stop" ]; do
 		make_batch "$n" "$T/drv/batch.json"
 		attempts=0
@@ -60,27 +67,98 @@ driver() {
 				"$BASE$HOOK" 2>>"$T/drv/curl.err") || code=000
 			[ "$code" = 200 ] && break
 			printf '%s %s\n' "$code" "$(head -c 100 "$T/drv/answer" | tr -c '[:print:]' ' ')" >>"$T/refused"
-			if [ "$attempts" -ge "$MAX_ATTEMPTS" ]; then
+			if [ "$attempts" -ge "$MAX_ATTEMPTS" ] || [ "$SECONDS" -ge "$deadline" ]; then
 				printf '%s\n' "$n" >"$T/drv/next"
-				printf 'batch %d: still no 200 after %d attempts\n' "$n" "$attempts" >>"$T/drv/failed"
+				printf 'batch %d: still no 200 after %d attempts (last: %s)\n' "$n" "$attempts" \
+					"$(tail -n 1 "$T/refused")" >>"$T/drv/failed"
 				return 1
 			fi
 		done
-		printf '%d %d %s\n' "$n" "$attempts" "$(cat "$T/drv/answer")" >>"$T/acked"
+		printf '%d %d %s\n' "$n" "$attempts" "$(<"$T/drv/answer")" >>"$T/acked"
 		n=$((n + 1))
 	done
 	printf '%s\n' "$n" >"$T/drv/next"
 }
 
-# The killer: sleep 0-30 ms, then SIGKILL a yespo-hook process of our
+# The CGI killer, where Linux lists a process's children
+# (/proc/PID/task/PID/children): watch lighttpd's children, fork-free, at
+# 1 ms intervals.  When a hook.cgi process appears (a request has begun),
+# toss a coin; on heads wait a random 0..L ms and SIGKILL it if it is
+# still running, on tails let it finish.  L is 1.25 times the average
+# lifetime of the requests let finish (2..60 ms), so the kill instants
+# spread evenly over a request's whole course whatever the machine's
+# speed, and about one request in three dies.  Until WANT kills have
+# landed or LIMIT seconds have passed.
+cgi_killer() {
+	local want=$1 end=$((SECONDS + $2)) kills=0 nap kids k c p st t0 life
+	local avg=10000 d	# microseconds
+	rm -f "$T/nap"
+	mkfifo "$T/nap" || yh_die "mkfifo failed"
+	exec {nap}<>"$T/nap"	# read -t on it: a sleep without a fork
+	while [ "$kills" -lt "$want" ] && [ "$SECONDS" -lt "$end" ]; do
+		kids=""
+		read -r kids <"/proc/$YH_LT_PID/task/$YH_LT_PID/children" || true
+		p=""
+		for k in $kids; do
+			c=""
+			read -r c 2>/dev/null <"/proc/$k/comm" || continue
+			if [ "$c" = hook.cgi ]; then
+				p=$k
+				break
+			fi
+		done
+		if [ -z "$p" ]; then
+			read -rt 0.001 -u "$nap"
+			continue
+		fi
+		t0=${EPOCHREALTIME/./}
+		if [ $((RANDOM % 2)) -eq 0 ]; then
+			d=$(((RANDOM * 32768 + RANDOM) % (avg * 5 / 4 + 1)))
+			printf -v d '%d.%06d' $((d / 1000000)) $((d % 1000000))
+			read -rt "$d" -u "$nap"
+			st=""
+			read -r st 2>/dev/null <"/proc/$p/stat" || true
+			st=${st##*) }
+			case ${st%% *} in
+			R | S | D)
+				if kill -9 "$p" 2>/dev/null; then
+					printf 'cgi %s %d\n' "$p" $((${EPOCHREALTIME/./} - t0)) >>"$T/kills"
+					kills=$((kills + 1))
+				fi
+				;;
+			esac
+		fi
+		# Wait for it to end (or be reaped); learn how long requests take.
+		while [ "$SECONDS" -lt "$end" ]; do
+			st=""
+			read -r st 2>/dev/null <"/proc/$p/stat" || break
+			st=${st##*) }
+			case ${st%% *} in R | S | D) ;; *) break ;; esac
+			read -rt 0.001 -u "$nap"
+		done
+		life=$((${EPOCHREALTIME/./} - t0))
+		if [ "$life" -gt 0 ] && ! grep -q "^cgi $p " "$T/kills"; then
+			avg=$(((avg * 7 + life) / 8))
+			[ "$avg" -ge 2000 ] || avg=2000
+			[ "$avg" -le 60000 ] || avg=60000
+		fi
+	done
+	exec {nap}<&-
+}
+
+# The killer otherwise: sleep 0-30 ms, then SIGKILL a yespo-hook process of our
 # lighttpd (a child of $YH_LT_PID with the command name $1, not a zombie),
 # until $2 kills have landed or $3 seconds have passed.  CGI: every such
 # process is inside a request.  FastCGI: one worker a time (lighttpd
-# respawns it), every other kill aimed at a busy one (running or in
-# disk sleep) when there is one.  One line a kill in $T/kills.
+# respawns it), three kills in four aimed at a busy one (running or in
+# disk sleep), the rest at any.  One line a kill in $T/kills.
 killer() {
 	local name=$1 want=$2 kills=0 end=$((SECONDS + $3)) pids p aim
 	local -a all
+	if [ "$name" = hook.cgi ] && [ -r "/proc/$YH_LT_PID/task/$YH_LT_PID/children" ]; then
+		cgi_killer "$want" "$3"
+		return
+	fi
 	while [ "$kills" -lt "$want" ] && [ "$SECONDS" -lt "$end" ]; do
 		sleep "$(printf '0.%03d' $((RANDOM % 31)))"
 		if [ "$name" = hook.cgi ]; then
@@ -92,14 +170,13 @@ killer() {
 			done
 			continue
 		fi
-		all=()
+		# Three times in four only a busy worker will do; else any.
 		aim=busy
-		if [ $((RANDOM % 2)) -eq 0 ]; then
-			mapfile -t all < <(pgrep -P "$YH_LT_PID" -x "$name" -r R,D)
-		fi
-		if [ "${#all[@]}" -eq 0 ]; then
+		if [ $((RANDOM % 4)) -eq 0 ]; then
 			aim=any
 			mapfile -t all < <(pgrep -P "$YH_LT_PID" -x "$name" -r R,S,D)
+		else
+			mapfile -t all < <(pgrep -P "$YH_LT_PID" -x "$name" -r R,D)
 		fi
 		[ "${#all[@]}" -gt 0 ] || continue
 		p=${all[RANDOM % ${#all[@]}]}
@@ -132,6 +209,12 @@ phase() {
 	yh_untrack_pid "$kpid"
 	YH_EXTRA_PIDS=""
 	yh_lt_stop
+	# The handler's own complaints (its stderr goes to lighttpd's log).
+	grep 'yespo-hook' "$YH_LT_LOG" >>"$T/handler.log" 2>/dev/null
+	if [ -s "$T/drv/failed" ]; then
+		printf '%s: the handler said (last lines):\n' "$YH_NAME" >&2
+		tail -n 8 "$T/handler.log" | cut -c1-300 | sed 's/^/    /' >&2
+	fi
 	got=$(grep -c "^$mode " "$T/kills")
 	printf '%s: %s phase: %d kills in %d s; %d requests failed (%s) and were resent; batches %d..%d acknowledged\n' \
 		"$YH_NAME" "$mode" "$got" $((SECONDS - t0)) "$(wc -l <"$T/refused")" \
@@ -178,7 +261,9 @@ if [ -s "$T/ack.problems" ]; then
 	head -n 5 "$T/ack.problems" | sed 's/^/    /' >&2
 fi
 events=$(((last + 1) * B))
-ys_gen 0 "$events" | LC_ALL=C sort >"$T/want"
+awk -v last="$last" '{ ev[NR] = $0 }
+	END { for (n = 0; n <= last; n++) for (i = 1; i <= NR; i++) { l = ev[i]; sub(/@N@/, n, l); print l } }' \
+	"$T/new" | LC_ALL=C sort >"$T/want"
 bad=$(ys_malformed_of "$SPOOL")
 [ "$bad" -eq 0 ] || yh_fail "$bad archive lines are not whole events"
 ys_events_of "$SPOOL" >"$T/got"

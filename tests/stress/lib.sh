@@ -16,7 +16,7 @@
 #   ys_check_views CONF CSVDIR WHAT  CSVs equal --rebuild's and --verify passes
 #   ys_lt_start MODE MAXPROCS  yh_lt_start with max-procs set
 
-# shellcheck source=../e2e/lib.sh
+# shellcheck source-path=SCRIPTDIR source=../e2e/lib.sh
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")/../e2e" && pwd)/lib.sh"
 
 # tests/e2e/lib.sh writes max-procs 2; the stress tests want their own
@@ -26,7 +26,7 @@ YS_MAX_PROCS=2
 yh_lt_write_conf() {
 	ys_e2e_lt_write_conf "$@"
 	if [ "$1" = fastcgi ]; then
-		sed -i "s/\"max-procs\" => [0-9]*/\"max-procs\" => $YS_MAX_PROCS/" "$YH_LT_CONF"
+		sed -i "s/\"max-procs\" => [0-9]*,/\"max-procs\" => $YS_MAX_PROCS,/" "$YH_LT_CONF"
 		grep -q "\"max-procs\" => $YS_MAX_PROCS," "$YH_LT_CONF" ||
 			yh_die "could not set max-procs in $YH_LT_CONF"
 	fi
@@ -111,7 +111,8 @@ ys_compare() {
 
 # ys_check_views CONF CSVDIR WHAT: no writer running.  The CSVs and
 # summaries must be byte for byte what --rebuild makes from the archive,
-# and --verify must pass (before and after the rebuild).
+# and --verify must pass (before and after the rebuild).  Each command
+# has 120 s (a hang shows as exit status 124).
 ys_check_views() {
 	local conf=$1 csv=$2 what=$3 keep=$T/views.before
 	rm -rf "$keep"
@@ -119,16 +120,16 @@ ys_check_views() {
 		yh_fail "$what: no CSV directory $csv"
 		return 1
 	fi
-	"$YH_BIN" --verify --config "$conf" >"$T/verify.out" 2>&1 ||
+	timeout 120 "$YH_BIN" --verify --config "$conf" >"$T/verify.out" 2>&1 ||
 		yh_fail "$what: --verify failed: $(head -n 5 "$T/verify.out")"
 	cp -a "$csv" "$keep" || yh_die "cannot copy $csv"
-	"$YH_BIN" --rebuild --config "$conf" >"$T/rebuild.out" 2>&1 ||
+	timeout 120 "$YH_BIN" --rebuild --config "$conf" >"$T/rebuild.out" 2>&1 ||
 		yh_fail "$what: --rebuild failed: $(head -n 5 "$T/rebuild.out")"
 	if ! diff -r "$keep" "$csv" >"$T/views.diff" 2>&1; then
 		yh_fail "$what: the CSVs differ from what --rebuild makes (< as served, > rebuilt):"
 		head -n 20 "$T/views.diff" | cut -c1-300 >&2
 	fi
-	"$YH_BIN" --verify --config "$conf" >"$T/verify.out" 2>&1 ||
+	timeout 120 "$YH_BIN" --verify --config "$conf" >"$T/verify.out" 2>&1 ||
 		yh_fail "$what: --verify after --rebuild failed: $(head -n 5 "$T/verify.out")"
 	rm -rf "$keep"
 }
