@@ -11,8 +11,10 @@
 # Remove everything it made with: conf/demo.sh stop && rm -rf demo build
 set -eu
 
+# What the build, the demo and every test need (the same list as .ci/run).
 PACKAGES="build-essential cmake pkg-config libfcgi-dev libcjson-dev libconfig-dev
-lighttpd spawn-fcgi libfcgi-bin curl"
+lighttpd spawn-fcgi libfcgi-bin curl clang libclang-rt-14-dev
+apache2 libapache2-mod-fcgid apache2-utils binutils util-linux"
 
 top=$(cd "$(dirname "$0")/.." && pwd -P)
 demo=$top/demo
@@ -96,8 +98,17 @@ if [ -n "$missing" ]; then
 	fi
 	say "installing:$missing"
 	$sudo apt-get update
+	# The demo and the tests start their own servers on loopback: keep apt
+	# from starting lighttpd or Apache as system services on port 80.
+	norc=""
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null &&
+			$sudo chmod 755 /usr/sbin/policy-rc.d && norc=1
+	fi
 	# shellcheck disable=SC2086
-	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing
+	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing ||
+		{ [ -z "$norc" ] || $sudo rm -f /usr/sbin/policy-rc.d; die "apt-get install failed"; }
+	[ -z "$norc" ] || $sudo rm -f /usr/sbin/policy-rc.d
 fi
 lighttpd=$(command -v lighttpd || echo /usr/sbin/lighttpd)
 [ -x "$lighttpd" ] || die "lighttpd not found"
