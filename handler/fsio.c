@@ -61,16 +61,15 @@ fio_open(const char *path, int flags, mode_t mode)
 	return fd;
 }
 
-int
-fio_write(int fd, const void *buf, size_t len)
+/* Write all of buf at off, or at the file offset when off < 0: 0, or -1. */
+static int
+write_all(int fd, const void *buf, size_t len, off_t off)
 {
 	const char	*p = buf;
 	ssize_t		 n;
 
-	if (fd > STDERR_FILENO)		/* spool files, not the CGI answer */
-		FAULT("write", -1);
 	while (len > 0) {
-		n = write(fd, p, len);
+		n = off < 0 ? write(fd, p, len) : pwrite(fd, p, len, off);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
@@ -82,19 +81,23 @@ fio_write(int fd, const void *buf, size_t len)
 		}
 		p += n;
 		len -= (size_t)n;
+		if (off >= 0)
+			off += n;
 	}
 	return 0;
 }
 
-ssize_t
-fio_read(int fd, void *buf, size_t len)
+/* Read up to len bytes at off, or at the file offset when off < 0, stopping early only at end of file. */
+static ssize_t
+read_all(int fd, void *buf, size_t len, off_t off)
 {
 	char	*p = buf;
 	size_t	 got = 0;
 	ssize_t	 n;
 
 	while (got < len) {
-		n = read(fd, p + got, len - got);
+		n = off < 0 ? read(fd, p + got, len - got) :
+		    pread(fd, p + got, len - got, off + (off_t)got);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
@@ -107,50 +110,31 @@ fio_read(int fd, void *buf, size_t len)
 	return (ssize_t)got;
 }
 
-ssize_t
-fio_pread(int fd, void *buf, size_t len, off_t off)
+int
+fio_write(int fd, const void *buf, size_t len)
 {
-	char	*p = buf;
-	size_t	 got = 0;
-	ssize_t	 n;
-
-	while (got < len) {
-		n = pread(fd, p + got, len - got, off + (off_t)got);
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	return (ssize_t)got;
+	if (fd > STDERR_FILENO)		/* spool files, not the CGI answer */
+		FAULT("write", -1);
+	return write_all(fd, buf, len, -1);
 }
 
 int
 fio_pwrite(int fd, const void *buf, size_t len, off_t off)
 {
-	const char	*p = buf;
-	ssize_t		 n;
-
 	FAULT("write", -1);
-	while (len > 0) {
-		n = pwrite(fd, p, len, off);
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (n == 0) {
-			errno = EIO;
-			return -1;
-		}
-		p += n;
-		off += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	return write_all(fd, buf, len, off);
+}
+
+ssize_t
+fio_read(int fd, void *buf, size_t len)
+{
+	return read_all(fd, buf, len, -1);
+}
+
+ssize_t
+fio_pread(int fd, void *buf, size_t len, off_t off)
+{
+	return read_all(fd, buf, len, off);
 }
 
 int
