@@ -34,6 +34,8 @@
 #include <unistd.h>
 
 #include "gen.h"
+#define TOOL_NAME "floor"
+#include "tool.h"
 
 #define MAX_SENDERS	64
 
@@ -42,65 +44,6 @@ static unsigned		 opt_size = 1, opt_batches = 1, opt_senders = 1, opt_resend = 1
 static int		 opt_extra = -1, opt_syncs = -1;
 static uint64_t		 opt_seed = 20250101;
 static char		 stamp[32];
-
-static void
-die(const char *fmt, ...)
-{
-	va_list	 ap;
-
-	fprintf(stderr, "floor: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-static double
-now_s(void)
-{
-	struct timespec	 ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
-		die("clock_gettime: %s", strerror(errno));
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static unsigned
-num_arg(const char *s, const char *what, unsigned long max)
-{
-	char		*end;
-	unsigned long	 v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v > max)
-		die("bad %s: %s", what, s);
-	return (unsigned)v;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double	 x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double
-pct(const double *v, size_t n, double p)
-{
-	size_t	 k;
-
-	if (n == 0)
-		return 0;
-	k = (size_t)(p / 100.0 * (double)n + 0.999999);
-	if (k < 1)
-		k = 1;
-	if (k > n)
-		k = n;
-	return v[k - 1];
-}
 
 static void
 write_all(int fd, const char *p, size_t n, const char *what)

@@ -48,6 +48,8 @@
 #include <unistd.h>
 
 #include "gen.h"
+#define TOOL_NAME "loadgen"
+#include "tool.h"
 
 #define MAX_SENDERS	64
 #define MAX_CONFS	4
@@ -66,19 +68,6 @@ static atomic_int	 stop_all;
 static pthread_mutex_t	 err_mu = PTHREAD_MUTEX_INITIALIZER;
 static char		 first_err[512];
 
-static void
-die(const char *fmt, ...)
-{
-	va_list	 ap;
-
-	fprintf(stderr, "loadgen: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
 /* Record the first failure of any sender and make them all stop. */
 static void
 fail(const char *fmt, ...)
@@ -93,53 +82,6 @@ fail(const char *fmt, ...)
 	}
 	pthread_mutex_unlock(&err_mu);
 	atomic_store(&stop_all, 1);
-}
-
-static double
-now_s(void)
-{
-	struct timespec	 ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
-		die("clock_gettime: %s", strerror(errno));
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static unsigned
-num_arg(const char *s, const char *what, unsigned long max)
-{
-	char		*end;
-	unsigned long	 v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v > max)
-		die("bad %s: %s", what, s);
-	return (unsigned)v;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double	 x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Nearest-rank percentile of sorted v. */
-static double
-pct(const double *v, size_t n, double p)
-{
-	size_t	 k;
-
-	if (n == 0)
-		return 0;
-	k = (size_t)(p / 100.0 * (double)n + 0.999999);
-	if (k < 1)
-		k = 1;
-	if (k > n)
-		k = n;
-	return v[k - 1];
 }
 
 /* Find "name":NUMBER in s; -1 when absent. */
