@@ -263,9 +263,14 @@ check_event(const char *text, size_t len, const struct cv_ctx *cx,
 	for (i = 0; i < EV_NCOLS; i++)
 		if (e.col[i] >= 0) {
 			const struct bt_member *m = &e.m[e.col[i]];
+			char name[256];
+			size_t nl;
 
 			CHECK((size_t)e.col[i] < e.n);
-			CHECK(bt_name_is(text + m->name_off, m->name_len, ev_col_names[i]));
+			/* A column's member name decodes to the column's name. */
+			CHECK(m->name_len <= sizeof(name));
+			nl = bt_unescape(text + m->name_off, m->name_len, name);
+			CHECK(nl == strlen(ev_col_names[i]) && memcmp(name, ev_col_names[i], nl) == 0);
 			CHECK(ev_is_column(&e, (size_t)e.col[i]));
 		}
 
