@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -241,8 +242,16 @@ main(int argc, char **argv)
 
 	if (FCGX_Init() != 0)
 		return 1;
-	if (!FCGX_IsCGI())
+	if (!FCGX_IsCGI()) {
+		/*
+		 * A fixed threshold keeps every large buffer in its own mapping,
+		 * given back when freed; glibc's sliding one would move a big
+		 * batch's buffers onto the heap, where a long-lived worker keeps
+		 * them after the batch.
+		 */
+		(void)mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 		return serve_fastcgi();
+	}
 	/* A CGI server may pass a query string as argv (RFC 3875 4.4): ignore it. */
 	if (getenv("GATEWAY_INTERFACE") != NULL) {
 		const char	*method = getenv("REQUEST_METHOD");
