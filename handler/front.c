@@ -131,6 +131,34 @@ serve_post(struct fe_request *r, const struct conf *cf)
 	return 1;
 }
 
+/*
+ * The probe (SPEC 2): {"status":"ok"}, and today's figures for a caller
+ * that passes a configured check; an anonymous spool tells nobody more.
+ */
+static void
+answer_probe(struct fe_request *r, const struct conf *cf,
+    const struct auth_request *ar, int head)
+{
+	unsigned long long	 events;
+	time_t			 last;
+	cJSON			*o = NULL;
+	char			 stamp[21], *body = NULL;
+	int			 checked = cf->token || cf->basic_user || cf->allow_from;
+
+	if (checked && auth_check(cf, ar) == AUTH_OK &&
+	    ing_figures(cf, &events, &last) == 0 &&
+	    (o = cJSON_CreateObject()) != NULL &&
+	    cJSON_AddStringToObject(o, "status", "ok") &&
+	    cJSON_AddNumberToObject(o, "events_today", (double)events)) {
+		ut_utc_stamp(last, stamp);
+		if (last == 0 || cJSON_AddStringToObject(o, "last_received", stamp))
+			body = cJSON_PrintUnformatted(o);
+	}
+	respond(r, "200 OK", NULL, body ? body : "{\"status\":\"ok\"}", head);
+	cJSON_free(body);
+	cJSON_Delete(o);
+}
+
 int
 fe_serve(struct fe_request *r)
 {
@@ -147,16 +175,16 @@ fe_serve(struct fe_request *r)
 		    "{\"status\":\"unavailable\"}", head);
 		return 0;
 	}
+	ar.query = param(r, "QUERY_STRING");
+	ar.x_token = param(r, "HTTP_X_WEBHOOK_TOKEN");
+	ar.authorization = param(r, "HTTP_AUTHORIZATION");
+	ar.remote_addr = param(r, "REMOTE_ADDR");
 	if (head || strcmp(method, "GET") == 0)
-		respond(r, "200 OK", NULL, "{\"status\":\"ok\"}", head);
+		answer_probe(r, &cf, &ar, head);
 	else if (strcmp(method, "POST") != 0)
 		respond(r, "405 Method Not Allowed", "Allow: GET, HEAD, POST\r\n",
 		    "{\"error\":\"method not allowed\"}", 0);
 	else {
-		ar.query = param(r, "QUERY_STRING");
-		ar.x_token = param(r, "HTTP_X_WEBHOOK_TOKEN");
-		ar.authorization = param(r, "HTTP_AUTHORIZATION");
-		ar.remote_addr = param(r, "REMOTE_ADDR");
 		switch (auth_check(&cf, &ar)) {
 		case AUTH_OK:
 			restart = serve_post(r, &cf);

@@ -18,6 +18,7 @@ set(YH_E2E_TESTS
   fastcgi_edge
   fastcgi_repost_duplicates
   fastcgi_probe
+  fastcgi_probe_figures
   fastcgi_probe_unhealthy
   fastcgi_auth
   fastcgi_method
