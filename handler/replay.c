@@ -241,10 +241,11 @@ rp_rebuild(const struct conf *cf, FILE *msg)
 	memset(&r, 0, sizeof(r));
 	memset(&d, 0, sizeof(d));
 	if (ix_remove(sp.index) == -1 ||
-	    ix_open(&ix, sp.index, ut_local_day(time(NULL)), cf->dedup_window_days) == -1 ||
-	    arc_days(sp.root, &days, &n) == -1)
+	    ix_open(&ix, sp.index, ut_local_day(time(NULL)), cf->dedup_window_days) == -1)
 		goto fail;
 	ixopen = 1;
+	if (arc_days(sp.root, &days, &n) == -1)
+		goto fail;
 	r.cx = &cx;
 	r.d = &d;
 	r.ix = &ix;
@@ -280,7 +281,7 @@ remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 	return remove(path);
 }
 
-/* Compare two files byte for byte: 0 same, 1 different or missing. */
+/* Whether two files hold the same bytes: 1, or 0 (different, or one missing). */
 static int
 same_file(const char *a, const char *b)
 {
@@ -420,8 +421,16 @@ rp_verify(const struct conf *cf, FILE *msg)
 	cx.guard = cf->csv_formula_guard;
 	today = ut_local_day(time(NULL));
 	if (ix_open(&seen, idx, 0, cf->dedup_window_days) == -1 ||
-	    ix_open(&ix, sp.index, today, cf->dedup_window_days) == -1 ||
 	    arc_days(sp.root, &days, &n) == -1)
+		goto fail;
+	/* Checking must not create: a missing index is made anew from the archive by the next writer. */
+	if (access(sp.index, F_OK) == -1) {
+		if (n > 0) {
+			fprintf(msg, "%s: missing; the next POST makes it anew, or run --rebuild\n",
+			    sp.index);
+			findings++;
+		}
+	} else if (ix_open(&ix, sp.index, today, cf->dedup_window_days) == -1)
 		goto fail;
 	r.cx = &cx;
 	r.d = &d;
@@ -438,7 +447,7 @@ rp_verify(const struct conf *cf, FILE *msg)
 			goto fail;
 		cv_free(&d);
 		if (cv_load(&rcx, days[j], &real, &trusted) != 0 || real.archive_len != size) {
-			fprintf(msg, "%s/%s.ckpt: views do not hold all of archive/%s.jsonl; "
+			fprintf(msg, "%s/%s: the views do not hold all of archive/%s.jsonl; "
 			    "the next POST repairs them, or run --rebuild\n", sp.views, ymd, ymd);
 			findings++;
 		}
@@ -446,7 +455,8 @@ rp_verify(const struct conf *cf, FILE *msg)
 		findings += compare_day(cf->csv_dir, csv, ymd, msg);
 	}
 	findings += r.findings;
-	findings += check_index(&ix, &sp, days, n, msg);
+	if (ix.path != NULL)
+		findings += check_index(&ix, &sp, days, n, msg);
 	rc = findings ? 1 : 0;
 	if (!findings)
 		fprintf(msg, "yespo-hook: %zu day(s) verified: views match the archive\n", n);

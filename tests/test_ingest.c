@@ -565,6 +565,25 @@ full_index_removed_then_made_anew(void)
 	return 0;
 }
 
+static int
+verify_reports_missing_index_without_making_one(void)
+{
+	struct ing_counts	 c;
+	char			 path[8400];
+
+	CHECK(setup() == 0);
+	CHECK(post_str("[{\"iid\":\"a\"}]", &c) == ING_OK);
+	snprintf(path, sizeof(path), "%s/index/keys.idx", spool);
+	CHECK(unlink(path) == 0);
+	CHECK(rp_verify(&cf, stderr) == 1);
+	CHECK(access(path, F_OK) == -1);
+	/* So the next writer still sees it missing and makes it from the archive. */
+	CHECK(post_str("[{\"iid\":\"a\"}]", &c) == ING_OK);
+	CHECK(c.duplicates == 1);
+	CHECK(rp_verify(&cf, stderr) == 0);
+	return 0;
+}
+
 static const struct test tests[] = {
 	T(fixture_stores_every_event),
 	T(same_iid_two_statuses_both_stored),
@@ -588,6 +607,7 @@ static const struct test tests[] = {
 	T(lock_wait_ends_in_failure),
 	T(deleted_index_made_anew_from_archive),
 	T(full_index_removed_then_made_anew),
+	T(verify_reports_missing_index_without_making_one),
 };
 
 TEST_MAIN(tests)
