@@ -39,6 +39,18 @@ struct replay {
 	int			 short_file;	/* a CSV file was shorter than its checkpoint */
 };
 
+/* Parse an archive line and key it: 1; 0 when it is malformed (skip it); -1. */
+static int
+key_line(const char *line, size_t len, struct ev *e, struct ev_key *k)
+{
+	if (!arc_line_valid(line, len))
+		return 0;
+	if (ev_parse(e, line, len, 1) != 0)
+		return -1;
+	ev_key(e, k);
+	return 1;
+}
+
 static int
 replay_line(const char *line, size_t len, off_t end, void *arg)
 {
@@ -47,15 +59,14 @@ replay_line(const char *line, size_t len, off_t end, void *arg)
 	char		 ymd[11];
 	int		 rc;
 
-	if (!arc_line_valid(line, len)) {
-		ut_format_day(r->d->day, ymd);
-		fprintf(r->msg ? r->msg : stderr, "yespo-hook: archive/%s.jsonl: "
-		    "skipping a malformed line ending at byte %lld\n", ymd, (long long)end);
-		return 0;
+	if ((rc = key_line(line, len, &r->e, &k)) != 1) {
+		if (rc == 0) {
+			ut_format_day(r->d->day, ymd);
+			fprintf(r->msg ? r->msg : stderr, "yespo-hook: archive/%s.jsonl: "
+			    "skipping a malformed line ending at byte %lld\n", ymd, (long long)end);
+		}
+		return rc;
 	}
-	if (ev_parse(&r->e, line, len, 1) != 0)
-		return -1;
-	ev_key(&r->e, &k);
 	if (r->seen != NULL) {
 		r->seen->today = r->d->day;
 		if ((rc = ix_has(r->seen, &k)) == -1)
@@ -154,13 +165,11 @@ reindex_line(const char *line, size_t len, off_t end, void *arg)
 {
 	struct reindex	*r = arg;
 	struct ev_key	 k;
+	int		 rc;
 
 	(void)end;
-	if (!arc_line_valid(line, len))
-		return 0;
-	if (ev_parse(&r->e, line, len, 1) != 0)
-		return -1;
-	ev_key(&r->e, &k);
+	if ((rc = key_line(line, len, &r->e, &k)) != 1)
+		return rc;
 	return ix_add(r->ix, &k, r->day);
 }
 
@@ -348,11 +357,8 @@ check_key(const char *line, size_t len, off_t end, void *arg)
 	int			 rc;
 
 	(void)end;
-	if (!arc_line_valid(line, len))
-		return 0;
-	if (ev_parse(&c->e, line, len, 1) != 0)
-		return -1;
-	ev_key(&c->e, &k);
+	if ((rc = key_line(line, len, &c->e, &k)) != 1)
+		return rc;
 	if ((rc = ix_has(c->ix, &k)) == -1)
 		return -1;
 	if (rc == 0) {
