@@ -151,7 +151,7 @@ pick_w(uint64_t *s, const unsigned *w, unsigned n)
 	return n - 1;
 }
 
-/* The CSV columns of SPEC 4 after receivedAt, in order (extra last). */
+/* The CSV columns of yespo-hook(8) after receivedAt, in order (extra last). */
 static const char *const gen_cols[] = {
 	"activityDateTime", "activityStatus", "mediaType", "contactId",
 	"externalCustomerId", "email", "sms", "viber", "webpush", "mobilepush",
@@ -440,7 +440,7 @@ gen_cell(struct gbuf *b, const char *s, int guard)
 	gb_c(b, '"');
 }
 
-/* The CSV row of SPEC 4 (the event has no members beyond the columns). */
+/* The CSV row of yespo-hook(8) (the event has no members beyond the columns). */
 static inline void
 gen_row(struct gbuf *b, const struct gev *e, const char *stamp)
 {

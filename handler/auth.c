@@ -1,5 +1,5 @@
 /*
- * auth.c: request authorisation (SPEC section 2).  Works in fixed buffers:
+ * auth.c: request authorisation (yespo-hook.conf(5): token, basic_auth, allow_from).  Works in fixed buffers:
  * inputs longer than AUTH_MAX are refused, not read.
  */
 #include <sys/socket.h>

@@ -1,5 +1,5 @@
 /*
- * auth.h: request authorisation, SPEC section 2.
+ * auth.h: request authorisation, as yespo-hook.conf(5) describes it.
  */
 #ifndef YH_AUTH_H
 #define YH_AUTH_H

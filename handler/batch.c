@@ -1,5 +1,5 @@
 /*
- * batch.c: the batch parser, SPEC sections 2 to 4.
+ * batch.c: the batch parser (RFC 8259; what is an event: yespo-hook(8)).
  *
  * One pass over the body checks it against RFC 8259 and UTF-8 (RFC 3629),
  * notes where each top-level element lies and copies each event object,

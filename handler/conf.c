@@ -1,5 +1,5 @@
 /*
- * conf.c: load and check the configuration file (SPEC section 5).
+ * conf.c: load and check the configuration file (yespo-hook.conf(5)).
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -650,7 +650,7 @@ copy_path(const char *p, const char *what, char *buf, size_t len, char *err,
 }
 
 /*
- * Returns buf holding the config path chosen as SPEC 5 says, or NULL with
+ * Returns buf holding the config path chosen as yespo-hook(8) ENVIRONMENT says, or NULL with
  * err written.
  */
 char *

@@ -1,5 +1,5 @@
 /*
- * conf.h: the configuration file (libconfig syntax), SPEC section 5.
+ * conf.h: the configuration file (libconfig syntax), yespo-hook.conf(5).
  */
 #ifndef YH_CONF_H
 #define YH_CONF_H
@@ -39,7 +39,7 @@ int	 conf_load(const char *path, struct conf *c, char *err, size_t errlen);
 void	 conf_free(struct conf *);
 
 /*
- * Choose the config file (SPEC 5): cli when not NULL, else env when not NULL
+ * Choose the config file (yespo-hook(8), ENVIRONMENT): cli when not NULL, else env when not NULL
  * and not empty, else "yespo-hook.conf" in the parent of the directory that
  * holds the running binary.  Writes the path to buf; returns buf, or NULL
  * when no path could be made (err says why).

@@ -1,5 +1,5 @@
 /*
- * event.h: one event's members, its identity (SPEC 3), its STATUS (SPEC 4)
+ * event.h: one event's members, its identity and its STATUS (yespo-hook(8), handler/DESIGN.md)
  * and its archive line.
  */
 #ifndef YH_EVENT_H
@@ -10,7 +10,7 @@
 
 #include "batch.h"
 
-/* The documented members, in CSV column order (SPEC 4). */
+/* The documented members, in CSV column order (yespo-hook(8), CSV files). */
 enum ev_col {
 	EV_ACTIVITYDATETIME, EV_ACTIVITYSTATUS, EV_MEDIATYPE, EV_CONTACTID,
 	EV_EXTERNALCUSTOMERID, EV_EMAIL, EV_SMS, EV_VIBER, EV_WEBPUSH,

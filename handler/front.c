@@ -1,7 +1,7 @@
 /*
  * front.c: one HTTP request, from meta-variables to the answer.
  *
- * Order of checks (SPEC 2): config or spool unusable (503), then method
+ * Order of checks (RFC 3875; yespo-hook(8), HTTP): config or spool unusable (503), then method
  * (405), then authorisation (401/403), then the body.
  */
 #include <cjson/cJSON.h>
@@ -132,7 +132,7 @@ serve_post(struct fe_request *r, const struct conf *cf)
 }
 
 /*
- * The probe (SPEC 2): {"status":"ok"}, and today's figures for a caller
+ * The probe (yespo-hook(8), HTTP): {"status":"ok"}, and today's figures for a caller
  * that passes a configured check; an anonymous spool tells nobody more.
  */
 static void

@@ -19,7 +19,7 @@ struct fe_request {
 };
 
 /*
- * Answer one request as SPEC section 2 says.  Returns 1 when the process
+ * Answer one request as yespo-hook(8), HTTP, says.  Returns 1 when the process
  * should exit after it (a local fault: a fresh process is the safe retry),
  * else 0.
  */

@@ -344,7 +344,7 @@ store_body(const struct conf *cf, struct spool *sp, struct ut_buf *raw,
 		}
 	}
 	if (!b.valid) {
-		/* Kept whole: its usable events are not guessed at (SPEC 2). */
+		/* Kept whole: its usable events are not guessed at (yespo-hook(8)). */
 		if (qr_store(sp, body, len, "body") == -1 || qr_sync(sp) == -1) {
 			log_errno("writing to quarantine");
 			goto out;

@@ -1,7 +1,7 @@
 /*
  * main.c: choose the mode.  Started by a FastCGI server (fd 0 a listening
  * socket): a responder loop.  Started by a CGI server (GATEWAY_INTERFACE
- * set): one request.  Otherwise: the command line of SPEC 6.
+ * set): one request.  Otherwise: the command line of yespo-hook(8).
  */
 #include <fcgiapp.h>
 

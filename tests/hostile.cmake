@@ -1,4 +1,4 @@
-# tests/hostile.cmake: hostile input (SPEC 7, guarantee 4).  Included from
+# tests/hostile.cmake: hostile input (yespo-hook(8), GUARANTEES, 4).  Included from
 # tests/CMakeLists.txt.
 #
 # hostile.table: tests/hostile/table.sh sends each malformed request of its

@@ -1,5 +1,5 @@
 /*
- * test_auth.c: request authorisation, SPEC section 2.
+ * test_auth.c: request authorisation, yespo-hook.conf(5).
  */
 #include <sys/socket.h>
 #include <netinet/in.h>

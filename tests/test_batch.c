@@ -1,5 +1,5 @@
 /*
- * test_batch.c: the batch parser, SPEC sections 2 to 4.
+ * test_batch.c: the batch parser (RFC 8259).
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /*
- * test_conf.c: the configuration file, SPEC section 5.
+ * test_conf.c: the configuration file, yespo-hook.conf(5).
  */
 #include <sys/socket.h>
 #include <sys/stat.h>

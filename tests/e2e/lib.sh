@@ -40,7 +40,7 @@
 # A watchdog stops a test after YH_TEST_TIMEOUT seconds (default 45) and
 # cleans up after a test killed outright.
 #
-# tests/expected/NAME/ holds, written by hand from SPEC.md: response.json
+# tests/expected/NAME/ holds, written by hand from yespo-hook(8): response.json
 # (the exact POST answer body), archive.jsonl (the day's archive with every
 # _receivedAt set to 2000-01-01T00:00:00Z), csv/*.csv (exactly the files of
 # the day directory, receivedAt cells set likewise) and, when anything is

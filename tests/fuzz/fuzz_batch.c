@@ -142,7 +142,7 @@ parse_record(const char *p, size_t len, char *buf, struct field *f, size_t max,
 	}
 }
 
-/* The cell a member's value must give (SPEC 4), into out; returns its length. */
+/* The cell a member's value must give (yespo-hook(8), CSV files), into out; returns its length. */
 static size_t
 expected_cell(const char *v, size_t len, int guard, char *out)
 {
@@ -165,7 +165,7 @@ expected_cell(const char *v, size_t len, int guard, char *out)
 	return n;
 }
 
-/* Check the row cv_add appended for e against what SPEC 4 says it holds. */
+/* Check the row cv_add appended for e against what yespo-hook(8) says it holds. */
 static void
 check_row(const struct ev *e, int guard, const char *row, size_t len)
 {

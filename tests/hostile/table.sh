@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# tests/hostile/table.sh BIN SRC: malformed and hostile requests (SPEC 2,
-# SPEC 7 guarantee 4), each sent to the binary as plain CGI (environment +
+# tests/hostile/table.sh BIN SRC: malformed and hostile requests (yespo-hook(8) HTTP
+# and GUARANTEES 4), each sent to the binary as plain CGI (environment +
 # stdin) against a fresh spool of its own.
 #
 # For every row of the table at the end, checked:
