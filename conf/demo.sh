@@ -14,7 +14,8 @@ set -eu
 # What the build, the demo and every test need (the same list as .ci/run).
 PACKAGES="build-essential cmake pkg-config libfcgi-dev libcjson-dev libconfig-dev
 lighttpd spawn-fcgi libfcgi-bin curl clang libclang-rt-14-dev
-apache2 libapache2-mod-fcgid apache2-utils binutils util-linux"
+apache2 libapache2-mod-fcgid apache2-utils binutils util-linux
+postgresql sqlite3 python3"
 
 top=$(cd "$(dirname "$0")/.." && pwd -P)
 demo=$top/demo
