@@ -46,7 +46,7 @@ arc_append(const char *spool, int day, const void *buf, size_t len, off_t *end)
 			return -1;
 		created = 1;
 	}
-	if (fstat(fd, &st) == -1) {
+	if (fio_fstat(fd, &st) == -1) {
 		saved = errno;
 		(void)fio_close(fd);
 		errno = saved;
@@ -69,7 +69,7 @@ undo:
 	 */
 	saved = errno;
 	if (created)
-		(void)unlink(path);
+		(void)fio_unlink(path);
 	else if (fd != -1)
 		(void)fio_truncate(fd, st.st_size);
 	else if ((fd = fio_open(path, O_WRONLY, 0)) != -1)
@@ -88,7 +88,7 @@ arc_size(const char *spool, int day, off_t *size)
 
 	if (day_path(spool, day, path, sizeof(path)) == -1)
 		return -1;
-	if (stat(path, &st) == -1) {
+	if (fio_stat(path, &st) == -1) {
 		if (errno != ENOENT)
 			return -1;
 		*size = 0;
@@ -218,7 +218,7 @@ arc_repair(const char *spool, int day, off_t from, off_t *end)
 		*end = 0;
 		return 0;
 	}
-	if (fstat(fd, &st) == -1)
+	if (fio_fstat(fd, &st) == -1)
 		goto fail;
 	if (st.st_size < from)
 		from = 0;
@@ -262,7 +262,7 @@ arc_days(const char *spool, int **days, size_t *n)
 	*n = 0;
 	if (ut_path(path, sizeof(path), "%s/archive", spool) == -1)
 		return -1;
-	if ((d = opendir(path)) == NULL) {
+	if ((d = fio_opendir(path)) == NULL) {
 		if (errno != ENOENT)
 			return -1;
 		*days = NULL;

@@ -311,7 +311,7 @@ write_file(const char *dir, struct cv_file *f)
 		return -1;
 	if ((fd = fio_open(path, O_WRONLY | O_CREAT, 0644)) == -1)
 		return -1;
-	if (fstat(fd, &st) == -1) {
+	if (fio_fstat(fd, &st) == -1) {
 		saved = errno;
 		(void)fio_close(fd);
 		errno = saved;
@@ -322,13 +322,11 @@ write_file(const char *dir, struct cv_file *f)
 		return 1;
 	}
 	if (at == 0) {
-		if (lseek(fd, 0, SEEK_SET) == -1 ||
-		    fio_write(fd, cv_header, sizeof(cv_header) - 1) == -1)
+		if (fio_pwrite(fd, cv_header, sizeof(cv_header) - 1, 0) == -1)
 			goto fail;
 		at = sizeof(cv_header) - 1;
-	} else if (lseek(fd, at, SEEK_SET) == -1)
-		goto fail;
-	if (fio_write(fd, f->rows.p, f->rows.len) == -1)
+	}
+	if (fio_pwrite(fd, f->rows.p, f->rows.len, at) == -1)
 		goto fail;
 	at += (off_t)f->rows.len;
 	if (st.st_size > at && fio_truncate(fd, at) == -1)
@@ -635,12 +633,34 @@ cut_file(const char *dir, const struct cv_file *f)
 		return -1;
 	if ((fd = fio_open(path, O_WRONLY, 0)) == -1)
 		return errno == ENOENT ? (f->len > 0) : -1;
-	if (fstat(fd, &st) == -1)
+	if (fio_fstat(fd, &st) == -1)
 		rc = -1;
 	else if (st.st_size < f->len)
 		rc = 1;
 	else if (st.st_size > f->len && fio_truncate(fd, f->len) == -1)
 		rc = -1;
+	if (fio_close(fd) == -1)
+		rc = -1;
+	return rc;
+}
+
+/*
+ * Whether a file is one this view wrote (what an interrupted first write
+ * leaves: nothing, or the start of the header and rows): 1, 0, or -1.
+ */
+static int
+made_here(const char *path)
+{
+	char	 head[sizeof(cv_header) - 1];
+	ssize_t	 n;
+	int	 fd, rc;
+
+	if ((fd = fio_open(path, O_RDONLY, 0)) == -1)
+		return errno == ENOENT || errno == ELOOP ? 0 : -1;
+	if ((n = fio_pread(fd, head, sizeof(head), 0)) == -1)
+		rc = -1;
+	else
+		rc = memcmp(head, cv_header, (size_t)n) == 0;
 	if (fio_close(fd) == -1)
 		rc = -1;
 	return rc;
@@ -660,7 +680,7 @@ cv_reset(const struct cv_ctx *cx, const struct cv_day *d)
 	for (i = 0; i < d->nfiles; i++)
 		if ((rc = cut_file(dir, &d->files[i])) != 0)
 			return rc;
-	if ((dp = opendir(dir)) == NULL)
+	if ((dp = fio_opendir(dir)) == NULL)
 		return errno == ENOENT ? 0 : -1;
 	while ((errno = 0, de = readdir(dp)) != NULL) {
 		n = strlen(de->d_name);
@@ -676,8 +696,14 @@ cv_reset(const struct cv_ctx *cx, const struct cv_day *d)
 				known = 1;
 		if (known)
 			continue;
-		if (ut_path(path, sizeof(path), "%s/%s", dir, de->d_name) == -1 ||
-		    unlink(path) == -1)
+		if (ut_path(path, sizeof(path), "%s/%s", dir, de->d_name) == -1)
+			break;
+		if ((rc = made_here(path)) != 1) {
+			if (rc == -1)
+				break;
+			continue;	/* a file of someone else's: left alone */
+		}
+		if (fio_unlink(path) == -1)
 			break;
 		removed = 1;
 	}

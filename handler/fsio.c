@@ -49,15 +49,220 @@ fault(const char *op)
 #endif
 #define FAULT(op, rv)	do { if (FAULT_HIT(op)) return (rv); } while (0)
 
-int
-fio_open(const char *path, int flags, mode_t mode)
+/*
+ * The trees yespo-hook owns: the spool and csv_dir.  A path under one is
+ * walked from the root's descriptor a component at a time with
+ * O_NOFOLLOW, so a symbolic link planted inside a tree is never followed;
+ * the root itself may be a link the administrator made.
+ */
+struct tree {
+	char	 path[PATH_MAX];
+	size_t	 len;
+	int	 fd;		/* -1: not opened yet */
+	int	 mend;		/* a planted link is removed, not refused */
+};
+
+static struct tree trees[2] = { { "", 0, -1, 0 }, { "", 0, -1, 0 } };
+
+/* The directory resolved last (a day's, views/), kept open until a tree is named again. */
+static struct {
+	char	 path[PATH_MAX];
+	int	 fd;
+} lastdir = { "", -1 };
+
+/* A path resolved to a directory and a last component in it. */
+struct at {
+	int		 dfd;		/* AT_FDCWD outside the trees */
+	const char	*name;
+	struct tree	*tree;		/* NULL outside the trees */
+	int		 own;		/* dfd is to be closed */
+	int		 cached;	/* dfd is lastdir's */
+};
+
+static int
+open_retry(int dfd, const char *name, int flags, mode_t mode)
 {
 	int	 fd;
 
-	FAULT("open", -1);
 	do
-		fd = open(path, flags | O_CLOEXEC, mode);
+		fd = openat(dfd, name, flags | O_CLOEXEC, mode);
 	while (fd == -1 && errno == EINTR);
+	return fd;
+}
+
+void
+fio_root(enum fio_tree which, const char *path, int mend)
+{
+	struct tree	*t = &trees[which];
+
+	if (lastdir.fd != -1)
+		(void)close(lastdir.fd);
+	lastdir.fd = -1;
+	if (t->fd != -1)
+		(void)close(t->fd);
+	t->fd = -1;
+	t->mend = mend;
+	snprintf(t->path, sizeof(t->path), "%s", path);
+	t->len = strlen(t->path);
+	while (t->len > 1 && t->path[t->len - 1] == '/')
+		t->path[--t->len] = '\0';
+}
+
+/* Whether a relative path climbs with "..", and so may leave the tree. */
+static int
+climbs(const char *p)
+{
+	for (;;) {
+		p += strspn(p, "/");
+		if (p[0] == '.' && p[1] == '.' && (p[2] == '/' || p[2] == '\0'))
+			return 1;
+		if ((p = strchr(p, '/')) == NULL)
+			return 0;
+	}
+}
+
+/*
+ * The tree path lies under, the longest root first.  Under none: a root
+ * itself (csv_dir may lie in spool_dir), and a path that climbs out with
+ * ".." (yespo-hook never makes one; a test may).
+ */
+static struct tree *
+find_tree(const char *path)
+{
+	struct tree	*best = NULL;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(trees) / sizeof(trees[0]); i++) {
+		struct tree *t = &trees[i];
+
+		if (t->len == 0 || strncmp(path, t->path, t->len) != 0 ||
+		    (path[t->len] != '/' && path[t->len] != '\0' && t->path[t->len - 1] != '/'))
+			continue;
+		if (path[t->len + strspn(path + t->len, "/")] == '\0')
+			return NULL;	/* a root, as the administrator made it */
+		if (climbs(path + t->len))
+			continue;
+		if (best == NULL || t->len > best->len)
+			best = t;
+	}
+	return best;
+}
+
+/*
+ * Log a link met at the first n bytes of path; in a tree that mends,
+ * remove the link itself (never its target).  Returns -1 with errno
+ * ENOENT when the link is gone, ELOOP when it is refused.
+ */
+static int
+planted(const struct tree *t, int dfd, const char *name, const char *path, size_t n)
+{
+	if (!t->mend) {
+		fprintf(stderr, "yespo-hook: %.*s is a symbolic link (or not a "
+		    "directory); refusing to follow it\n", (int)n, path);
+		errno = ELOOP;
+		return -1;
+	}
+	fprintf(stderr, "yespo-hook: %.*s is a symbolic link or not a directory; "
+	    "removing it (its target is left alone) and making it anew\n", (int)n, path);
+	if (unlinkat(dfd, name, 0) == -1 && errno != ENOENT)
+		return -1;
+	errno = ENOENT;
+	return -1;
+}
+
+static void
+at_done(struct at *a)
+{
+	if (a->own)
+		(void)close(a->dfd);
+	a->own = 0;
+}
+
+/*
+ * Resolve path: outside the trees, to itself; under a tree, open each
+ * directory on the way from the root with O_NOFOLLOW | O_DIRECTORY (or
+ * take lastdir when it is the one).  name points into path.  0, or -1
+ * with errno.
+ */
+static int
+resolve(const char *path, struct at *a)
+{
+	struct tree	*t;
+	char		 comp[NAME_MAX + 1];
+	const char	*p, *slash, *last;
+	size_t		 n;
+	int		 fd;
+
+	memset(a, 0, sizeof(*a));
+	a->dfd = AT_FDCWD;
+	a->name = path;
+	if ((t = find_tree(path)) == NULL)
+		return 0;
+	a->tree = t;
+	if ((last = strrchr(path, '/')) != NULL && last[1] != '\0' && lastdir.fd != -1 &&
+	    strlen(lastdir.path) == (size_t)(last - path) &&
+	    strncmp(lastdir.path, path, (size_t)(last - path)) == 0) {
+		a->dfd = lastdir.fd;
+		a->name = last + 1;
+		a->cached = 1;
+		return 0;
+	}
+	if (t->fd == -1 && (t->fd = open_retry(AT_FDCWD, t->path, O_RDONLY | O_DIRECTORY, 0)) == -1)
+		return -1;
+	a->dfd = t->fd;
+	for (p = path + t->len;; p = slash) {
+		p += strspn(p, "/");
+		if ((slash = strchr(p, '/')) == NULL || slash[strspn(slash, "/")] == '\0')
+			break;
+		n = (size_t)(slash - p);
+		if (n > NAME_MAX) {
+			errno = ENAMETOOLONG;
+			goto fail;
+		}
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		fd = open_retry(a->dfd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+		if (fd == -1 && (errno == ELOOP || errno == ENOTDIR))
+			(void)planted(t, a->dfd, comp, path, (size_t)(slash - path));
+		if (fd == -1)
+			goto fail;
+		at_done(a);
+		a->dfd = fd;
+		a->own = 1;
+	}
+	a->name = p;
+	if (a->own && (size_t)(p - path) < sizeof(lastdir.path)) {
+		if (lastdir.fd != -1)
+			(void)close(lastdir.fd);
+		lastdir.fd = a->dfd;
+		snprintf(lastdir.path, sizeof(lastdir.path), "%.*s", (int)(p - path - 1), path);
+		a->own = 0;
+	}
+	return 0;
+fail:
+	at_done(a);
+	return -1;
+}
+
+int
+fio_open(const char *path, int flags, mode_t mode)
+{
+	struct at	 a;
+	int		 fd, saved;
+
+	FAULT("open", -1);
+	if (resolve(path, &a) == -1)
+		return -1;
+	if (a.tree == NULL)
+		fd = open_retry(AT_FDCWD, path, flags, mode);
+	else if ((fd = open_retry(a.dfd, a.name, flags | O_NOFOLLOW, mode)) == -1 &&
+	    errno == ELOOP &&
+	    planted(a.tree, a.dfd, a.name, path, strlen(path)) == -1 && errno == ENOENT &&
+	    (flags & O_CREAT))
+		fd = open_retry(a.dfd, a.name, flags | O_NOFOLLOW | O_EXCL, mode);
+	saved = errno;
+	at_done(&a);
+	errno = saved;
 	return fd;
 }
 
@@ -174,13 +379,82 @@ fio_truncate(int fd, off_t len)
 int
 fio_rename(const char *from, const char *to)
 {
-	int	 rc;
+	struct at	 a, b;
+	int		 rc, saved;
 
 	FAULT("rename", -1);
+	if (resolve(from, &a) == -1)
+		return -1;
+	if (a.cached) {		/* resolving to may replace lastdir: a keeps it */
+		lastdir.fd = -1;
+		a.own = 1;
+	}
+	if (resolve(to, &b) == -1) {
+		saved = errno;
+		at_done(&a);
+		errno = saved;
+		return -1;
+	}
+	/* rename never follows a link at either name: one at to is replaced. */
 	do
-		rc = rename(from, to);
+		rc = renameat(a.dfd, a.name, b.dfd, b.name);
 	while (rc == -1 && errno == EINTR);
+	saved = errno;
+	at_done(&a);
+	at_done(&b);
+	errno = saved;
 	return rc;
+}
+
+int
+fio_unlink(const char *path)
+{
+	struct at	 a;
+	int		 rc, saved;
+
+	if (resolve(path, &a) == -1)
+		return -1;
+	rc = unlinkat(a.dfd, a.name, 0);	/* removes a link, never its target */
+	saved = errno;
+	at_done(&a);
+	errno = saved;
+	return rc;
+}
+
+int
+fio_stat(const char *path, struct stat *st)
+{
+	struct at	 a;
+	int		 rc, saved;
+
+	if (resolve(path, &a) == -1)
+		return -1;
+	rc = fstatat(a.dfd, a.name, st, a.tree ? AT_SYMLINK_NOFOLLOW : 0);
+	if (rc == 0 && a.tree && S_ISLNK(st->st_mode))
+		rc = planted(a.tree, a.dfd, a.name, path, strlen(path));
+	saved = errno;
+	at_done(&a);
+	errno = saved;
+	return rc;
+}
+
+int
+fio_fstat(int fd, struct stat *st)
+{
+	return fstat(fd, st);
+}
+
+DIR *
+fio_opendir(const char *path)
+{
+	DIR	*d;
+	int	 fd;
+
+	if ((fd = fio_open(path, O_RDONLY | O_DIRECTORY, 0)) == -1)
+		return NULL;
+	if ((d = fdopendir(fd)) == NULL)
+		(void)fio_close(fd);
+	return d;
 }
 
 int
@@ -206,18 +480,57 @@ int
 fio_mkdir(const char *path, mode_t mode)
 {
 	struct stat	 st;
+	struct at	 a;
+	int		 rc = -1, saved;
 
-	if (mkdir(path, mode) == 0)
-		return 1;
-	if (errno != EEXIST)
+	if (resolve(path, &a) == -1)
 		return -1;
-	if (stat(path, &st) == -1)
-		return -1;
-	if (!S_ISDIR(st.st_mode)) {
+	if (mkdirat(a.dfd, a.name, mode) == 0) {
+		rc = 1;
+		goto done;
+	}
+	if (errno != EEXIST ||
+	    fstatat(a.dfd, a.name, &st, a.tree ? AT_SYMLINK_NOFOLLOW : 0) == -1)
+		goto done;
+	if (S_ISDIR(st.st_mode))
+		rc = 0;
+	else if (a.tree == NULL)
 		errno = ENOTDIR;
+	else if (planted(a.tree, a.dfd, a.name, path, strlen(path)) == -1 &&
+	    errno == ENOENT && mkdirat(a.dfd, a.name, mode) == 0)
+		rc = 1;
+done:
+	saved = errno;
+	at_done(&a);
+	errno = saved;
+	return rc;
+}
+
+int
+fio_allocate(int fd, off_t len)
+{
+	int	 rc;
+
+	FAULT("write", -1);
+	do
+		rc = posix_fallocate(fd, 0, len);
+	while (rc == EINTR);
+	if (rc != 0) {
+		errno = rc;
 		return -1;
 	}
 	return 0;
+}
+
+int
+fio_trylock(int fd)
+{
+	struct flock	 fl;
+
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	return fcntl(fd, F_OFD_SETLK, &fl);
 }
 
 int
@@ -242,7 +555,7 @@ fio_replace(const char *dir, const char *name, const void *buf, size_t len,
 		goto fail;
 	return sync ? fio_sync_dir(dir) : 0;
 fail:
-	(void)unlink(tmp);
+	(void)fio_unlink(tmp);
 	return -1;
 }
 
@@ -256,7 +569,7 @@ fio_slurp(const char *path, char **buf, size_t *len)
 
 	if ((fd = fio_open(path, O_RDONLY, 0)) == -1)
 		return -1;
-	if (fstat(fd, &st) == -1)
+	if (fio_fstat(fd, &st) == -1)
 		goto fail;
 	if ((p = malloc((size_t)st.st_size + 1)) == NULL)
 		goto fail;

@@ -2,13 +2,35 @@
  * fsio.h: the only place that calls the kernel for files.  Every call
  * retries EINTR (libfcgi's signal handlers lack SA_RESTART), loops on short
  * transfers, and reports failure; callers answer 503 and acknowledge nothing.
+ *
+ * A path under a tree named with fio_root is opened from the tree's
+ * directory descriptor one component at a time with O_NOFOLLOW: a symbolic
+ * link planted inside the tree is never followed (see yespo-hook(8)).
  */
 #ifndef YH_FSIO_H
 #define YH_FSIO_H
 
 #include <sys/types.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
 #include <stddef.h>
 
+enum fio_tree {
+	FIO_SPOOL,	/* spool_dir */
+	FIO_CSV		/* csv_dir */
+};
+
+/*
+ * Confine every later call on a path under root (itself followed, as the
+ * administrator may make it a link).  A link met inside is logged, then
+ * with mend set removed (the link, never its target) and its name made
+ * anew where the call creates; else refused with ELOOP.  Naming a tree
+ * again drops its cached descriptor.
+ */
+void	 fio_root(enum fio_tree, const char *root, int mend);
+
+/* open(2), confined as above: the descriptor, or -1 with errno. */
 int	 fio_open(const char *path, int flags, mode_t mode);
 /* Write all of buf: 0, or -1 with errno. */
 int	 fio_write(int fd, const void *buf, size_t len);
@@ -20,7 +42,19 @@ int	 fio_pwrite(int fd, const void *buf, size_t len, off_t off);
 int	 fio_datasync(int fd);
 int	 fio_close(int fd);
 int	 fio_truncate(int fd, off_t len);
+/* rename(2): a link at to is replaced, never followed.  0, or -1 with errno. */
 int	 fio_rename(const char *from, const char *to);
+/* unlink(2): a link is removed, never its target.  0, or -1 with errno. */
+int	 fio_unlink(const char *path);
+/* stat(2); in a tree, of the name itself (a link is planted: see fio_root).  0, or -1. */
+int	 fio_stat(const char *path, struct stat *);
+int	 fio_fstat(int fd, struct stat *);
+/* opendir(3) through fio_open: the stream, or NULL with errno. */
+DIR	*fio_opendir(const char *path);
+/* Reserve len bytes from the start of fd (posix_fallocate): 0, or -1 with errno. */
+int	 fio_allocate(int fd, off_t len);
+/* Try to take an OFD write lock on the whole of fd: 0, or -1 with errno (EAGAIN: held). */
+int	 fio_trylock(int fd);
 /* fsync a directory, so that names created or renamed in it survive a crash. */
 int	 fio_sync_dir(const char *dir);
 /* mkdir that accepts an existing directory: 1 when it made it, 0 when it was there, -1. */

@@ -195,10 +195,8 @@ create_table(const char *path, uint64_t cap, struct ix_table *t)
 	t->fd = fd;
 	t->cap = cap;
 	t->boot = boot_word();
-	if ((rc = posix_fallocate(fd, 0, slot_off(cap))) != 0) {
-		errno = rc;
+	if (fio_allocate(fd, slot_off(cap)) == -1)
 		goto fail;
-	}
 	if (write_header(t) == -1 || fio_datasync(fd) == -1 ||
 	    fio_rename(tmp, path) == -1 || fio_sync_dir(slash ? dir : ".") == -1)
 		goto fail;
@@ -206,7 +204,7 @@ create_table(const char *path, uint64_t cap, struct ix_table *t)
 fail:
 	rc = errno;
 	close_table(t);
-	(void)unlink(tmp);
+	(void)fio_unlink(tmp);
 	errno = rc;
 	return -1;
 }
@@ -433,7 +431,7 @@ ix_sync(struct ix *ix)
 	/* Recorded after the sync it describes, so never ahead of what is durable. */
 	ix->cur.synced = cursor;
 	if (ix->old.fd != -1 && cursor >= ix->old.cap) {
-		if (old_path(ix, oldp, sizeof(oldp)) == -1 || unlink(oldp) == -1)
+		if (old_path(ix, oldp, sizeof(oldp)) == -1 || fio_unlink(oldp) == -1)
 			return -1;
 		close_table(&ix->old);
 		ix->cur.cursor = ix->cur.synced = 0;
@@ -465,8 +463,8 @@ ix_remove(const char *path)
 
 	if (ut_path(oldp, sizeof(oldp), "%s.old", path) == -1)
 		return -1;
-	if ((unlink(path) == -1 && errno != ENOENT) ||
-	    (unlink(oldp) == -1 && errno != ENOENT))
+	if ((fio_unlink(path) == -1 && errno != ENOENT) ||
+	    (fio_unlink(oldp) == -1 && errno != ENOENT))
 		return -1;
 	return 0;
 }

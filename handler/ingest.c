@@ -21,6 +21,7 @@
 #include "conf.h"
 #include "csvview.h"
 #include "event.h"
+#include "fsio.h"
 #include "index.h"
 #include "ingest.h"
 #include "quarantine.h"
@@ -158,7 +159,7 @@ store_events(const struct conf *cf, struct spool *sp, const struct bt_batch *b,
 	time_t		 now;
 	size_t		 i, nfresh = 0, need = 0;
 	off_t		 end;
-	int		 today, cur, ixopen = 0, durable, known;
+	int		 today, cur, ixopen = 0, durable, known, viewrc;
 
 	memset(&d, 0, sizeof(d));
 	memset(&e, 0, sizeof(e));
@@ -250,7 +251,12 @@ store_events(const struct conf *cf, struct spool *sp, const struct bt_batch *b,
 	if (durable && ix_sync(&ix) == -1) {
 		log_errno("syncing the index");
 		c->degraded = 1;
-	} else if (cv_commit(&cx, &d, end, durable) != 0) {
+	} else if ((viewrc = cv_commit(&cx, &d, end, durable)) == 1) {
+		/* A file lost bytes (or was a planted link, removed): the day anew. */
+		cv_free(&d);
+		if (rp_settle(&cx, sp, &ix, today, &d) == -1)
+			c->degraded = 1;
+	} else if (viewrc != 0) {
 		log_errno("updating the CSV files");
 		c->degraded = 1;
 	}
@@ -444,6 +450,7 @@ ing_receive(const struct conf *cf, ing_reader rd, void *ctx, long long length,
 		fprintf(stderr, "yespo-hook: %s\n", err);
 		return ING_FAIL;
 	}
+	fio_root(FIO_CSV, cf->csv_dir, 1);
 	if (length > limit)
 		return quarantine_stream(&sp, NULL, 0, rd, ctx, length, c);
 	/* A known length is allocated once, not doubled into. */

@@ -65,7 +65,7 @@ qr_abort(struct qr *q)
 	if (q->fd != -1)
 		(void)fio_close(q->fd);
 	q->fd = -1;
-	(void)unlink(q->tmp);
+	(void)fio_unlink(q->tmp);
 }
 
 int

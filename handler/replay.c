@@ -244,6 +244,7 @@ rp_rebuild(const struct conf *cf, FILE *msg)
 
 	if (lock_spool(cf, &sp, msg) == -1)
 		return -1;
+	fio_root(FIO_CSV, cf->csv_dir, 1);
 	cx.csv_dir = cf->csv_dir;
 	cx.views_dir = sp.views;
 	cx.guard = cf->csv_formula_guard;

@@ -28,6 +28,7 @@ sp_open(struct spool *sp, const char *root, char *err, size_t errlen)
 	memset(sp, 0, sizeof(*sp));
 	sp->root = root;
 	sp->lockfd = -1;
+	fio_root(FIO_SPOOL, root, 0);
 	if (stat(root, &st) == -1 || !S_ISDIR(st.st_mode)) {
 		snprintf(err, errlen, "spool_dir %s is not a directory: create it "
 		    "(mkdir -m 0700 %s) and give it to the web server's user", root, root);
@@ -68,7 +69,6 @@ int
 sp_lock(struct spool *sp, int timeout_ms)
 {
 	char		 path[PATH_MAX];
-	struct flock	 fl;
 	struct timespec	 nap;
 	int		 waited = 0, step = 1;
 
@@ -76,10 +76,7 @@ sp_lock(struct spool *sp, int timeout_ms)
 		return -1;
 	if ((sp->lockfd = fio_open(path, O_RDWR | O_CREAT, 0600)) == -1)
 		return -1;
-	memset(&fl, 0, sizeof(fl));
-	fl.l_type = F_WRLCK;
-	fl.l_whence = SEEK_SET;
-	while (fcntl(sp->lockfd, F_OFD_SETLK, &fl) == -1) {
+	while (fio_trylock(sp->lockfd) == -1) {
 		if (errno != EAGAIN && errno != EACCES && errno != EINTR)
 			goto fail;
 		if (waited >= timeout_ms) {

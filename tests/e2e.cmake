@@ -32,6 +32,11 @@ set(YH_E2E_TESTS
   quarantine_bad_json
   quarantine_mixed
   spawn_fcgi_bulk
+  links_csv_file
+  links_tmp_name
+  links_day_dir
+  links_archive
+  links_spool_subdir
 )
 
 foreach(t ${YH_E2E_TESTS})
