@@ -46,6 +46,7 @@ struct slot {
 	uint32_t	 day;
 	uint32_t	 pad;
 };
+_Static_assert(sizeof(struct slot) == IX_SLOT, "a slot is read and written as IX_SLOT bytes");
 
 /* Where a key is, or may go, in one table. */
 struct probe {
@@ -98,6 +99,7 @@ key_words(const struct ev_key *k, uint64_t *h0, uint64_t *h1)
 		*h0 = 1;
 }
 
+/* Read n slots from i: 0, or -1 with errno (EINVAL: the file is shorter than its header says). */
 static int
 read_slots(const struct ix_table *t, uint64_t i, struct slot *s, size_t n)
 {
@@ -105,7 +107,7 @@ read_slots(const struct ix_table *t, uint64_t i, struct slot *s, size_t n)
 
 	if (got != (ssize_t)(n * IX_SLOT)) {
 		if (got >= 0)
-			errno = EIO;
+			errno = EINVAL;
 		return -1;
 	}
 	return 0;
@@ -140,25 +142,32 @@ close_table(struct ix_table *t)
 	t->fd = -1;
 }
 
-/* Read the header of the table open on fd; on error fd is closed.  0, or -1 (EINVAL: not a table). */
+/*
+ * Read the header of the table open on fd; on error fd is closed.  0, or
+ * -1 (EINVAL: not a table, or a header its file contradicts: damaged).
+ */
 static int
 load_table(struct ix_table *t, int fd)
 {
 	struct stat	 st;
 	char		 hdr[IX_HEADER];
+	ssize_t		 got;
 
 	memset(t, 0, sizeof(*t));
 	t->fd = fd;
-	if (fstat(fd, &st) == -1 || fio_pread(fd, hdr, sizeof(hdr), 0) == -1)
+	if (fio_fstat(fd, &st) == -1 || (got = fio_pread(fd, hdr, sizeof(hdr), 0)) == -1)
 		goto fail;
 	memcpy(&t->cap, hdr + 8, 8);
 	memcpy(&t->used, hdr + 16, 8);
 	memcpy(&t->cursor, hdr + 24, 8);
 	memcpy(&t->synced, hdr + 32, 8);
 	memcpy(&t->boot, hdr + 40, 8);
-	if (memcmp(hdr, IX_MAGIC, 8) != 0 || t->cap < IX_MIN_CAP ||
-	    (t->cap & (t->cap - 1)) != 0 ||
-	    (uint64_t)st.st_size < IX_HEADER + t->cap * IX_SLOT) {
+	/* cap is checked before it is multiplied, so the size test cannot wrap. */
+	if (got != (ssize_t)sizeof(hdr) || memcmp(hdr, IX_MAGIC, 8) != 0 ||
+	    t->cap < IX_MIN_CAP || (t->cap & (t->cap - 1)) != 0 ||
+	    t->cap > ((uint64_t)INT64_MAX - IX_HEADER) / IX_SLOT ||
+	    (uint64_t)st.st_size < IX_HEADER + t->cap * IX_SLOT ||
+	    t->used > t->cap || t->synced > t->cursor) {
 		errno = EINVAL;
 		goto fail;
 	}
@@ -246,6 +255,11 @@ ix_open(struct ix *ix, const char *path, int today, int window)
 			goto fail;
 		ix->created = ix->old.fd == -1;
 	}
+	/* A drain cannot be past the end of the table it drains. */
+	if (ix->old.fd != -1 && ix->cur.cursor > ix->old.cap) {
+		errno = EINVAL;
+		goto fail;
+	}
 	if (ix->cur.boot != boot_word()) {
 		/* Copies after the last sync may be lost: drain again from there. */
 		ix->cur.cursor = ix->cur.synced;
@@ -284,8 +298,10 @@ probe(struct ix *ix, const struct ix_table *t, uint64_t h0, uint64_t h1,
 		n = IX_WINDOW;
 		if (n > t->cap - i)
 			n = (size_t)(t->cap - i);
-		if (read_slots(t, i, w, n) == -1)
+		if (read_slots(t, i, w, n) == -1) {
+			ix->damaged = errno == EINVAL;
 			return -1;
+		}
 		for (j = 0; j < n; j++, i = (i + 1) & mask) {
 			if (slot_empty(&w[j])) {
 				if (p->free == UINT64_MAX) {
@@ -369,8 +385,10 @@ drain(struct ix *ix, uint64_t n)
 	end = n > ix->old.cap - i ? ix->old.cap : i + n;
 	for (; i < end; i += m) {
 		m = end - i > IX_WINDOW ? IX_WINDOW : (size_t)(end - i);
-		if (read_slots(&ix->old, i, w, m) == -1)
+		if (read_slots(&ix->old, i, w, m) == -1) {
+			ix->damaged = errno == EINVAL;
 			return -1;
+		}
 		for (j = 0; j < m; j++)
 			if (slot_live(ix, &w[j]) &&
 			    store_key(ix, w[j].h0, w[j].h1, w[j].day) == -1)

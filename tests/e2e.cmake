@@ -37,6 +37,7 @@ set(YH_E2E_TESTS
   links_day_dir
   links_archive
   links_spool_subdir
+  index_bad_header
 )
 
 foreach(t ${YH_E2E_TESTS})
