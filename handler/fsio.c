@@ -523,12 +523,12 @@ fio_allocate(int fd, off_t len)
 }
 
 int
-fio_trylock(int fd)
+fio_trylock(int fd, int shared)
 {
 	struct flock	 fl;
 
 	memset(&fl, 0, sizeof(fl));
-	fl.l_type = F_WRLCK;
+	fl.l_type = shared ? F_RDLCK : F_WRLCK;
 	fl.l_whence = SEEK_SET;
 	return fcntl(fd, F_OFD_SETLK, &fl);
 }

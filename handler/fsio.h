@@ -53,8 +53,8 @@ int	 fio_fstat(int fd, struct stat *);
 DIR	*fio_opendir(const char *path);
 /* Reserve len bytes from the start of fd (posix_fallocate): 0, or -1 with errno. */
 int	 fio_allocate(int fd, off_t len);
-/* Try to take an OFD write lock on the whole of fd: 0, or -1 with errno (EAGAIN: held). */
-int	 fio_trylock(int fd);
+/* Try to take an OFD lock, write or shared, on the whole of fd: 0, or -1 with errno (EAGAIN: held). */
+int	 fio_trylock(int fd, int shared);
 /* fsync a directory, so that names created or renamed in it survive a crash. */
 int	 fio_sync_dir(const char *dir);
 /* mkdir that accepts an existing directory: 1 when it made it, 0 when it was there, -1. */

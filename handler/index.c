@@ -224,8 +224,9 @@ old_path(const struct ix *ix, char *buf, size_t len)
 	return ut_path(buf, len, "%s.old", ix->path);
 }
 
-int
-ix_open(struct ix *ix, const char *path, int today, int window)
+/* ix_open, or with ro set ix_inspect. */
+static int
+open_index(struct ix *ix, const char *path, int today, int window, int ro)
 {
 	char		 oldp[PATH_MAX];
 	uint64_t	 cap = IX_MIN_CAP;
@@ -242,10 +243,10 @@ ix_open(struct ix *ix, const char *path, int today, int window)
 			goto fail;
 	} else if (errno != ENOENT)
 		goto fail;
-	if ((fd = fio_open(path, O_RDWR, 0)) != -1) {
+	if ((fd = fio_open(path, ro ? O_RDONLY : O_RDWR, 0)) != -1) {
 		if (load_table(&ix->cur, fd) == -1)
 			goto fail;
-	} else if (errno != ENOENT)
+	} else if (errno != ENOENT || ro)
 		goto fail;
 	else {
 		/* A growth cut short between its rename and the new table: size it for the old one. */
@@ -260,7 +261,7 @@ ix_open(struct ix *ix, const char *path, int today, int window)
 		errno = EINVAL;
 		goto fail;
 	}
-	if (ix->cur.boot != boot_word()) {
+	if (!ro && ix->cur.boot != boot_word()) {
 		/* Copies after the last sync may be lost: drain again from there. */
 		ix->cur.cursor = ix->cur.synced;
 		ix->cur.boot = boot_word();
@@ -278,6 +279,18 @@ fail:
 		errno = saved;
 	}
 	return -1;
+}
+
+int
+ix_open(struct ix *ix, const char *path, int today, int window)
+{
+	return open_index(ix, path, today, window, 0);
+}
+
+int
+ix_inspect(struct ix *ix, const char *path, int today, int window)
+{
+	return open_index(ix, path, today, window, 1);
 }
 
 /*

@@ -45,6 +45,12 @@ struct ix {
  * make it anew from the archive.
  */
 int	 ix_open(struct ix *, const char *path, int today, int window);
+/*
+ * Open the index at path for lookups only: nothing is created or written,
+ * not even at ix_close.  0, or -1 with errno (ENOENT: absent; EINVAL:
+ * damaged).
+ */
+int	 ix_inspect(struct ix *, const char *path, int today, int window);
 /* 1 when the key was stored within the window, 0 when not, -1 with errno. */
 int	 ix_has(struct ix *, const struct ev_key *);
 /* Remember a key as stored on day: 0, or -1 with errno (growing failed). */

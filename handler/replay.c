@@ -312,13 +312,14 @@ compare_day(const char *real, const char *want, const char *ymd, FILE *msg)
 {
 	const char	*dirs[2] = { want, real };
 	char		 pa[PATH_MAX], pb[PATH_MAX];
+	struct stat	 st;
 	DIR		*dp;
 	struct dirent	*de;
 	int		 i, findings = 0;
 
 	for (i = 0; i < 2; i++) {
 		if (ut_path(pa, sizeof(pa), "%s/%s", dirs[i], ymd) == -1 ||
-		    (dp = opendir(pa)) == NULL)
+		    (dp = fio_opendir(pa)) == NULL)
 			continue;
 		while ((de = readdir(dp)) != NULL) {
 			size_t n = strlen(de->d_name);
@@ -329,7 +330,7 @@ compare_day(const char *real, const char *want, const char *ymd, FILE *msg)
 			if (ut_path(pa, sizeof(pa), "%s/%s/%s", want, ymd, de->d_name) == -1 ||
 			    ut_path(pb, sizeof(pb), "%s/%s/%s", real, ymd, de->d_name) == -1)
 				continue;
-			if (i == 1 && access(pa, F_OK) == 0)
+			if (i == 1 && fio_stat(pa, &st) == 0)
 				continue;	/* compared in the first pass */
 			if (!same_file(pa, pb)) {
 				fprintf(msg, "%s: differs from what the archive gives; run --rebuild\n", pb);
@@ -409,14 +410,23 @@ rp_verify(const struct conf *cf, FILE *msg)
 	int		*days = NULL, rc = -1, findings = 0, today, trusted;
 	size_t		 n = 0, j;
 
-	if (lock_spool(cf, &sp, msg) == -1)
+	/* Reads only: nothing in the spool or csv_dir is made, locked for writing or changed. */
+	if (sp_look(&sp, cf->spool_dir, scratch, sizeof(scratch)) == -1) {
+		fprintf(msg, "yespo-hook: %s\n", scratch);
 		return -1;
+	}
+	if (sp_lock_read(&sp, LOCK_WAIT_MS) == -1) {
+		fprintf(msg, "yespo-hook: %s: %s; is a writer stuck?\n", sp.lock, strerror(errno));
+		return -1;
+	}
+	fio_root(FIO_CSV, cf->csv_dir, 0);
 	memset(&r, 0, sizeof(r));
 	memset(&d, 0, sizeof(d));
 	memset(&seen, 0, sizeof(seen));
 	memset(&ix, 0, sizeof(ix));
 	scratch[0] = '\0';
-	if (ut_path(scratch, sizeof(scratch), "%s/verify.XXXXXX", sp.tmp) == -1 ||
+	if (ut_path(scratch, sizeof(scratch), "%s/yespo-hook-verify.XXXXXX",
+	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp") == -1 ||
 	    mkdtemp(scratch) == NULL ||
 	    ut_path(csv, sizeof(csv), "%s/csv", scratch) == -1 ||
 	    ut_path(views, sizeof(views), "%s/views", scratch) == -1 ||
@@ -430,15 +440,15 @@ rp_verify(const struct conf *cf, FILE *msg)
 	if (ix_open(&seen, idx, 0, cf->dedup_window_days) == -1 ||
 	    arc_days(sp.root, &days, &n) == -1)
 		goto fail;
-	/* Checking must not create: a missing index is made anew from the archive by the next writer. */
-	if (access(sp.index, F_OK) == -1) {
-		if (n > 0) {
-			fprintf(msg, "%s: missing; the next POST makes it anew, or run --rebuild\n",
-			    sp.index);
+	/* A missing or damaged index is made anew from the archive by the next writer. */
+	if (ix_inspect(&ix, sp.index, today, cf->dedup_window_days) == -1) {
+		if (errno == EINVAL || (errno == ENOENT && n > 0)) {
+			fprintf(msg, "%s: %s; the next POST makes it anew, or run --rebuild\n",
+			    sp.index, errno == EINVAL ? "damaged" : "missing");
 			findings++;
-		}
-	} else if (ix_open(&ix, sp.index, today, cf->dedup_window_days) == -1)
-		goto fail;
+		} else if (errno != ENOENT)
+			goto fail;
+	}
 	r.cx = &cx;
 	r.d = &d;
 	r.seen = &seen;

@@ -17,28 +17,69 @@
 
 static const char *const subdirs[] = { "archive", "index", "views", "quarantine", "tmp" };
 
-int
-sp_open(struct spool *sp, const char *root, char *err, size_t errlen)
+/* Name the spool's paths and confine calls under it: 0, or -1 (too long). */
+static int
+name_paths(struct spool *sp, const char *root)
 {
-	char		 path[PATH_MAX];
-	struct stat	 st;
-	size_t		 i;
-	int		 made = 0, rc;
-
 	memset(sp, 0, sizeof(*sp));
 	sp->root = root;
 	sp->lockfd = -1;
 	fio_root(FIO_SPOOL, root, 0);
-	if (stat(root, &st) == -1 || !S_ISDIR(st.st_mode)) {
+	if (ut_path(sp->archive, sizeof(sp->archive), "%s/archive", root) == -1 ||
+	    ut_path(sp->index, sizeof(sp->index), "%s/index/keys.idx", root) == -1 ||
+	    ut_path(sp->views, sizeof(sp->views), "%s/views", root) == -1 ||
+	    ut_path(sp->quarantine, sizeof(sp->quarantine), "%s/quarantine", root) == -1 ||
+	    ut_path(sp->tmp, sizeof(sp->tmp), "%s/tmp", root) == -1 ||
+	    ut_path(sp->lock, sizeof(sp->lock), "%s/lock", root) == -1)
+		return -1;
+	return 0;
+}
+
+int
+sp_check(const char *root, int write, char *err, size_t errlen)
+{
+	struct stat	 st;
+
+	if (fio_stat(root, &st) == -1 || !S_ISDIR(st.st_mode)) {
 		snprintf(err, errlen, "spool_dir %s is not a directory: create it "
 		    "(mkdir -m 0700 %s) and give it to the web server's user", root, root);
 		return -1;
 	}
-	if (access(root, W_OK | X_OK) == -1) {
-		snprintf(err, errlen, "spool_dir %s is not writable by uid %d: "
-		    "chown it to the web server's user", root, (int)getuid());
+	/* access(2) asks about this process's rights, which no descriptor tells. */
+	if (access(root, write ? W_OK | X_OK : R_OK | X_OK) == -1) {
+		snprintf(err, errlen, "spool_dir %s is not %s by uid %d: "
+		    "chown it to the web server's user", root,
+		    write ? "writable" : "readable", (int)getuid());
 		return -1;
 	}
+	return 0;
+}
+
+int
+sp_look(struct spool *sp, const char *root, char *err, size_t errlen)
+{
+	if (name_paths(sp, root) == -1) {
+		snprintf(err, errlen, "spool_dir %s: path too long", root);
+		return -1;
+	}
+	if (sp_check(root, 0, err, errlen) == -1)
+		return -1;
+	return 0;
+}
+
+int
+sp_open(struct spool *sp, const char *root, char *err, size_t errlen)
+{
+	char		 path[PATH_MAX];
+	size_t		 i;
+	int		 made = 0, rc;
+
+	if (name_paths(sp, root) == -1) {
+		snprintf(err, errlen, "spool_dir %s: path too long", root);
+		return -1;
+	}
+	if (sp_check(root, 1, err, errlen) == -1)
+		return -1;
 	for (i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++) {
 		if (ut_path(path, sizeof(path), "%s/%s", root, subdirs[i]) == -1 ||
 		    (rc = fio_mkdir(path, 0700)) == -1) {
@@ -51,13 +92,6 @@ sp_open(struct spool *sp, const char *root, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot sync %s: %s", root, strerror(errno));
 		return -1;
 	}
-	if (ut_path(sp->index, sizeof(sp->index), "%s/index/keys.idx", root) == -1 ||
-	    ut_path(sp->views, sizeof(sp->views), "%s/views", root) == -1 ||
-	    ut_path(sp->quarantine, sizeof(sp->quarantine), "%s/quarantine", root) == -1 ||
-	    ut_path(sp->tmp, sizeof(sp->tmp), "%s/tmp", root) == -1) {
-		snprintf(err, errlen, "spool_dir %s: path too long", root);
-		return -1;
-	}
 	return 0;
 }
 
@@ -65,18 +99,15 @@ sp_open(struct spool *sp, const char *root, char *err, size_t errlen)
  * An OFD lock belongs to the open file description, so closing some other
  * descriptor of the file (as POSIX locks would) cannot drop it.
  */
-int
-sp_lock(struct spool *sp, int timeout_ms)
+static int
+take_lock(struct spool *sp, int timeout_ms, int shared)
 {
-	char		 path[PATH_MAX];
 	struct timespec	 nap;
 	int		 waited = 0, step = 1;
 
-	if (ut_path(path, sizeof(path), "%s/lock", sp->root) == -1)
+	if ((sp->lockfd = fio_open(sp->lock, shared ? O_RDONLY : O_RDWR | O_CREAT, 0600)) == -1)
 		return -1;
-	if ((sp->lockfd = fio_open(path, O_RDWR | O_CREAT, 0600)) == -1)
-		return -1;
-	while (fio_trylock(sp->lockfd) == -1) {
+	while (fio_trylock(sp->lockfd, shared) == -1) {
 		if (errno != EAGAIN && errno != EACCES && errno != EINTR)
 			goto fail;
 		if (waited >= timeout_ms) {
@@ -95,6 +126,20 @@ fail:
 	(void)fio_close(sp->lockfd);
 	sp->lockfd = -1;
 	return -1;
+}
+
+int
+sp_lock(struct spool *sp, int timeout_ms)
+{
+	return take_lock(sp, timeout_ms, 0);
+}
+
+int
+sp_lock_read(struct spool *sp, int timeout_ms)
+{
+	if (take_lock(sp, timeout_ms, 1) == 0)
+		return 0;
+	return errno == ENOENT ? 0 : -1;	/* no writer has ever run */
 }
 
 /* Closing the only descriptor of the description releases the lock. */

@@ -8,10 +8,12 @@
 
 struct spool {
 	const char	*root;
+	char		 archive[PATH_MAX];	/* archive/: YYYY-MM-DD.jsonl */
 	char		 index[PATH_MAX];	/* index/keys.idx */
 	char		 views[PATH_MAX];	/* views/ */
 	char		 quarantine[PATH_MAX];	/* quarantine/ */
 	char		 tmp[PATH_MAX];		/* tmp/ */
+	char		 lock[PATH_MAX];	/* lock */
 	int		 lockfd;
 };
 
@@ -22,11 +24,19 @@ struct spool {
  */
 int	 sp_open(struct spool *, const char *root, char *err, size_t errlen);
 
+/* sp_open for reading only: the paths named, nothing made.  0, or -1 with err. */
+int	 sp_look(struct spool *, const char *root, char *err, size_t errlen);
+
+/* Whether root is a directory this process can write (write set) or read: 0, or -1 with err. */
+int	 sp_check(const char *root, int write, char *err, size_t errlen);
+
 /*
  * Take the writer lock (an OFD lock on <spool>/lock), waiting at most
  * timeout_ms.  Returns 0, or -1 with errno (ETIMEDOUT when the wait ran out).
  */
 int	 sp_lock(struct spool *, int timeout_ms);
+/* A shared lock, so no writer runs meanwhile; made by no one: 0 when the lock file is absent. */
+int	 sp_lock_read(struct spool *, int timeout_ms);
 void	 sp_unlock(struct spool *);
 
 /*

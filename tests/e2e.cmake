@@ -38,6 +38,7 @@ set(YH_E2E_TESTS
   links_archive
   links_spool_subdir
   index_bad_header
+  verify_read_only
 )
 
 foreach(t ${YH_E2E_TESTS})
