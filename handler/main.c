@@ -18,7 +18,7 @@
 #include "fsio.h"
 #include "front.h"
 #include "ingest.h"
-#include "replay.h"
+#include "check.h"
 #include "spool.h"
 
 #ifndef YH_VERSION
@@ -226,9 +226,9 @@ run_command(int argc, char **argv)
 		else if (strcmp(cmd, "--ingest") == 0)
 			rc = run_ingest(&cf, files, nfiles);
 		else if (strcmp(cmd, "--rebuild") == 0)
-			rc = rp_rebuild(&cf, stderr) == 0 ? 0 : 1;
+			rc = ck_rebuild(&cf, stderr) == 0 ? 0 : 1;
 		else
-			rc = rp_verify(&cf, stdout) == 0 ? 0 : 1;
+			rc = ck_verify(&cf, stdout) == 0 ? 0 : 1;
 		conf_free(&cf);
 	}
 	free(files);

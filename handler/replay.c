@@ -3,45 +3,22 @@
  *
  * Replaying archive lines into the index and the CSV view is the one way
  * views are made: by a writer after a crash (rp_settle), by --rebuild, and
- * by --verify into a scratch directory to compare.
+ * by --verify into a scratch directory to compare (check.c).
  */
-#include <sys/stat.h>
-
-#include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "archive.h"
-#include "conf.h"
-#include "fsio.h"
-#include "ingest.h"
 #include "replay.h"
 #include "util.h"
 
 /* Pending rows beyond this are written out during a long replay. */
 #define REPLAY_FLUSH	(16u << 20)
-#define LOCK_WAIT_MS	60000
 
-struct replay {
-	const struct cv_ctx	*cx;
-	struct cv_day		*d;
-	struct ix		*ix;	/* NULL: leave the index alone */
-	struct ix		*seen;	/* --verify: keys met so far, to find repeats */
-	FILE			*msg;
-	struct ev		 e;
-	size_t			 pending;
-	int			 findings;
-	int			 short_file;	/* a CSV file was shorter than its checkpoint */
-};
-
-/* Parse an archive line and key it: 1; 0 when it is malformed (skip it); -1. */
-static int
-key_line(const char *line, size_t len, struct ev *e, struct ev_key *k)
+int
+rp_key_line(const char *line, size_t len, struct ev *e, struct ev_key *k)
 {
 	if (!arc_line_valid(line, len))
 		return 0;
@@ -54,12 +31,12 @@ key_line(const char *line, size_t len, struct ev *e, struct ev_key *k)
 static int
 replay_line(const char *line, size_t len, off_t end, void *arg)
 {
-	struct replay	*r = arg;
+	struct rp_replay	*r = arg;
 	struct ev_key	 k;
 	char		 ymd[11];
 	int		 rc;
 
-	if ((rc = key_line(line, len, &r->e, &k)) != 1) {
+	if ((rc = rp_key_line(line, len, &r->e, &k)) != 1) {
 		if (rc == 0) {
 			ut_format_day(r->d->day, ymd);
 			fprintf(r->msg ? r->msg : stderr, "yespo-hook: archive/%s.jsonl: "
@@ -96,9 +73,8 @@ replay_line(const char *line, size_t len, off_t end, void *arg)
 	return 0;
 }
 
-/* Replay a day's archive from byte from (0: the whole day, views made anew). */
-static int
-replay_day(struct replay *r, const struct spool *sp, off_t from, off_t to)
+int
+rp_replay_day(struct rp_replay *r, const struct spool *sp, off_t from, off_t to)
 {
 	int	 rc;
 
@@ -125,7 +101,7 @@ int
 rp_settle(const struct cv_ctx *cx, const struct spool *sp, struct ix *ix,
     int day, struct cv_day *d)
 {
-	struct replay	 r;
+	struct rp_replay r;
 	off_t		 size, end;
 	int		 rc, whole, trusted;
 
@@ -141,9 +117,9 @@ rp_settle(const struct cv_ctx *cx, const struct spool *sp, struct ix *ix,
 	r.cx = cx;
 	r.d = d;
 	r.ix = ix;
-	rc = replay_day(&r, sp, whole ? 0 : d->archive_len, end);
+	rc = rp_replay_day(&r, sp, whole ? 0 : d->archive_len, end);
 	if (rc == -1 && r.short_file)	/* files lost bytes: only the whole day can mend them */
-		rc = replay_day(&r, sp, 0, end);
+		rc = rp_replay_day(&r, sp, 0, end);
 	ev_free(&r.e);
 	if (rc == -1)
 		goto fail;
@@ -168,7 +144,7 @@ reindex_line(const char *line, size_t len, off_t end, void *arg)
 	int		 rc;
 
 	(void)end;
-	if ((rc = key_line(line, len, &r->e, &k)) != 1)
+	if ((rc = rp_key_line(line, len, &r->e, &k)) != 1)
 		return rc;
 	return ix_add(r->ix, &k, r->day);
 }
@@ -209,287 +185,5 @@ done:
 		(void)ix_close(ix);
 	ev_free(&r.e);
 	free(days);
-	return rc;
-}
-
-/* Open the spool and take its lock for a command-line job. */
-static int
-lock_spool(const struct conf *cf, struct spool *sp, FILE *msg)
-{
-	char	 err[512];
-
-	if (sp_open(sp, cf->spool_dir, err, sizeof(err)) == -1) {
-		fprintf(msg, "yespo-hook: %s\n", err);
-		return -1;
-	}
-	if (sp_lock(sp, LOCK_WAIT_MS) == -1) {
-		fprintf(msg, "yespo-hook: %s/lock: %s; is a writer stuck?\n",
-		    cf->spool_dir, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-int
-rp_rebuild(const struct conf *cf, FILE *msg)
-{
-	struct spool	 sp;
-	struct cv_ctx	 cx;
-	struct cv_day	 d;
-	struct ix	 ix;
-	struct replay	 r;
-	off_t		 size;
-	int		*days = NULL, rc = -1, ixopen = 0;
-	size_t		 n = 0, j;
-
-	if (lock_spool(cf, &sp, msg) == -1)
-		return -1;
-	fio_root(FIO_CSV, cf->csv_dir, 1);
-	cx.csv_dir = cf->csv_dir;
-	cx.views_dir = sp.views;
-	cx.guard = cf->csv_formula_guard;
-	memset(&r, 0, sizeof(r));
-	memset(&d, 0, sizeof(d));
-	if (ix_remove(sp.index) == -1 ||
-	    ix_open(&ix, sp.index, ut_local_day(time(NULL)), cf->dedup_window_days) == -1)
-		goto fail;
-	ixopen = 1;
-	if (arc_days(sp.root, &days, &n) == -1)
-		goto fail;
-	r.cx = &cx;
-	r.d = &d;
-	r.ix = &ix;
-	r.msg = msg;
-	for (j = 0; j < n; j++) {
-		memset(&d, 0, sizeof(d));
-		d.day = days[j];
-		if (arc_repair(sp.root, d.day, 0, &size) == -1 ||
-		    replay_day(&r, &sp, 0, size) == -1)
-			goto fail;
-		cv_free(&d);
-	}
-	rc = 0;
-	goto done;
-fail:
-	fprintf(msg, "yespo-hook: --rebuild: %s\n", strerror(errno));
-done:
-	cv_free(&d);
-	ev_free(&r.e);
-	if (ixopen && ix_close(&ix) == -1)
-		rc = -1;
-	free(days);
-	sp_unlock(&sp);
-	return rc;
-}
-
-static int
-remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-/* Whether two files hold the same bytes: 1, or 0 (different, or one missing). */
-static int
-same_file(const char *a, const char *b)
-{
-	char	*pa = NULL, *pb = NULL;
-	size_t	 la, lb;
-	int	 same;
-
-	same = fio_slurp(a, &pa, &la) == 0 && fio_slurp(b, &pb, &lb) == 0 &&
-	    la == lb && memcmp(pa, pb, la) == 0;
-	free(pa);
-	free(pb);
-	return same;
-}
-
-/* Report each file that differs between the day's real and expected CSV directories. */
-static int
-compare_day(const char *real, const char *want, const char *ymd, FILE *msg)
-{
-	const char	*dirs[2] = { want, real };
-	char		 pa[PATH_MAX], pb[PATH_MAX];
-	struct stat	 st;
-	DIR		*dp;
-	struct dirent	*de;
-	int		 i, findings = 0;
-
-	for (i = 0; i < 2; i++) {
-		if (ut_path(pa, sizeof(pa), "%s/%s", dirs[i], ymd) == -1 ||
-		    (dp = fio_opendir(pa)) == NULL)
-			continue;
-		while ((de = readdir(dp)) != NULL) {
-			size_t n = strlen(de->d_name);
-
-			if (n < 5 || strcmp(de->d_name + n - 4, ".csv") != 0 ||
-			    de->d_name[0] == '.')
-				continue;
-			if (ut_path(pa, sizeof(pa), "%s/%s/%s", want, ymd, de->d_name) == -1 ||
-			    ut_path(pb, sizeof(pb), "%s/%s/%s", real, ymd, de->d_name) == -1)
-				continue;
-			if (i == 1 && fio_stat(pa, &st) == 0)
-				continue;	/* compared in the first pass */
-			if (!same_file(pa, pb)) {
-				fprintf(msg, "%s: differs from what the archive gives; run --rebuild\n", pb);
-				findings++;
-			}
-		}
-		closedir(dp);
-	}
-	return findings;
-}
-
-struct index_check {
-	struct ix	*ix;
-	struct ev	 e;
-	FILE		*msg;
-	int		 day;
-	int		 missing;
-};
-
-static int
-check_key(const char *line, size_t len, off_t end, void *arg)
-{
-	struct index_check	*c = arg;
-	struct ev_key		 k;
-	char			 ymd[11];
-	int			 rc;
-
-	(void)end;
-	if ((rc = key_line(line, len, &c->e, &k)) != 1)
-		return rc;
-	if ((rc = ix_has(c->ix, &k)) == -1)
-		return -1;
-	if (rc == 0) {
-		if (c->missing++ == 0) {
-			ut_format_day(c->day, ymd);
-			fprintf(c->msg, "index: a key of archive/%s.jsonl is missing; "
-			    "run --rebuild\n", ymd);
-		}
-	}
-	return 0;
-}
-
-/* Every key stored within the window must be in the index. */
-static int
-check_index(struct ix *ix, const struct spool *sp, const int *days, size_t n, FILE *msg)
-{
-	struct index_check	 c;
-	size_t			 j;
-
-	memset(&c, 0, sizeof(c));
-	c.ix = ix;
-	c.msg = msg;
-	for (j = 0; j < n; j++) {
-		if (days[j] + ix->window < ix->today)
-			continue;
-		c.day = days[j];
-		if (arc_scan(sp->root, days[j], 0, -1, check_key, &c) != 0) {
-			fprintf(msg, "yespo-hook: reading the archive: %s\n", strerror(errno));
-			c.missing++;
-			break;
-		}
-	}
-	ev_free(&c.e);
-	return c.missing;
-}
-
-int
-rp_verify(const struct conf *cf, FILE *msg)
-{
-	struct spool	 sp;
-	struct cv_ctx	 cx;
-	struct cv_day	 d, real;
-	struct ix	 seen, ix;
-	struct replay	 r;
-	char		 scratch[PATH_MAX], csv[PATH_MAX], views[PATH_MAX], idx[PATH_MAX], ymd[11];
-	off_t		 size;
-	int		*days = NULL, rc = -1, findings = 0, today, trusted;
-	size_t		 n = 0, j;
-
-	/* Reads only: nothing in the spool or csv_dir is made, locked for writing or changed. */
-	if (sp_look(&sp, cf->spool_dir, scratch, sizeof(scratch)) == -1) {
-		fprintf(msg, "yespo-hook: %s\n", scratch);
-		return -1;
-	}
-	if (sp_lock_read(&sp, LOCK_WAIT_MS) == -1) {
-		fprintf(msg, "yespo-hook: %s: %s; is a writer stuck?\n", sp.lock, strerror(errno));
-		return -1;
-	}
-	fio_root(FIO_CSV, cf->csv_dir, 0);
-	memset(&r, 0, sizeof(r));
-	memset(&d, 0, sizeof(d));
-	memset(&seen, 0, sizeof(seen));
-	memset(&ix, 0, sizeof(ix));
-	scratch[0] = '\0';
-	if (ut_path(scratch, sizeof(scratch), "%s/yespo-hook-verify.XXXXXX",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp") == -1 ||
-	    mkdtemp(scratch) == NULL ||
-	    ut_path(csv, sizeof(csv), "%s/csv", scratch) == -1 ||
-	    ut_path(views, sizeof(views), "%s/views", scratch) == -1 ||
-	    ut_path(idx, sizeof(idx), "%s/keys.idx", scratch) == -1 ||
-	    fio_mkdir(views, 0700) == -1)
-		goto fail;
-	cx.csv_dir = csv;
-	cx.views_dir = views;
-	cx.guard = cf->csv_formula_guard;
-	today = ut_local_day(time(NULL));
-	if (ix_open(&seen, idx, 0, cf->dedup_window_days) == -1 ||
-	    arc_days(sp.root, &days, &n) == -1)
-		goto fail;
-	/* A missing or damaged index is made anew from the archive by the next writer. */
-	if (ix_inspect(&ix, sp.index, today, cf->dedup_window_days) == -1) {
-		if (errno == EINVAL || (errno == ENOENT && n > 0)) {
-			fprintf(msg, "%s: %s; the next POST makes it anew, or run --rebuild\n",
-			    sp.index, errno == EINVAL ? "damaged" : "missing");
-			findings++;
-		} else if (errno != ENOENT)
-			goto fail;
-	}
-	r.cx = &cx;
-	r.d = &d;
-	r.seen = &seen;
-	r.msg = msg;
-	for (j = 0; j < n; j++) {
-		struct cv_ctx rcx = { cf->csv_dir, sp.views, cf->csv_formula_guard };
-
-		ut_format_day(days[j], ymd);
-		memset(&d, 0, sizeof(d));
-		d.day = days[j];
-		if (arc_size(sp.root, d.day, &size) == -1 ||
-		    replay_day(&r, &sp, 0, size) == -1)
-			goto fail;
-		cv_free(&d);
-		if (cv_load(&rcx, days[j], &real, &trusted) != 0 || real.archive_len != size) {
-			fprintf(msg, "%s/%s: the views do not hold all of archive/%s.jsonl; "
-			    "the next POST repairs them, or run --rebuild\n", sp.views, ymd, ymd);
-			findings++;
-		}
-		cv_free(&real);
-		findings += compare_day(cf->csv_dir, csv, ymd, msg);
-	}
-	findings += r.findings;
-	if (ix.path != NULL)
-		findings += check_index(&ix, &sp, days, n, msg);
-	rc = findings ? 1 : 0;
-	if (!findings)
-		fprintf(msg, "yespo-hook: %zu day(s) verified: views match the archive\n", n);
-	goto done;
-fail:
-	fprintf(msg, "yespo-hook: --verify: %s\n", strerror(errno));
-done:
-	cv_free(&d);
-	ev_free(&r.e);
-	if (seen.path != NULL)
-		(void)ix_close(&seen);
-	if (ix.path != NULL)
-		(void)ix_close(&ix);
-	if (scratch[0] != '\0')
-		(void)nftw(scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-	free(days);
-	sp_unlock(&sp);
 	return rc;
 }

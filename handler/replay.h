@@ -1,6 +1,7 @@
 /*
  * replay.h: deriving the views (index, CSVs, summaries) from the archive:
- * the repair after a crash, --rebuild and --verify.
+ * the repair after a crash, and the replay --rebuild and --verify
+ * (check.h) use.
  */
 #ifndef YH_REPLAY_H
 #define YH_REPLAY_H
@@ -11,7 +12,28 @@
 #include "index.h"
 #include "spool.h"
 
-struct conf;
+/* A replay of archive days into a CSV view, and into an index or two. */
+struct rp_replay {
+	const struct cv_ctx	*cx;
+	struct cv_day		*d;
+	struct ix		*ix;	/* NULL: leave the index alone */
+	struct ix		*seen;	/* --verify: keys met so far, to find repeats */
+	FILE			*msg;	/* NULL: stderr */
+	struct ev		 e;
+	size_t			 pending;
+	int			 findings;	/* repeated keys seen */
+	int			 short_file;	/* a CSV file was shorter than its checkpoint */
+};
+
+/* Parse an archive line into e and key it: 1; 0 when it is malformed (skip it); -1. */
+int	 rp_key_line(const char *line, size_t len, struct ev *e, struct ev_key *k);
+
+/*
+ * Replay r->d's day from archive byte from to byte to (from 0: the whole
+ * day, its views made anew), then sync r->ix and checkpoint the view.
+ * 0, or -1 with errno (r->short_file set: only the whole day mends it).
+ */
+int	 rp_replay_day(struct rp_replay *r, const struct spool *, off_t from, off_t to);
 
 /*
  * Bring a day's views up to date with its archive, under the spool lock.
@@ -29,11 +51,5 @@ int	 rp_settle(const struct cv_ctx *, const struct spool *, struct ix *,
  * with errno.
  */
 int	 rp_open_index(const struct spool *, struct ix *, int today, int window);
-
-/* --rebuild: every view anew from the archive.  0, or -1 (reported to msg). */
-int	 rp_rebuild(const struct conf *, FILE *msg);
-
-/* --verify: 0 when the views match the archive and no key repeats; 1 otherwise, each finding on msg. */
-int	 rp_verify(const struct conf *, FILE *msg);
 
 #endif

@@ -10,10 +10,11 @@
 #include <unistd.h>
 
 #include "archive.h"
+#include "check.h"
 #include "conf.h"
+#include "event.h"
 #include "fsio.h"
 #include "ingest.h"
-#include "replay.h"
 #include "spool.h"
 #include "test.h"
 #include "util.h"
@@ -332,7 +333,7 @@ torn_tail_cut_and_retry_stored(void)
 	CHECK(post_str("[{\"iid\":\"b\"}]", &c) == ING_OK);
 	CHECK(c.stored == 1);
 	CHECK(count_lines(path) == 2);
-	CHECK(rp_verify(&cf, stderr) == 0);
+	CHECK(ck_verify(&cf, stderr) == 0);
 	return 0;
 }
 
@@ -355,7 +356,7 @@ unindexed_tail_counts_as_stored(void)
 	CHECK(post_str("[{\"iid\":\"b\"},{\"iid\":\"c\"}]", &c) == ING_OK);
 	CHECK(c.stored == 1 && c.duplicates == 1);
 	CHECK(count_lines(path) == 3);
-	CHECK(rp_verify(&cf, stderr) == 0);
+	CHECK(ck_verify(&cf, stderr) == 0);
 	return 0;
 }
 
@@ -377,10 +378,10 @@ rebuild_equals_incremental(void)
 	free(body);
 	today_path(path, sizeof(path), "../csv", "/DELIVERED.csv");
 	CHECK(fio_slurp(path, &before, &lb) == 0);
-	CHECK(rp_rebuild(&cf, stderr) == 0);
+	CHECK(ck_rebuild(&cf, stderr) == 0);
 	CHECK(fio_slurp(path, &after, &la) == 0);
 	CHECK_MEM(after, la, before, lb);
-	CHECK(rp_verify(&cf, stderr) == 0);
+	CHECK(ck_verify(&cf, stderr) == 0);
 	/* The rebuilt index still knows every key. */
 	CHECK((body = fixture("bulk-campaign.json", &len)) != NULL);
 	CHECK(post(body, len, (long long)len, &c) == ING_OK);
@@ -400,12 +401,12 @@ verify_finds_tampered_csv(void)
 
 	CHECK(setup() == 0);
 	CHECK(post_str("[{\"iid\":\"a\",\"activityStatus\":\"READ\"}]", &c) == ING_OK);
-	CHECK(rp_verify(&cf, stderr) == 0);
+	CHECK(ck_verify(&cf, stderr) == 0);
 	today_path(path, sizeof(path), "../csv", "/READ.csv");
 	CHECK((f = fopen(path, "a")) != NULL);
 	fputs("x\r\n", f);
 	fclose(f);
-	CHECK(rp_verify(&cf, stderr) == 1);
+	CHECK(ck_verify(&cf, stderr) == 1);
 	return 0;
 }
 
@@ -445,7 +446,7 @@ views_lost_checkpoint_rebuilt(void)
 	CHECK(fio_slurp(path, &p, &len) == 0);
 	CHECK(count_lines(path) == 3);	/* header and two rows, none doubled */
 	free(p);
-	CHECK(rp_verify(&cf, stderr) == 0);
+	CHECK(ck_verify(&cf, stderr) == 0);
 	return 0;
 }
 
@@ -497,7 +498,7 @@ power_cut_repaired_from_checkpoint(void)
 	CHECK(c.stored == 1 && c.duplicates == 1);
 	CHECK(count_lines(csvpath) == 4);	/* header and a, b, c */
 	CHECK(access(path, F_OK) == 0);
-	CHECK(rp_verify(&cf, stderr) == 0);
+	CHECK(ck_verify(&cf, stderr) == 0);
 	return 0;
 }
 
@@ -534,7 +535,7 @@ deleted_index_made_anew_from_archive(void)
 	CHECK(unlink(path) == 0);
 	CHECK(post_str("[{\"iid\":\"a\"},{\"iid\":\"c\"}]", &c) == ING_OK);
 	CHECK(c.duplicates == 1 && c.stored == 1);
-	CHECK(rp_verify(&cf, stderr) == 0);
+	CHECK(ck_verify(&cf, stderr) == 0);
 	return 0;
 }
 
@@ -561,7 +562,7 @@ full_index_removed_then_made_anew(void)
 	/* Its retry meets an index made anew from the archive. */
 	CHECK(post_str("[{\"iid\":\"a\"},{\"iid\":\"b\"}]", &c) == ING_OK);
 	CHECK(c.duplicates == 1 && c.stored == 1);
-	CHECK(rp_verify(&cf, stderr) == 0);
+	CHECK(ck_verify(&cf, stderr) == 0);
 	return 0;
 }
 
@@ -575,12 +576,12 @@ verify_reports_missing_index_without_making_one(void)
 	CHECK(post_str("[{\"iid\":\"a\"}]", &c) == ING_OK);
 	snprintf(path, sizeof(path), "%s/index/keys.idx", spool);
 	CHECK(unlink(path) == 0);
-	CHECK(rp_verify(&cf, stderr) == 1);
+	CHECK(ck_verify(&cf, stderr) == 1);
 	CHECK(access(path, F_OK) == -1);
 	/* So the next writer still sees it missing and makes it from the archive. */
 	CHECK(post_str("[{\"iid\":\"a\"}]", &c) == ING_OK);
 	CHECK(c.duplicates == 1);
-	CHECK(rp_verify(&cf, stderr) == 0);
+	CHECK(ck_verify(&cf, stderr) == 0);
 	return 0;
 }
 

@@ -1,0 +1,359 @@
+/*
+ * check.c: the command-line jobs on a whole spool.  --rebuild makes every
+ * view anew from the archive under the writer lock; --verify replays the
+ * archive into a scratch directory outside the spool and compares, and
+ * changes nothing in spool_dir or csv_dir (yespo-hook(8)).
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "archive.h"
+#include "check.h"
+#include "conf.h"
+#include "fsio.h"
+#include "replay.h"
+#include "util.h"
+
+#define LOCK_WAIT_MS	60000
+
+/* Open the spool and take its lock for a command-line job. */
+static int
+lock_spool(const struct conf *cf, struct spool *sp, FILE *msg)
+{
+	char	 err[512];
+
+	if (sp_open(sp, cf->spool_dir, err, sizeof(err)) == -1) {
+		fprintf(msg, "yespo-hook: %s\n", err);
+		return -1;
+	}
+	if (sp_lock(sp, LOCK_WAIT_MS) == -1) {
+		fprintf(msg, "yespo-hook: %s/lock: %s; is a writer stuck?\n",
+		    cf->spool_dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+ck_rebuild(const struct conf *cf, FILE *msg)
+{
+	struct spool	 sp;
+	struct cv_ctx	 cx;
+	struct cv_day	 d;
+	struct ix	 ix;
+	struct rp_replay r;
+	off_t		 size;
+	int		*days = NULL, rc = -1, ixopen = 0;
+	size_t		 n = 0, j;
+
+	if (lock_spool(cf, &sp, msg) == -1)
+		return -1;
+	fio_root(FIO_CSV, cf->csv_dir, 1);
+	cx.csv_dir = cf->csv_dir;
+	cx.views_dir = sp.views;
+	cx.guard = cf->csv_formula_guard;
+	memset(&r, 0, sizeof(r));
+	memset(&d, 0, sizeof(d));
+	if (ix_remove(sp.index) == -1 ||
+	    ix_open(&ix, sp.index, ut_local_day(time(NULL)), cf->dedup_window_days) == -1)
+		goto fail;
+	ixopen = 1;
+	if (arc_days(sp.root, &days, &n) == -1)
+		goto fail;
+	r.cx = &cx;
+	r.d = &d;
+	r.ix = &ix;
+	r.msg = msg;
+	for (j = 0; j < n; j++) {
+		memset(&d, 0, sizeof(d));
+		d.day = days[j];
+		if (arc_repair(sp.root, d.day, 0, &size) == -1 ||
+		    rp_replay_day(&r, &sp, 0, size) == -1)
+			goto fail;
+		cv_free(&d);
+	}
+	rc = 0;
+	goto done;
+fail:
+	fprintf(msg, "yespo-hook: --rebuild: %s\n", strerror(errno));
+done:
+	cv_free(&d);
+	ev_free(&r.e);
+	if (ixopen && ix_close(&ix) == -1)
+		rc = -1;
+	free(days);
+	sp_unlock(&sp);
+	return rc;
+}
+
+static int
+remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Whether two files hold the same bytes: 1, or 0 (different, or one missing). */
+static int
+same_file(const char *a, const char *b)
+{
+	char	*pa = NULL, *pb = NULL;
+	size_t	 la, lb;
+	int	 same;
+
+	same = fio_slurp(a, &pa, &la) == 0 && fio_slurp(b, &pb, &lb) == 0 &&
+	    la == lb && memcmp(pa, pb, la) == 0;
+	free(pa);
+	free(pb);
+	return same;
+}
+
+/* Report each file that differs between the day's real and expected CSV directories. */
+static int
+compare_day(const char *real, const char *want, const char *ymd, FILE *msg)
+{
+	const char	*dirs[2] = { want, real };
+	char		 pa[PATH_MAX], pb[PATH_MAX];
+	struct stat	 st;
+	DIR		*dp;
+	struct dirent	*de;
+	int		 i, findings = 0;
+
+	for (i = 0; i < 2; i++) {
+		if (ut_path(pa, sizeof(pa), "%s/%s", dirs[i], ymd) == -1 ||
+		    (dp = fio_opendir(pa)) == NULL)
+			continue;
+		while ((de = readdir(dp)) != NULL) {
+			size_t n = strlen(de->d_name);
+
+			if (n < 5 || strcmp(de->d_name + n - 4, ".csv") != 0 ||
+			    de->d_name[0] == '.')
+				continue;
+			if (ut_path(pa, sizeof(pa), "%s/%s/%s", want, ymd, de->d_name) == -1 ||
+			    ut_path(pb, sizeof(pb), "%s/%s/%s", real, ymd, de->d_name) == -1)
+				continue;
+			if (i == 1 && fio_stat(pa, &st) == 0)
+				continue;	/* compared in the first pass */
+			if (!same_file(pa, pb)) {
+				fprintf(msg, "%s: differs from what the archive gives; run --rebuild\n", pb);
+				findings++;
+			}
+		}
+		closedir(dp);
+	}
+	return findings;
+}
+
+struct index_check {
+	struct ix	*ix;
+	struct ev	 e;
+	FILE		*msg;
+	int		 day;
+	int		 missing;
+};
+
+static int
+check_key(const char *line, size_t len, off_t end, void *arg)
+{
+	struct index_check	*c = arg;
+	struct ev_key		 k;
+	char			 ymd[11];
+	int			 rc;
+
+	(void)end;
+	if ((rc = rp_key_line(line, len, &c->e, &k)) != 1)
+		return rc;
+	if ((rc = ix_has(c->ix, &k)) == -1)
+		return -1;
+	if (rc == 0) {
+		if (c->missing++ == 0) {
+			ut_format_day(c->day, ymd);
+			fprintf(c->msg, "index: a key of archive/%s.jsonl is missing; "
+			    "run --rebuild\n", ymd);
+		}
+	}
+	return 0;
+}
+
+/* Every key stored within the window must be in the index. */
+static int
+check_index(struct ix *ix, const struct spool *sp, const int *days, size_t n, FILE *msg)
+{
+	struct index_check	 c;
+	size_t			 j;
+
+	memset(&c, 0, sizeof(c));
+	c.ix = ix;
+	c.msg = msg;
+	for (j = 0; j < n; j++) {
+		if (days[j] + ix->window < ix->today)
+			continue;
+		c.day = days[j];
+		if (arc_scan(sp->root, days[j], 0, -1, check_key, &c) != 0) {
+			fprintf(msg, "yespo-hook: reading the archive: %s\n", strerror(errno));
+			c.missing++;
+			break;
+		}
+	}
+	ev_free(&c.e);
+	return c.missing;
+}
+
+/* What --verify holds: the live spool, read only, and its scratch. */
+struct verify {
+	struct spool	 sp;
+	struct cv_ctx	 cx;		/* the scratch views */
+	struct cv_day	 d;
+	struct ix	 seen;		/* keys met so far, in the scratch */
+	struct ix	 ix;		/* the live index, read only */
+	struct rp_replay r;
+	char		 scratch[PATH_MAX], csv[PATH_MAX], views[PATH_MAX];
+	FILE		*msg;
+	int		 findings;
+};
+
+/* Look at the spool without making anything, and keep writers out meanwhile: 0, or -1 (reported). */
+static int
+look_spool(struct verify *v, const struct conf *cf)
+{
+	char	 err[512];
+
+	if (sp_look(&v->sp, cf->spool_dir, err, sizeof(err)) == -1) {
+		fprintf(v->msg, "yespo-hook: %s\n", err);
+		return -1;
+	}
+	if (sp_lock_read(&v->sp, LOCK_WAIT_MS) == -1) {
+		fprintf(v->msg, "yespo-hook: %s: %s; is a writer stuck?\n", v->sp.lock,
+		    strerror(errno));
+		return -1;
+	}
+	fio_root(FIO_CSV, cf->csv_dir, 0);
+	return 0;
+}
+
+/* Make the scratch directory (in TMPDIR: the spool must not change) and its key table: 0, or -1. */
+static int
+make_scratch(struct verify *v, const struct conf *cf)
+{
+	const char	*tmp = getenv("TMPDIR");
+	char		 idx[PATH_MAX];
+
+	if (ut_path(v->scratch, sizeof(v->scratch), "%s/yespo-hook-verify.XXXXXX",
+	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp") == -1 || mkdtemp(v->scratch) == NULL) {
+		v->scratch[0] = '\0';
+		return -1;
+	}
+	if (ut_path(v->csv, sizeof(v->csv), "%s/csv", v->scratch) == -1 ||
+	    ut_path(v->views, sizeof(v->views), "%s/views", v->scratch) == -1 ||
+	    ut_path(idx, sizeof(idx), "%s/keys.idx", v->scratch) == -1 ||
+	    fio_mkdir(v->views, 0700) == -1)
+		return -1;
+	v->cx.csv_dir = v->csv;
+	v->cx.views_dir = v->views;
+	v->cx.guard = cf->csv_formula_guard;
+	return ix_open(&v->seen, idx, 0, cf->dedup_window_days);
+}
+
+/* Open the live index read only; a missing or damaged one is a finding.  0, or -1. */
+static int
+inspect_index(struct verify *v, const struct conf *cf, size_t ndays)
+{
+	if (ix_inspect(&v->ix, v->sp.index, ut_local_day(time(NULL)),
+	    cf->dedup_window_days) == 0)
+		return 0;
+	if (errno == EINVAL || (errno == ENOENT && ndays > 0)) {
+		/* The next writer makes it anew from the archive. */
+		fprintf(v->msg, "%s: %s; the next POST makes it anew, or run --rebuild\n",
+		    v->sp.index, errno == EINVAL ? "damaged" : "missing");
+		v->findings++;
+		return 0;
+	}
+	return errno == ENOENT ? 0 : -1;
+}
+
+/* Replay a day into the scratch, then compare the live state and files with it: 0, or -1. */
+static int
+verify_day(struct verify *v, const struct conf *cf, int day)
+{
+	struct cv_ctx	 live = { cf->csv_dir, v->sp.views, cf->csv_formula_guard };
+	struct cv_day	 real;
+	char		 ymd[11];
+	off_t		 size;
+	int		 trusted;
+
+	ut_format_day(day, ymd);
+	memset(&v->d, 0, sizeof(v->d));
+	v->d.day = day;
+	if (arc_size(v->sp.root, day, &size) == -1 ||
+	    rp_replay_day(&v->r, &v->sp, 0, size) == -1)
+		return -1;
+	cv_free(&v->d);
+	if (cv_load(&live, day, &real, &trusted) != 0 || real.archive_len != size) {
+		fprintf(v->msg, "%s/%s: the views do not hold all of archive/%s.jsonl; "
+		    "the next POST repairs them, or run --rebuild\n", v->sp.views, ymd, ymd);
+		v->findings++;
+	}
+	cv_free(&real);
+	v->findings += compare_day(cf->csv_dir, v->csv, ymd, v->msg);
+	return 0;
+}
+
+/* Let go of everything verify holds, the scratch removed. */
+static void
+end_verify(struct verify *v)
+{
+	cv_free(&v->d);
+	ev_free(&v->r.e);
+	if (v->seen.path != NULL)
+		(void)ix_close(&v->seen);
+	if (v->ix.path != NULL)
+		(void)ix_close(&v->ix);
+	if (v->scratch[0] != '\0')
+		(void)nftw(v->scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	sp_unlock(&v->sp);
+}
+
+int
+ck_verify(const struct conf *cf, FILE *msg)
+{
+	struct verify	 v;
+	int		*days = NULL, rc = -1;
+	size_t		 n = 0, j;
+
+	memset(&v, 0, sizeof(v));
+	v.msg = msg;
+	if (look_spool(&v, cf) == -1)
+		return -1;
+	v.r.cx = &v.cx;
+	v.r.d = &v.d;
+	v.r.seen = &v.seen;
+	v.r.msg = msg;
+	if (make_scratch(&v, cf) == -1 || arc_days(v.sp.root, &days, &n) == -1 ||
+	    inspect_index(&v, cf, n) == -1)
+		goto fail;
+	for (j = 0; j < n; j++)
+		if (verify_day(&v, cf, days[j]) == -1)
+			goto fail;
+	v.findings += v.r.findings;
+	if (v.ix.path != NULL)
+		v.findings += check_index(&v.ix, &v.sp, days, n, msg);
+	rc = v.findings ? 1 : 0;
+	if (!v.findings)
+		fprintf(msg, "yespo-hook: %zu day(s) verified: views match the archive\n", n);
+	goto done;
+fail:
+	fprintf(msg, "yespo-hook: --verify: %s\n", strerror(errno));
+done:
+	end_verify(&v);
+	free(days);
+	return rc;
+}
