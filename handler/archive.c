@@ -20,24 +20,23 @@
 
 #define SCAN_CHUNK	(1 << 20)
 
-static int
-day_path(const char *spool, int day, char *buf, size_t len)
+int
+arc_path(const struct spool *sp, int day, char *buf, size_t len)
 {
 	char	 ymd[11];
 
 	ut_format_day(day, ymd);
-	return ut_path(buf, len, "%s/archive/%s.jsonl", spool, ymd);
+	return ut_path(buf, len, "%s/%s.jsonl", sp->archive, ymd);
 }
 
 int
-arc_append(const char *spool, int day, const void *buf, size_t len, off_t *end)
+arc_append(const struct spool *sp, int day, const void *buf, size_t len, off_t *end)
 {
-	char		 path[PATH_MAX], dir[PATH_MAX];
+	char		 path[PATH_MAX];
 	struct stat	 st;
 	int		 fd, created = 0, saved;
 
-	if (day_path(spool, day, path, sizeof(path)) == -1 ||
-	    ut_path(dir, sizeof(dir), "%s/archive", spool) == -1)
+	if (arc_path(sp, day, path, sizeof(path)) == -1)
 		return -1;
 	if ((fd = fio_open(path, O_WRONLY | O_APPEND, 0)) == -1) {
 		if (errno != ENOENT)
@@ -53,7 +52,7 @@ arc_append(const char *spool, int day, const void *buf, size_t len, off_t *end)
 		return -1;
 	}
 	if (fio_write(fd, buf, len) == -1 || fio_datasync(fd) == -1 ||
-	    (created && fio_sync_dir(dir) == -1))
+	    (created && fio_sync_dir(sp->archive) == -1))
 		goto undo;
 	if (fio_close(fd) == -1) {
 		fd = -1;
@@ -81,12 +80,12 @@ undo:
 }
 
 int
-arc_size(const char *spool, int day, off_t *size)
+arc_size(const struct spool *sp, int day, off_t *size)
 {
 	char		 path[PATH_MAX];
 	struct stat	 st;
 
-	if (day_path(spool, day, path, sizeof(path)) == -1)
+	if (arc_path(sp, day, path, sizeof(path)) == -1)
 		return -1;
 	if (fio_stat(path, &st) == -1) {
 		if (errno != ENOENT)
@@ -174,12 +173,12 @@ done:
 }
 
 int
-arc_scan(const char *spool, int day, off_t from, off_t to, arc_line_fn fn, void *arg)
+arc_scan(const struct spool *sp, int day, off_t from, off_t to, arc_line_fn fn, void *arg)
 {
 	char	 path[PATH_MAX];
 	int	 fd, rc;
 
-	if (day_path(spool, day, path, sizeof(path)) == -1)
+	if (arc_path(sp, day, path, sizeof(path)) == -1)
 		return -1;
 	if ((fd = fio_open(path, O_RDONLY, 0)) == -1)
 		return errno == ENOENT ? 0 : -1;
@@ -203,14 +202,14 @@ note_good_line(const char *line, size_t len, off_t end, void *arg)
 }
 
 int
-arc_repair(const char *spool, int day, off_t from, off_t *end)
+arc_repair(const struct spool *sp, int day, off_t from, off_t *end)
 {
 	char		 path[PATH_MAX];
 	struct stat	 st;
 	off_t		 good;
 	int		 fd;
 
-	if (day_path(spool, day, path, sizeof(path)) == -1)
+	if (arc_path(sp, day, path, sizeof(path)) == -1)
 		return -1;
 	if ((fd = fio_open(path, O_RDWR, 0)) == -1) {
 		if (errno != ENOENT)
@@ -251,18 +250,16 @@ cmp_int(const void *a, const void *b)
 }
 
 int
-arc_days(const char *spool, int **days, size_t *n)
+arc_days(const struct spool *sp, int **days, size_t *n)
 {
-	char		 path[PATH_MAX], ymd[11];
+	char		 ymd[11];
 	DIR		*d;
 	struct dirent	*de;
 	int		*v = NULL, *nv, day;
 	size_t		 cap = 0;
 
 	*n = 0;
-	if (ut_path(path, sizeof(path), "%s/archive", spool) == -1)
-		return -1;
-	if ((d = fio_opendir(path)) == NULL) {
+	if ((d = fio_opendir(sp->archive)) == NULL) {
 		if (errno != ENOENT)
 			return -1;
 		*days = NULL;

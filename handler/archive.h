@@ -9,6 +9,8 @@
 #include <sys/types.h>
 #include <stddef.h>
 
+#include "spool.h"
+
 /* Called with each line, newline removed; a non-zero return stops the scan and is returned. */
 typedef int (*arc_line_fn)(const char *line, size_t len, off_t end, void *arg);
 
@@ -18,29 +20,32 @@ typedef int (*arc_line_fn)(const char *line, size_t len, off_t end, void *arg);
  * Sets *end to the file's new length.  Returns 0, or -1 with errno; after
  * -1 nothing may be acknowledged.
  */
-int	 arc_append(const char *spool, int day, const void *buf, size_t len, off_t *end);
+int	 arc_append(const struct spool *, int day, const void *buf, size_t len, off_t *end);
+
+/* The path of the day's file: 0, or -1 (too long). */
+int	 arc_path(const struct spool *, int day, char *buf, size_t len);
 
 /* The day's file length, 0 when absent: 0, or -1 with errno. */
-int	 arc_size(const char *spool, int day, off_t *size);
+int	 arc_size(const struct spool *, int day, off_t *size);
 
 /*
  * Cut what follows the last well-formed line after offset from (a torn or
  * garbage tail left by a crash), then fdatasync.  Sets *end to the new
  * length.  Returns 0, or -1 with errno.
  */
-int	 arc_repair(const char *spool, int day, off_t from, off_t *end);
+int	 arc_repair(const struct spool *, int day, off_t from, off_t *end);
 
 /*
  * Call fn for each line between offsets from and to (to < 0: end of file).
  * Returns 0, fn's non-zero value, or -1 with errno.
  */
-int	 arc_scan(const char *spool, int day, off_t from, off_t to,
+int	 arc_scan(const struct spool *, int day, off_t from, off_t to,
 	    arc_line_fn fn, void *arg);
 
 /* Whether a line (newline removed) is a well-formed archive line. */
 int	 arc_line_valid(const char *line, size_t len);
 
 /* The days that have a file, ascending, in a malloc'd array: 0, or -1 with errno. */
-int	 arc_days(const char *spool, int **days, size_t *n);
+int	 arc_days(const struct spool *, int **days, size_t *n);
 
 #endif

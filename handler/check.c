@@ -65,7 +65,7 @@ ck_rebuild(const struct conf *cf, FILE *msg)
 	    ix_open(&ix, sp.index, ut_local_day(time(NULL)), cf->dedup_window_days) == -1)
 		goto fail;
 	ixopen = 1;
-	if (arc_days(sp.root, &days, &n) == -1)
+	if (arc_days(&sp, &days, &n) == -1)
 		goto fail;
 	r.cx = &cx;
 	r.d = &d;
@@ -74,7 +74,7 @@ ck_rebuild(const struct conf *cf, FILE *msg)
 	for (j = 0; j < n; j++) {
 		memset(&d, 0, sizeof(d));
 		d.day = days[j];
-		if (arc_repair(sp.root, d.day, 0, &size) == -1 ||
+		if (arc_repair(&sp, d.day, 0, &size) == -1 ||
 		    rp_replay_day(&r, &sp, 0, size) == -1)
 			goto fail;
 		cv_free(&d);
@@ -198,7 +198,7 @@ check_index(struct ix *ix, const struct spool *sp, const int *days, size_t n, FI
 		if (days[j] + ix->window < ix->today)
 			continue;
 		c.day = days[j];
-		if (arc_scan(sp->root, days[j], 0, -1, check_key, &c) != 0) {
+		if (arc_scan(sp, days[j], 0, -1, check_key, &c) != 0) {
 			fprintf(msg, "yespo-hook: reading the archive: %s\n", strerror(errno));
 			c.missing++;
 			break;
@@ -293,7 +293,7 @@ verify_day(struct verify *v, const struct conf *cf, int day)
 	ut_format_day(day, ymd);
 	memset(&v->d, 0, sizeof(v->d));
 	v->d.day = day;
-	if (arc_size(v->sp.root, day, &size) == -1 ||
+	if (arc_size(&v->sp, day, &size) == -1 ||
 	    rp_replay_day(&v->r, &v->sp, 0, size) == -1)
 		return -1;
 	cv_free(&v->d);
@@ -337,7 +337,7 @@ ck_verify(const struct conf *cf, FILE *msg)
 	v.r.d = &v.d;
 	v.r.seen = &v.seen;
 	v.r.msg = msg;
-	if (make_scratch(&v, cf) == -1 || arc_days(v.sp.root, &days, &n) == -1 ||
+	if (make_scratch(&v, cf) == -1 || arc_days(&v.sp, &days, &n) == -1 ||
 	    inspect_index(&v, cf, n) == -1)
 		goto fail;
 	for (j = 0; j < n; j++)

@@ -56,44 +56,33 @@ ing_use_timezone(const struct conf *cf)
 int
 ing_healthy(const struct conf *cf, char *err, size_t errlen)
 {
-	struct stat	 st;
-
-	if (stat(cf->spool_dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "spool_dir %s is not a directory", cf->spool_dir);
-		return -1;
-	}
-	if (access(cf->spool_dir, W_OK | X_OK) == -1) {
-		snprintf(err, errlen, "spool_dir %s is not writable", cf->spool_dir);
-		return -1;
-	}
-	return 0;
+	return sp_check(cf->spool_dir, 1, err, errlen);
 }
 
 int
 ing_figures(const struct conf *cf, unsigned long long *events, time_t *last)
 {
+	struct spool	 sp;
 	struct cv_ctx	 cx;
 	struct cv_day	 d;
 	struct stat	 st;
-	char		 views[PATH_MAX], path[PATH_MAX], ymd[11];
+	char		 path[PATH_MAX];
 	size_t		 i;
 	int		 today = ut_local_day(time(NULL)), trusted;
 
 	*events = 0;
 	*last = 0;
-	if (ut_path(views, sizeof(views), "%s/views", cf->spool_dir) == -1)
+	if (sp_look(&sp, cf->spool_dir, path, sizeof(path)) == -1)
 		return -1;
 	cx.csv_dir = cf->csv_dir;
-	cx.views_dir = views;
+	cx.views_dir = sp.views;
 	cx.guard = cf->csv_formula_guard;
 	if (cv_load(&cx, today, &d, &trusted) != 0)
 		return -1;
 	for (i = 0; i < d.nsums; i++)
 		*events += d.sums[i].count;
 	cv_free(&d);
-	ut_format_day(today, ymd);
-	if (ut_path(path, sizeof(path), "%s/archive/%s.jsonl", cf->spool_dir, ymd) == 0 &&
-	    stat(path, &st) == 0)
+	if (arc_path(&sp, today, path, sizeof(path)) == 0 && fio_stat(path, &st) == 0)
 		*last = st.st_mtime;
 	return 0;
 }
@@ -234,7 +223,7 @@ store_events(const struct conf *cf, struct spool *sp, const struct bt_batch *b,
 		rc = ING_OK;
 		goto unlock;
 	}
-	if (arc_append(sp->root, today, lines.p, lines.len, &end) == -1) {
+	if (arc_append(sp, today, lines.p, lines.len, &end) == -1) {
 		log_errno("appending to the archive");
 		goto unlock;
 	}

@@ -88,7 +88,7 @@ rp_replay_day(struct rp_replay *r, const struct spool *sp, off_t from, off_t to)
 		return -1;
 	}
 	r->pending = 0;
-	if (arc_scan(sp->root, r->d->day, from, to, replay_line, r) != 0)
+	if (arc_scan(sp, r->d->day, from, to, replay_line, r) != 0)
 		return -1;
 	if (r->ix != NULL && ix_sync(r->ix) == -1)
 		return -1;
@@ -106,12 +106,12 @@ rp_settle(const struct cv_ctx *cx, const struct spool *sp, struct ix *ix,
 	int		 rc, whole, trusted;
 
 	if ((rc = cv_load(cx, day, d, &trusted)) == -1 ||
-	    arc_size(sp->root, day, &size) == -1)
+	    arc_size(sp, day, &size) == -1)
 		goto fail;
 	if (rc == 0 && trusted && size == d->archive_len)
 		return 0;
 	whole = rc == 1 || size < d->archive_len;
-	if (arc_repair(sp->root, day, whole ? 0 : d->archive_len, &end) == -1)
+	if (arc_repair(sp, day, whole ? 0 : d->archive_len, &end) == -1)
 		goto fail;
 	memset(&r, 0, sizeof(r));
 	r.cx = cx;
@@ -170,13 +170,13 @@ rp_open_index(const struct spool *sp, struct ix *ix, int today, int window)
 	}
 	memset(&r, 0, sizeof(r));
 	r.ix = ix;
-	if (arc_days(sp->root, &days, &n) == -1)
+	if (arc_days(sp, &days, &n) == -1)
 		goto done;
 	for (j = 0; j < n; j++) {
 		if (days[j] + window < today)
 			continue;
 		r.day = days[j];
-		if (arc_scan(sp->root, days[j], 0, -1, reindex_line, &r) != 0)
+		if (arc_scan(sp, days[j], 0, -1, reindex_line, &r) != 0)
 			goto done;
 	}
 	rc = ix_sync(ix);
