@@ -19,6 +19,7 @@
 #include <libconfig.h>
 
 #include "conf.h"
+#include "fsio.h"
 
 #define MAX_BODY_MIN	1024LL
 #define MAX_BODY_MAX	4294967296LL
@@ -505,10 +506,10 @@ get_zone(struct ctx *x, const config_setting_t *root, char **out)
 	ok = 0;
 	if ((size_t)snprintf(file, sizeof(file), "%s/%s", dir, v) <
 	    sizeof(file) &&
-	    (fd = open(file, O_RDONLY | O_CLOEXEC)) != -1) {
-		ok = read(fd, magic, sizeof(magic)) == sizeof(magic) &&
+	    (fd = fio_open(file, O_RDONLY, 0)) != -1) {
+		ok = fio_read(fd, magic, sizeof(magic)) == sizeof(magic) &&
 		    memcmp(magic, "TZif", sizeof(magic)) == 0;
-		close(fd);
+		(void)fio_close(fd);
 	}
 	if (!ok)
 		return fail_at(x, s, "timezone \"%s\" is unknown (no zone file "
@@ -524,10 +525,10 @@ explain_io(const char *path)
 	struct stat	 st;
 	int		 fd, e;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = fio_open(path, O_RDONLY, 0)) == -1)
 		return errno;
-	e = fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) ? EISDIR : EIO;
-	close(fd);
+	e = fio_fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) ? EISDIR : EIO;
+	(void)fio_close(fd);
 	return e;
 }
 

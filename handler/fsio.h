@@ -6,6 +6,17 @@
  * A path under a tree named with fio_root is opened from the tree's
  * directory descriptor one component at a time with O_NOFOLLOW: a symbolic
  * link planted inside the tree is never followed (see yespo-hook(8)).
+ *
+ * Calls on files made elsewhere, and why:
+ *   - readdir/closedir (archive.c, csvview.c, check.c): streams over a
+ *     directory fio_opendir opened; fault injection reaches that open.
+ *   - access (spool.c sp_check): the process's own rights, which no
+ *     descriptor tells; it writes nothing.
+ *   - mkdtemp, nftw/remove (check.c): --verify's scratch in TMPDIR, outside
+ *     the trees, made and removed by this process alone.
+ *   - fopen (conf.c scan_literal, and libconfig itself), readlink of
+ *     /proc/self/exe (conf.c), fopen of /proc/.../boot_id (util.c): reading
+ *     the configuration and the kernel, never the spool or csv_dir.
  */
 #ifndef YH_FSIO_H
 #define YH_FSIO_H
