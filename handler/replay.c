@@ -32,9 +32,9 @@ static int
 replay_line(const char *line, size_t len, off_t end, void *arg)
 {
 	struct rp_replay	*r = arg;
-	struct ev_key	 k;
-	char		 ymd[11];
-	int		 rc;
+	struct ev_key		 k;
+	char			 ymd[11];
+	int			 rc;
 
 	if ((rc = rp_key_line(line, len, &r->e, &k)) != 1) {
 		if (rc == 0) {

@@ -7,15 +7,11 @@
 yh_init
 yh_std_conf
 
-ingest() {
-	"$YH_BIN" --ingest --config "$CONF" "$YH_DATA/mixed.json" </dev/null >"$T/stdout" 2>"$T/stderr"
-}
-
-ingest || yh_die "the first --ingest failed: $(cat "$T/stderr")"
+yh_ingest_ok mixed.json
 # Bytes 8-15 of the header are the slot count, little-endian: 2^62.
 printf '\0\0\0\0\0\0\0\100' | dd of="$SPOOL/index/keys.idx" bs=1 seek=8 conv=notrunc status=none
 for n in 2 3; do
-	if ! ingest; then
+	if ! yh_ingest mixed.json; then
 		yh_fail "--ingest #$n failed: $(cat "$T/stderr")"
 	elif ! grep -q '"stored":0,"duplicates":1' "$T/stdout"; then
 		yh_fail "--ingest #$n stored an event again: $(cat "$T/stdout")"

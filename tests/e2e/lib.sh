@@ -29,6 +29,10 @@
 #                           directory normalised to placeholders; each real
 #                           stamp checked to lie within the test run)
 #   yh_snapshot             a listing of every file with size, time, checksum
+#   yh_ingest FILE, yh_ingest_ok FILE
+#                           --ingest tests/data/FILE (output in $T/stdout,
+#                           $T/stderr); _ok stops the test when it fails
+#   yh_expect_rebuilt       the CSV files equal what --rebuild then makes
 #   yh_cgi_run OUT IN VAR=VAL... [-- ARGS...]
 #                           run the binary as plain CGI; yh_cgi_parse OUT
 #                           then sets $CODE, resp.hdr and resp.body
@@ -679,6 +683,27 @@ YH_TOKEN=s3cret-e2e-token
 # The standard config: token only.
 yh_std_conf() {
 	yh_write_conf "token = \"$YH_TOKEN\";" "$@"
+}
+
+# yh_ingest FILE: --ingest tests/data/FILE with $CONF; its output in
+# $T/stdout and $T/stderr.  yh_ingest_ok FILE: the same, stopping the test
+# when it fails.
+yh_ingest() {
+	"$YH_BIN" --ingest --config "$CONF" "$YH_DATA/$1" </dev/null >"$T/stdout" 2>"$T/stderr"
+}
+yh_ingest_ok() {
+	yh_ingest "$1" || yh_die "--ingest $1 failed: $(cat "$T/stderr")"
+}
+
+# The CSV files are exactly what --rebuild then makes from the archive.
+yh_expect_rebuilt() {
+	rm -rf "$T/csv.before-rebuild"
+	cp -a "$CSV" "$T/csv.before-rebuild"
+	if ! "$YH_BIN" --rebuild --config "$CONF" >/dev/null 2>"$T/rebuild.err"; then
+		yh_fail "--rebuild failed: $(cat "$T/rebuild.err")"
+	elif ! diff -r "$T/csv.before-rebuild" "$CSV" >&2; then
+		yh_fail "the CSV files differ from what --rebuild makes"
+	fi
 }
 
 # POST tests/data/FILE to the running server with the token in the query,

@@ -7,15 +7,13 @@
 yh_init
 yh_std_conf
 
-"$YH_BIN" --ingest --config "$CONF" "$YH_DATA/bulk-campaign.json" </dev/null >/dev/null 2>&1 ||
-	yh_die "the first --ingest failed"
+yh_ingest_ok bulk-campaign.json
 arc=$(ls "$SPOOL/archive"/*.jsonl)
 cp "$arc" "$T/target"
 before=$(cksum <"$T/target")
 rm "$arc"
 ln -s "$T/target" "$arc"
-if "$YH_BIN" --ingest --config "$CONF" "$YH_DATA/triggered-campaign.json" \
-	</dev/null >"$T/stdout" 2>"$T/stderr"; then
+if yh_ingest triggered-campaign.json; then
 	yh_fail "a batch was stored through a link: $(cat "$T/stdout")"
 fi
 [ "$(cksum <"$T/target")" = "$before" ] || yh_fail "the link's target was written"

@@ -10,14 +10,12 @@ mkdir "$T/csv.real"
 ln -s "$T/csv.real" "$CSV"
 yh_write_conf "token = \"$YH_TOKEN\";"
 
-"$YH_BIN" --ingest --config "$CONF" "$YH_DATA/bulk-campaign.json" </dev/null >/dev/null 2>"$T/stderr" ||
-	yh_die "--ingest with csv_dir a link failed: $(cat "$T/stderr")"
+yh_ingest_ok bulk-campaign.json
 [ -n "$(ls "$T/csv.real")" ] || yh_fail "csv_dir, a link, was not followed"
 mv "$SPOOL/views" "$T/views.real"
 ln -s "$T/views.real" "$SPOOL/views"
 (cd "$T/views.real" && find . -type f -exec cksum {} + | sort) >"$T/before"
-if "$YH_BIN" --ingest --config "$CONF" "$YH_DATA/triggered-campaign.json" \
-	</dev/null >"$T/stdout" 2>"$T/stderr"; then
+if yh_ingest triggered-campaign.json; then
 	yh_fail "a batch was stored through a link: $(cat "$T/stdout")"
 fi
 (cd "$T/views.real" && find . -type f -exec cksum {} + | sort) >"$T/after"

@@ -27,8 +27,7 @@ verify_changes_nothing() {
 	diff "$T/before" "$T/after" >&2 || yh_fail "$what: --verify changed the files above"
 }
 
-"$YH_BIN" --ingest --config "$CONF" "$YH_DATA/bulk-campaign.json" </dev/null >/dev/null 2>&1 ||
-	yh_die "--ingest failed"
+yh_ingest_ok bulk-campaign.json
 # Bytes 40-47 of the index header name the boot that wrote it: another one.
 printf 'ANOTHER!' | dd of="$SPOOL/index/keys.idx" bs=1 seek=40 conv=notrunc status=none
 verify_changes_nothing "index of another boot"
