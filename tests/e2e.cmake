@@ -39,6 +39,7 @@ set(YH_E2E_TESTS
   links_spool_subdir
   index_bad_header
   verify_read_only
+  rebuild_keeps_foreign_csv
 )
 
 foreach(t ${YH_E2E_TESTS})
