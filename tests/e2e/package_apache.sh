@@ -47,14 +47,14 @@ if command -v readelf >/dev/null 2>&1; then
 		yh_fail "bin/yespo-hook is not static: $(grep -E 'NEEDED|RUNPATH' "$T/readelf.out" | tr -s ' ' | tr '\n' ';')"
 fi
 
-# 4. Set it up as INSTALL says: the config beside bin/, from the example.
+# 3. Set it up as INSTALL says: the config beside bin/, from the example.
 SPOOL=$P/spool
 D=$WWW/downloads
 CSV=$D/csv
 CONF=$P/yespo-hook.conf
 cp "$P/yespo-hook.conf.example" "$CONF"
 sed -i -e "s|^spool_dir = .*|spool_dir = \"$SPOOL\";|" \
-	-e "s|^csv_dir = .*|csv_dir = \"$CSV\";|" \
+	-e "s|^#* *csv_dir = .*|csv_dir = \"$CSV\";|" \
 	-e "s|^# token = .*|token = \"$YH_TOKEN\";|" "$CONF"
 chmod 0600 "$CONF"
 mkdir -p "$WWW/hook" "$WWW/hook-fcgid" "$D"
@@ -70,7 +70,7 @@ yh_server_owns "$H" "$WWW/hook" "$WWW/hook-fcgid" "$D"
 yh_as_server "$P/bin/yespo-hook" --check --config "$CONF" >"$T/check.out" 2>&1 ||
 	yh_fail "bin/yespo-hook --check: $(cat "$T/check.out")"
 
-# 3. By mistake, a second copy unpacked inside the document root.
+# 4. By mistake, a second copy unpacked inside the document root.
 tar xzf "$TARBALL" -C "$WWW" || yh_die "cannot unpack $TARBALL into $WWW"
 chmod -R go+rX "$WWW/yespo-hook"
 
