@@ -247,9 +247,12 @@ main(int argc, char **argv)
 		 * A fixed threshold keeps every large buffer in its own mapping,
 		 * given back when freed; glibc's sliding one would move a big
 		 * batch's buffers onto the heap, where a long-lived worker keeps
-		 * them after the batch.
+		 * them after the batch.  musl (the static drop-in) has no
+		 * mallopt: its malloc maps large buffers on its own.
 		 */
+#ifdef M_MMAP_THRESHOLD
 		(void)mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+#endif
 		return serve_fastcgi();
 	}
 	/* A CGI server may pass a query string as argv (RFC 3875 4.4): ignore it. */
