@@ -62,4 +62,7 @@ size_t	 bt_members(const char *obj, size_t len, struct bt_member *m, size_t max)
  */
 size_t	 bt_unescape(const char *s, size_t len, char *out);
 
+/* As bt_unescape, but \u0000 becomes a NUL byte: the value a JSON reader sees. */
+size_t	 bt_decode(const char *s, size_t len, char *out);
+
 #endif

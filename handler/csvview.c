@@ -105,7 +105,10 @@ member_value(const struct ev *e, enum ev_col c, size_t *len)
 	return e->text + e->m[e->col[c]].val_off;
 }
 
-/* The other members as one compact object, empty when there are none. */
+/*
+ * The other members as one compact object, empty when there are none; a
+ * repeated name once, as its last occurrence.
+ */
 static int
 extra_text(const struct ev *e, struct ut_buf *out)
 {
@@ -115,7 +118,7 @@ extra_text(const struct ev *e, struct ut_buf *out)
 	for (i = 0; i < e->n; i++) {
 		const struct bt_member *m = &e->m[i];
 
-		if (ev_is_column(e, i))
+		if (!ev_in_extra(e, i))
 			continue;
 		if (ut_buf_addc(out, out->len == 0 ? '{' : ',') == -1 ||
 		    ut_buf_add(out, e->text + m->name_off, m->name_len) == -1 ||

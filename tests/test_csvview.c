@@ -215,6 +215,24 @@ extra_holds_other_members(void)
 }
 
 static int
+last_duplicate_column_wins(void)
+{
+	/* The earlier messageName is neither the cell nor in extra. */
+	CHECK(one("{\"activityStatus\":\"READ\",\"messageName\":\"first\","
+	    "\"message\\u004eame\":\"last\"}", 1) == 0);
+	CHECK_STR(row_of("READ"), STAMP ",,READ,,,,,,,,,,,,last,,,,,,,,,,,,,,,,,,,,");
+	return 0;
+}
+
+static int
+last_duplicate_extra_member_wins(void)
+{
+	CHECK(one("{\"z\":1,\"activityStatus\":\"READ\",\"a\":2,\"\\u007a\":3}", 1) == 0);
+	CHECK(strstr(row_of("READ"), ",\"{\"\"a\"\":2,\"\"\\u007a\"\":3}\"") != NULL);
+	return 0;
+}
+
+static int
 other_status_file(void)
 {
 	CHECK(one("{\"activityStatus\":\"../x\"}", 1) == 0);
@@ -468,6 +486,8 @@ static const struct test tests[] = {
 	T(escapes_decoded_nul_dropped),
 	T(null_member_is_empty),
 	T(extra_holds_other_members),
+	T(last_duplicate_column_wins),
+	T(last_duplicate_extra_member_wins),
 	T(other_status_file),
 	T(summary_sorted_and_counted),
 	T(checkpoint_round_trip),

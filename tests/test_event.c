@@ -188,9 +188,22 @@ status_escaped_letters_decode(void)
 }
 
 static int
-first_duplicate_member_wins(void)
+last_duplicate_status_wins(void)
 {
-	CHECK_STR(status_of("{\"activityStatus\":\"READ\",\"activityStatus\":\"CLICKED\"}"), "READ");
+	/* As JSON.parse, Python and jq read the archive line. */
+	CHECK_STR(status_of("{\"activityStatus\":\"READ\",\"activityStatus\":\"CLICKED\"}"), "CLICKED");
+	CHECK_STR(status_of("{\"activityStatus\":\"READ\",\"activity\\u0053tatus\":\"x\"}"), "OTHER");
+	return 0;
+}
+
+static int
+last_duplicate_iid_keys(void)
+{
+	/* Differing only in the first iid: the same event; in the last: two. */
+	CHECK(same_key("{\"iid\":\"a\",\"iid\":\"b\",\"activityStatus\":\"READ\"}",
+	    "{\"iid\":\"z\",\"iid\":\"b\",\"activityStatus\":\"READ\"}"));
+	CHECK(same_key("{\"iid\":\"a\",\"i\\u0069d\":\"b\"}", "{\"iid\":\"b\"}"));
+	CHECK(!same_key("{\"iid\":\"a\",\"iid\":\"b\"}", "{\"iid\":\"a\",\"iid\":\"c\"}"));
 	return 0;
 }
 
@@ -209,7 +222,8 @@ static const struct test tests[] = {
 	T(status_unsafe_is_other),
 	T(status_length_limit),
 	T(status_escaped_letters_decode),
-	T(first_duplicate_member_wins),
+	T(last_duplicate_status_wins),
+	T(last_duplicate_iid_keys),
 };
 
 TEST_MAIN(tests)

@@ -197,7 +197,7 @@ check_row(const struct ev *e, int guard, const char *row, size_t len)
 		size_t			 k, nextra = 0;
 
 		for (k = 0; k < e->n; k++)
-			if (!ev_is_column(e, k))
+			if (ev_in_extra(e, k))
 				nextra++;
 		if (nextra == 0)
 			CHECK(x->len == 0);
@@ -271,7 +271,7 @@ check_event(const char *text, size_t len, const struct cv_ctx *cx,
 			CHECK(m->name_len <= sizeof(name));
 			nl = bt_unescape(text + m->name_off, m->name_len, name);
 			CHECK(nl == strlen(ev_col_names[i]) && memcmp(name, ev_col_names[i], nl) == 0);
-			CHECK(ev_is_column(&e, (size_t)e.col[i]));
+			CHECK(!ev_in_extra(&e, (size_t)e.col[i]));
 		}
 
 	ev_key(&e, &k1);
