@@ -654,6 +654,12 @@ unescape_one(const char **pp, const char *end, unsigned char *o, int keep_nul)
 	return put_utf8(cp, o, keep_nul);
 }
 
+size_t
+bt_decode_escape(const char **pp, const char *end, char o[4])
+{
+	return unescape_one(pp, end, (unsigned char *)o, 1);
+}
+
 /* The decoded string at out: its length, at most len - 2. */
 static size_t
 decode(const char *s, size_t len, char *out, int keep_nul)

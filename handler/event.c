@@ -208,18 +208,68 @@ ev_in_extra(const struct ev *e, size_t i)
 	return e->mcol[i] == EV_EXTRA;
 }
 
+/*
+ * Feed the decoded value of a string (quotes included) to h, or only count
+ * its bytes when h is NULL.  Returns the decoded length.
+ */
+static uint64_t
+hash_string(struct ut_hash *h, const char *s, size_t len)
+{
+	const char	*p = s + 1, *end = s + len - 1, *bs;
+	char		 o[4];
+	uint64_t	 n = 0;
+	size_t		 k;
+
+	while (p < end) {
+		if ((bs = memchr(p, '\\', (size_t)(end - p))) == NULL)
+			bs = end;
+		if (h != NULL)
+			ut_hash_update(h, p, (size_t)(bs - p));
+		n += (uint64_t)(bs - p);
+		if ((p = bs) < end) {
+			k = bt_decode_escape(&p, end, o);
+			if (h != NULL)
+				ut_hash_update(h, o, k);
+			n += k;
+		}
+	}
+	return n;
+}
+
+/*
+ * A member's value by its meaning: a tag (missing, string, other), then
+ * the length and the bytes of the decoded string or of the compact text,
+ * so no two different tuples feed the same bytes.
+ */
 static void
 hash_member(struct ut_hash *h, const struct ev *e, enum ev_col c)
 {
-	unsigned char	 present = e->col[c] >= 0;
-	uint64_t	 len = 0;
+	const char	*v;
+	unsigned char	 tag = 0;
+	uint64_t	 len;
 
-	ut_hash_update(h, &present, 1);
-	if (!present)
+	if (e->col[c] < 0) {
+		ut_hash_update(h, &tag, 1);
 		return;
+	}
+	v = e->text + e->m[e->col[c]].val_off;
 	len = e->m[e->col[c]].val_len;
+	tag = v[0] == '"' ? 1 : 2;
+	ut_hash_update(h, &tag, 1);
+	if (tag == 2) {
+		ut_hash_update(h, &len, sizeof(len));
+		ut_hash_update(h, v, (size_t)len);
+		return;
+	}
+	if (memchr(v, '\\', (size_t)len) == NULL) {
+		len -= 2;
+		ut_hash_update(h, &len, sizeof(len));
+		ut_hash_update(h, v + 1, (size_t)len);
+		return;
+	}
+	len = hash_string(NULL, v, (size_t)len);
 	ut_hash_update(h, &len, sizeof(len));
-	ut_hash_update(h, e->text + e->m[e->col[c]].val_off, (size_t)len);
+	(void)hash_string(h, v, e->m[e->col[c]].val_len);
 }
 
 void
@@ -229,7 +279,7 @@ ev_key(const struct ev *e, struct ev_key *k)
 
 	ut_hash_init(&h);
 	if (e->col[EV_IID] >= 0) {
-		ut_hash_update(&h, "K", 1);
+		ut_hash_update(&h, "V", 1);
 		hash_member(&h, e, EV_IID);
 		hash_member(&h, e, EV_ACTIVITYSTATUS);
 		hash_member(&h, e, EV_ACTIVITYDATETIME);

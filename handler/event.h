@@ -67,9 +67,12 @@ void	 ev_free(struct ev *);
 int	 ev_in_extra(const struct ev *, size_t i);
 
 /*
- * The event key: iid, activityStatus, activityDateTime and clickEventLink as
- * raw bytes, each length-prefixed and marked present or missing; without iid,
- * the whole event text.  128 bits of SipHash.
+ * The event key: iid, activityStatus, activityDateTime and clickEventLink
+ * by their decoded values (strings unescaped, \u0000 kept, a lone surrogate
+ * as U+FFFD; other values by their compact text), each tagged missing,
+ * string or other and length-prefixed; without iid, the whole event text.
+ * 128 bits of SipHash.  Changing what is hashed changes the spool format
+ * (SP_FORMAT in spool.h): old indexes must be rebuilt.
  */
 void	 ev_key(const struct ev *, struct ev_key *);
 

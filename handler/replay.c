@@ -173,13 +173,46 @@ reindex_line(const char *line, size_t len, off_t end, void *arg)
 	return ix_add(r->ix, &k, r->day);
 }
 
+/*
+ * The spool's format must be one this binary writes: 1 when it is, 0 when
+ * it is older (the index must be made anew), -1 (logged) when it is newer
+ * or unreadable.
+ */
+static int
+check_format(const struct spool *sp, FILE *msg)
+{
+	int	 v;
+
+	if ((v = sp_format(sp)) == -1) {
+		fprintf(msg, "yespo-hook: %s/format: %s; it should hold %d\n",
+		    sp->root, strerror(errno), SP_FORMAT);
+		return -1;
+	}
+	if (v > SP_FORMAT) {
+		fprintf(msg, "yespo-hook: %s has format %d, newer than this binary's %d: "
+		    "refusing it; install the newer yespo-hook that wrote it\n",
+		    sp->root, v, SP_FORMAT);
+		errno = EPROTONOSUPPORT;
+		return -1;
+	}
+	return v == SP_FORMAT;
+}
+
 int
 rp_open_index(const struct spool *sp, struct ix *ix, int today, int window)
 {
 	struct reindex	 r;
-	int		*days = NULL, rc = -1;
+	int		*days = NULL, rc = -1, current;
 	size_t		 n = 0, j;
 
+	if ((current = check_format(sp, stderr)) == -1)
+		return -1;
+	if (!current && access(sp->index, F_OK) == 0) {
+		fprintf(stderr, "yespo-hook: %s: upgrading the spool to format %d: "
+		    "making the index anew from the archive\n", sp->root, SP_FORMAT);
+		if (ix_remove(sp->index) == -1)
+			return -1;
+	}
 	if (ix_open(ix, sp->index, today, window) == 0) {
 		if (!ix->created)
 			return 0;
@@ -203,7 +236,9 @@ rp_open_index(const struct spool *sp, struct ix *ix, int today, int window)
 		if (arc_scan(sp->root, days[j], 0, -1, reindex_line, &r) != 0)
 			goto done;
 	}
-	rc = ix_sync(ix);
+	/* The format is recorded only once the index it names is durable. */
+	if ((rc = ix_sync(ix)) == 0 && !current)
+		rc = sp_set_format(sp);
 done:
 	if (rc == -1)
 		(void)ix_close(ix);
@@ -212,9 +247,12 @@ done:
 	return rc;
 }
 
-/* Open the spool and take its lock for a command-line job. */
+/*
+ * Open the spool and take its lock for a command-line job; refuse a spool
+ * of a newer format.  *current says whether the format is this binary's.
+ */
 static int
-lock_spool(const struct conf *cf, struct spool *sp, FILE *msg)
+lock_spool(const struct conf *cf, struct spool *sp, FILE *msg, int *current)
 {
 	char	 err[512];
 
@@ -225,6 +263,10 @@ lock_spool(const struct conf *cf, struct spool *sp, FILE *msg)
 	if (sp_lock(sp, LOCK_WAIT_MS) == -1) {
 		fprintf(msg, "yespo-hook: %s/lock: %s; is a writer stuck?\n",
 		    cf->spool_dir, strerror(errno));
+		return -1;
+	}
+	if ((*current = check_format(sp, msg)) == -1) {
+		sp_unlock(sp);
 		return -1;
 	}
 	return 0;
@@ -239,10 +281,10 @@ rp_rebuild(const struct conf *cf, FILE *msg)
 	struct ix	 ix;
 	struct replay	 r;
 	off_t		 size;
-	int		*days = NULL, rc = -1, ixopen = 0;
+	int		*days = NULL, rc = -1, ixopen = 0, current;
 	size_t		 n = 0, j;
 
-	if (lock_spool(cf, &sp, msg) == -1)
+	if (lock_spool(cf, &sp, msg, &current) == -1)
 		return -1;
 	cx.csv_dir = cf->csv_dir;
 	cx.views_dir = sp.views;
@@ -267,6 +309,8 @@ rp_rebuild(const struct conf *cf, FILE *msg)
 			goto fail;
 		cv_free(&d);
 	}
+	if (ix_sync(&ix) == -1 || (!current && sp_set_format(&sp) == -1))
+		goto fail;
 	rc = 0;
 	goto done;
 fail:
@@ -405,10 +449,10 @@ rp_verify(const struct conf *cf, FILE *msg)
 	struct replay	 r;
 	char		 scratch[PATH_MAX], csv[PATH_MAX], views[PATH_MAX], idx[PATH_MAX], ymd[11];
 	off_t		 size;
-	int		*days = NULL, rc = -1, findings = 0, today, trusted;
+	int		*days = NULL, rc = -1, findings = 0, today, trusted, current;
 	size_t		 n = 0, j;
 
-	if (lock_spool(cf, &sp, msg) == -1)
+	if (lock_spool(cf, &sp, msg, &current) == -1)
 		return -1;
 	memset(&r, 0, sizeof(r));
 	memset(&d, 0, sizeof(d));
@@ -461,7 +505,11 @@ rp_verify(const struct conf *cf, FILE *msg)
 		findings += compare_day(cf->csv_dir, csv, ymd, msg);
 	}
 	findings += r.findings;
-	if (ix.path != NULL)
+	if (ix.path != NULL && !current) {
+		fprintf(msg, "%s: keyed by an older spool format; the next POST "
+		    "makes it anew, or run --rebuild\n", sp.index);
+		findings++;
+	} else if (ix.path != NULL)
 		findings += check_index(&ix, &sp, days, n, msg);
 	rc = findings ? 1 : 0;
 	if (!findings)
