@@ -142,6 +142,33 @@ parse_record(const char *p, size_t len, char *buf, struct field *f, size_t max,
 	}
 }
 
+/* Whether decoded text must get the formula guard's quote (yespo-hook(8)). */
+static int
+guarded(const unsigned char *s, size_t n)
+{
+	size_t	 i = 0;
+
+	if (n > 0 && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
+	    s[0] == '\t' || s[0] == '\r' || s[0] == '\n'))
+		return 1;
+	for (;;) {
+		if (i < n && s[i] == ' ')
+			i++;
+		else if (i + 1 < n && s[i] == 0xc2 && s[i + 1] == 0xa0)
+			i += 2;
+		else if (i + 2 < n && ((s[i] == 0xe2 && s[i + 1] == 0x80 && s[i + 2] == 0x8b) ||
+		    (s[i] == 0xef && s[i + 1] == 0xbb && s[i + 2] == 0xbf)))
+			i += 3;
+		else
+			break;
+	}
+	if (i < n && (s[i] == '=' || s[i] == '+' || s[i] == '-' || s[i] == '@'))
+		return 1;
+	/* U+FF0B, U+FF0D, U+FF1D, U+FF20: EF BC 8B, 8D, 9D, A0. */
+	return i + 2 < n && s[i] == 0xef && s[i + 1] == 0xbc &&
+	    (s[i + 2] == 0x8b || s[i + 2] == 0x8d || s[i + 2] == 0x9d || s[i + 2] == 0xa0);
+}
+
 /* The cell a member's value must give (yespo-hook(8), CSV files), into out; returns its length. */
 static size_t
 expected_cell(const char *v, size_t len, int guard, char *out)
@@ -157,7 +184,7 @@ expected_cell(const char *v, size_t len, int guard, char *out)
 	n = bt_unescape(v, len, out + 1);
 	CHECK(n <= len - 2);
 	CHECK(memchr(out + 1, '\0', n) == NULL);	/* \u0000 becomes nothing */
-	if (guard && n > 0 && memchr("=+-@\t\r", out[1], 6) != NULL) {
+	if (guard && guarded((const unsigned char *)out + 1, n)) {
 		out[0] = '\'';
 		return n + 1;
 	}
