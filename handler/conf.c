@@ -615,6 +615,30 @@ fail:
 	return -1;
 }
 
+int
+conf_advice(const struct conf *c, char *msg, size_t msglen)
+{
+	const char	*bad;
+
+	if (c->token == NULL)
+		return 0;
+	/* A query string turns '+' into a space, and the others end or split it. */
+	if ((bad = strpbrk(c->token, "+&%#? ")) != NULL) {
+		snprintf(msg, msglen, "%s: token holds '%c', which must be escaped "
+		    "in a URL (as %%%02X) or the token never matches from the "
+		    "query string; choose one of letters and digits", c->path,
+		    *bad, (unsigned char)*bad);
+		return 1;
+	}
+	if (strlen(c->token) < CONF_TOKEN_MIN) {
+		snprintf(msg, msglen, "%s: token is shorter than %d characters: "
+		    "easy to guess; use a long random one (openssl rand -hex 24)",
+		    c->path, CONF_TOKEN_MIN);
+		return 1;
+	}
+	return 0;
+}
+
 /* Frees what conf_load allocated and leaves c empty; safe to repeat. */
 void
 conf_free(struct conf *c)

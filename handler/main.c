@@ -149,6 +149,8 @@ run_check(const struct conf *cf)
 		return 1;
 	}
 	sp_unlock(&sp);
+	if (conf_advice(cf, err, sizeof(err)))
+		fprintf(stderr, "yespo-hook: warning: %s\n", err);
 	printf("%s: config valid; spool %s usable; CSVs go to %s\n",
 	    cf->path, cf->spool_dir, cf->csv_dir);
 	return 0;

@@ -31,6 +31,7 @@ set(YH_E2E_TESTS
   cli_argv_ignored
   cli_decoded_key
   cli_newer_format
+  cli_check_token_advice
   quarantine_bad_json
   quarantine_mixed
   spawn_fcgi_bulk
