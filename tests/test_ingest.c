@@ -585,6 +585,97 @@ verify_reports_missing_index_without_making_one(void)
 	return 0;
 }
 
+/* rp_verify's result, its messages in *out (malloc'd). */
+static int
+verify_into(char **out)
+{
+	size_t	 len;
+	FILE	*f;
+	int	 rc;
+
+	*out = NULL;
+	if ((f = open_memstream(out, &len)) == NULL)
+		return -2;
+	rc = rp_verify(&cf, f);
+	fclose(f);
+	fputs(*out, stderr);
+	return rc;
+}
+
+static int
+complete_line_without_stamp_kept_and_reported(void)
+{
+	struct ing_counts	 c;
+	char			 path[8400], want[64], ymd[11], *msg;
+	int			 fd;
+
+	CHECK(setup() == 0);
+	CHECK(post_str("[{\"iid\":\"a\"}]", &c) == ING_OK);
+	today_path(path, sizeof(path), "archive", ".jsonl");
+	/* Appended by hand: whole, but no receipt stamp. */
+	CHECK((fd = open(path, O_WRONLY | O_APPEND)) != -1);
+	CHECK(write(fd, "{\"iid\":\"x\"}\n", 12) == 12);
+	close(fd);
+	CHECK(post_str("[{\"iid\":\"b\"}]", &c) == ING_OK);
+	CHECK(c.stored == 1);
+	CHECK(count_lines(path) == 3);
+	CHECK(verify_into(&msg) == 1);
+	ut_format_day(ut_local_day(time(NULL)), ymd);
+	snprintf(want, sizeof(want), "archive/%s.jsonl:2: ", ymd);
+	CHECK(strstr(msg, want) != NULL);
+	free(msg);
+	CHECK(count_lines(path) == 3);
+	return 0;
+}
+
+/* Remove the archive's last line by hand, as an operator might. */
+static int
+drop_last_archive_line(void)
+{
+	char	 path[8400], *p, *nl;
+	size_t	 len;
+
+	today_path(path, sizeof(path), "archive", ".jsonl");
+	if (fio_slurp(path, &p, &len) == -1 || len < 2)
+		return -1;
+	nl = memrchr(p, '\n', len - 1);
+	len = nl == NULL ? 0 : (size_t)(nl - p) + 1;
+	free(p);
+	return truncate(path, (off_t)len);
+}
+
+static int
+verify_names_lost_line_orphan_key(void)
+{
+	struct ing_counts	 c;
+	char			*msg;
+
+	CHECK(setup() == 0);
+	CHECK(post_str("[{\"iid\":\"a\"},{\"iid\":\"b\"}]", &c) == ING_OK);
+	CHECK(drop_last_archive_line() == 0);
+	CHECK(verify_into(&msg) == 1);
+	CHECK(strstr(msg, "1 key(s) have no line in the archive") != NULL);
+	CHECK(strstr(msg, "orphan") != NULL);
+	free(msg);
+	return 0;
+}
+
+static int
+rebuild_drops_orphan_key(void)
+{
+	struct ing_counts	 c;
+
+	CHECK(setup() == 0);
+	CHECK(post_str("[{\"iid\":\"a\"},{\"iid\":\"b\"}]", &c) == ING_OK);
+	CHECK(drop_last_archive_line() == 0);
+	CHECK(rp_rebuild(&cf, stderr) == 0);
+	CHECK(rp_verify(&cf, stderr) == 0);
+	/* The lost event, resent, is stored again rather than taken for a duplicate. */
+	CHECK(post_str("[{\"iid\":\"b\"}]", &c) == ING_OK);
+	CHECK(c.stored == 1);
+	return 0;
+}
+
 /* The key of format 1: raw bytes of the four members, as yespo-hook 1.x made it. */
 static void
 old_key(const char *text, struct ev_key *k)
@@ -703,6 +794,9 @@ static const struct test tests[] = {
 	T(deleted_index_made_anew_from_archive),
 	T(full_index_removed_then_made_anew),
 	T(verify_reports_missing_index_without_making_one),
+	T(complete_line_without_stamp_kept_and_reported),
+	T(verify_names_lost_line_orphan_key),
+	T(rebuild_drops_orphan_key),
 	T(escaped_resend_is_duplicate),
 	T(old_format_spool_upgraded_on_first_write),
 	T(newer_format_spool_refused),
