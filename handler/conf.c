@@ -705,7 +705,7 @@ conf_advice(const struct conf *c, char *msg, size_t msglen)
 	}
 	if (strlen(c->token) < CONF_TOKEN_MIN) {
 		snprintf(msg, msglen, "%s: token is shorter than %d characters: "
-		    "easy to guess; use a long random one (openssl rand -hex 24)",
+		    "easy to guess; use a long random one of letters and digits",
 		    c->path, CONF_TOKEN_MIN);
 		return 1;
 	}
