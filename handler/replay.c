@@ -181,29 +181,16 @@ reindex_line(const char *line, size_t len, off_t end, void *arg)
 	return ix_add(r->ix, &k, r->day);
 }
 
-/*
- * The spool's format must be one this binary writes: 1 when it is, 0 when
- * it is older (the index must be made anew), -1 (logged) when it is newer
- * or unreadable.
- */
+/* sp_check_format, its refusal logged to msg. */
 static int
 check_format(const struct spool *sp, FILE *msg)
 {
-	int	 v;
+	char	 err[PATH_MAX + 128];
+	int	 rc;
 
-	if ((v = sp_format(sp)) == -1) {
-		fprintf(msg, "yespo-hook: %s/format: %s; it should hold %d\n",
-		    sp->root, strerror(errno), SP_FORMAT);
-		return -1;
-	}
-	if (v > SP_FORMAT) {
-		fprintf(msg, "yespo-hook: %s has format %d, newer than this binary's %d: "
-		    "refusing it; install the newer yespo-hook that wrote it\n",
-		    sp->root, v, SP_FORMAT);
-		errno = EPROTONOSUPPORT;
-		return -1;
-	}
-	return v == SP_FORMAT;
+	if ((rc = sp_check_format(sp, err, sizeof(err))) == -1)
+		fprintf(msg, "yespo-hook: %s\n", err);
+	return rc;
 }
 
 int

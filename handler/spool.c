@@ -132,6 +132,26 @@ sp_format(const struct spool *sp)
 }
 
 int
+sp_check_format(const struct spool *sp, char *err, size_t errlen)
+{
+	int	 v;
+
+	if ((v = sp_format(sp)) == -1) {
+		snprintf(err, errlen, "%s/format: %s; it should hold %d",
+		    sp->root, strerror(errno), SP_FORMAT);
+		return -1;
+	}
+	if (v > SP_FORMAT) {
+		snprintf(err, errlen, "%s has format %d, newer than this binary's %d: "
+		    "refusing it; install the newer yespo-hook that wrote it",
+		    sp->root, v, SP_FORMAT);
+		errno = EPROTONOSUPPORT;
+		return -1;
+	}
+	return v == SP_FORMAT;
+}
+
+int
 sp_set_format(const struct spool *sp)
 {
 	char	 text[16];

@@ -39,6 +39,12 @@ void	 sp_unlock(struct spool *);
 
 /* The spool's format: 1 or more, or -1 with errno (EINVAL: not a format file). */
 int	 sp_format(const struct spool *);
+/*
+ * Whether this binary may use the spool: 1 its format is SP_FORMAT, 0 it
+ * is older (upgrade it), -1 it is newer or unreadable, with one line in err
+ * (errno EPROTONOSUPPORT for newer).
+ */
+int	 sp_check_format(const struct spool *, char *err, size_t errlen);
 /* Record SP_FORMAT durably: 0, or -1 with errno. */
 int	 sp_set_format(const struct spool *);
 
