@@ -39,6 +39,14 @@ int	 conf_load(const char *path, struct conf *c, char *err, size_t errlen);
 void	 conf_free(struct conf *);
 
 /*
+ * Advice on a loaded config that works but is weak: a token shorter than
+ * CONF_TOKEN_MIN characters, or holding a character that must be escaped
+ * in a URL.  Returns 1 with one line (the token not in it) in msg, or 0.
+ */
+#define CONF_TOKEN_MIN	16
+int	 conf_advice(const struct conf *, char *msg, size_t msglen);
+
+/*
  * Choose the config file (yespo-hook(8), ENVIRONMENT): cli when not NULL, else env when not NULL
  * and not empty, else "yespo-hook.conf" in the parent of the directory that
  * holds the running binary.  Writes the path to buf; returns buf, or NULL

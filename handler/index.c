@@ -420,6 +420,43 @@ ix_add(struct ix *ix, const struct ev_key *k, int day)
 	return drain(ix, IX_DRAIN);
 }
 
+/* Walk one table's live slots, a window at a time. */
+static int
+each_slot(struct ix *ix, const struct ix_table *t,
+    int (*fn)(const struct ev_key *, void *), void *arg)
+{
+	struct slot	 w[IX_WINDOW];
+	struct ev_key	 k;
+	uint64_t	 i;
+	size_t		 j, m;
+	int		 rc;
+
+	for (i = 0; t->fd != -1 && i < t->cap; i += m) {
+		m = t->cap - i > IX_WINDOW ? IX_WINDOW : (size_t)(t->cap - i);
+		if (read_slots(t, i, w, m) == -1)
+			return -1;
+		for (j = 0; j < m; j++) {
+			if (slot_empty(&w[j]) || !slot_live(ix, &w[j]))
+				continue;
+			k.h[0] = w[j].h0;
+			k.h[1] = w[j].h1;
+			if ((rc = fn(&k, arg)) != 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+int
+ix_each(struct ix *ix, int (*fn)(const struct ev_key *, void *), void *arg)
+{
+	int	 rc;
+
+	if ((rc = each_slot(ix, &ix->cur, fn, arg)) != 0)
+		return rc;
+	return each_slot(ix, &ix->old, fn, arg);
+}
+
 int
 ix_sync(struct ix *ix)
 {

@@ -149,6 +149,12 @@ run_check(const struct conf *cf)
 		return 1;
 	}
 	sp_unlock(&sp);
+	if (sp_check_format(&sp, err, sizeof(err)) == -1) {
+		fprintf(stderr, "yespo-hook: %s\n", err);
+		return 1;
+	}
+	if (conf_advice(cf, err, sizeof(err)))
+		fprintf(stderr, "yespo-hook: warning: %s\n", err);
 	printf("%s: config valid; spool %s usable; CSVs go to %s\n",
 	    cf->path, cf->spool_dir, cf->csv_dir);
 	return 0;

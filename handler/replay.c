@@ -35,6 +35,7 @@ struct replay {
 	FILE			*msg;
 	struct ev		 e;
 	size_t			 pending;
+	size_t			 line;		/* of the day, when replayed from its start */
 	int			 findings;
 	int			 short_file;	/* a CSV file was shorter than its checkpoint */
 };
@@ -59,12 +60,18 @@ replay_line(const char *line, size_t len, off_t end, void *arg)
 	char		 ymd[11];
 	int		 rc;
 
+	r->line++;
 	if ((rc = key_line(line, len, &r->e, &k)) != 1) {
-		if (rc == 0) {
-			ut_format_day(r->d->day, ymd);
+		ut_format_day(r->d->day, ymd);
+		if (rc == 0 && r->seen != NULL) {
+			/* Not made by a writer (no receipt stamp last, or not compact JSON): reported, never cut. */
+			fprintf(r->msg, "archive/%s.jsonl:%zu: not an archive line (one "
+			    "compact JSON object ending in \"_receivedAt\"); the views "
+			    "skip it; fix or remove it by hand\n", ymd, r->line);
+			r->findings++;
+		} else if (rc == 0)
 			fprintf(r->msg ? r->msg : stderr, "yespo-hook: archive/%s.jsonl: "
 			    "skipping a malformed line ending at byte %lld\n", ymd, (long long)end);
-		}
 		return rc;
 	}
 	if (r->seen != NULL) {
@@ -112,6 +119,7 @@ replay_day(struct replay *r, const struct spool *sp, off_t from, off_t to)
 		return -1;
 	}
 	r->pending = 0;
+	r->line = 0;
 	if (arc_scan(sp->root, r->d->day, from, to, replay_line, r) != 0)
 		return -1;
 	if (r->ix != NULL && ix_sync(r->ix) == -1)
@@ -173,13 +181,33 @@ reindex_line(const char *line, size_t len, off_t end, void *arg)
 	return ix_add(r->ix, &k, r->day);
 }
 
+/* sp_check_format, its refusal logged to msg. */
+static int
+check_format(const struct spool *sp, FILE *msg)
+{
+	char	 err[PATH_MAX + 128];
+	int	 rc;
+
+	if ((rc = sp_check_format(sp, err, sizeof(err))) == -1)
+		fprintf(msg, "yespo-hook: %s\n", err);
+	return rc;
+}
+
 int
 rp_open_index(const struct spool *sp, struct ix *ix, int today, int window)
 {
 	struct reindex	 r;
-	int		*days = NULL, rc = -1;
+	int		*days = NULL, rc = -1, current;
 	size_t		 n = 0, j;
 
+	if ((current = check_format(sp, stderr)) == -1)
+		return -1;
+	if (!current && access(sp->index, F_OK) == 0) {
+		fprintf(stderr, "yespo-hook: %s: upgrading the spool to format %d: "
+		    "making the index anew from the archive\n", sp->root, SP_FORMAT);
+		if (ix_remove(sp->index) == -1)
+			return -1;
+	}
 	if (ix_open(ix, sp->index, today, window) == 0) {
 		if (!ix->created)
 			return 0;
@@ -203,7 +231,9 @@ rp_open_index(const struct spool *sp, struct ix *ix, int today, int window)
 		if (arc_scan(sp->root, days[j], 0, -1, reindex_line, &r) != 0)
 			goto done;
 	}
-	rc = ix_sync(ix);
+	/* The format is recorded only once the index it names is durable. */
+	if ((rc = ix_sync(ix)) == 0 && !current)
+		rc = sp_set_format(sp);
 done:
 	if (rc == -1)
 		(void)ix_close(ix);
@@ -212,9 +242,12 @@ done:
 	return rc;
 }
 
-/* Open the spool and take its lock for a command-line job. */
+/*
+ * Open the spool and take its lock for a command-line job; refuse a spool
+ * of a newer format.  *current says whether the format is this binary's.
+ */
 static int
-lock_spool(const struct conf *cf, struct spool *sp, FILE *msg)
+lock_spool(const struct conf *cf, struct spool *sp, FILE *msg, int *current)
 {
 	char	 err[512];
 
@@ -225,6 +258,10 @@ lock_spool(const struct conf *cf, struct spool *sp, FILE *msg)
 	if (sp_lock(sp, LOCK_WAIT_MS) == -1) {
 		fprintf(msg, "yespo-hook: %s/lock: %s; is a writer stuck?\n",
 		    cf->spool_dir, strerror(errno));
+		return -1;
+	}
+	if ((*current = check_format(sp, msg)) == -1) {
+		sp_unlock(sp);
 		return -1;
 	}
 	return 0;
@@ -239,10 +276,10 @@ rp_rebuild(const struct conf *cf, FILE *msg)
 	struct ix	 ix;
 	struct replay	 r;
 	off_t		 size;
-	int		*days = NULL, rc = -1, ixopen = 0;
+	int		*days = NULL, rc = -1, ixopen = 0, current;
 	size_t		 n = 0, j;
 
-	if (lock_spool(cf, &sp, msg) == -1)
+	if (lock_spool(cf, &sp, msg, &current) == -1)
 		return -1;
 	cx.csv_dir = cf->csv_dir;
 	cx.views_dir = sp.views;
@@ -267,6 +304,8 @@ rp_rebuild(const struct conf *cf, FILE *msg)
 			goto fail;
 		cv_free(&d);
 	}
+	if (ix_sync(&ix) == -1 || (!current && sp_set_format(&sp) == -1))
+		goto fail;
 	rc = 0;
 	goto done;
 fail:
@@ -395,6 +434,40 @@ check_index(struct ix *ix, const struct spool *sp, const int *days, size_t n, FI
 	return c.missing;
 }
 
+struct orphans {
+	struct ix	*seen;
+	size_t		 n;
+};
+
+static int
+count_orphan(const struct ev_key *k, void *arg)
+{
+	struct orphans	*o = arg;
+	int		 rc;
+
+	if ((rc = ix_has(o->seen, k)) == -1)
+		return -1;
+	o->n += rc == 0;
+	return 0;
+}
+
+/* Every key of the index must come from a line of the archive (seen holds them all). */
+static int
+check_orphans(struct ix *ix, struct ix *seen, FILE *msg)
+{
+	struct orphans	 o = { seen, 0 };
+
+	seen->today = 0;
+	if (ix_each(ix, count_orphan, &o) != 0) {
+		fprintf(msg, "yespo-hook: reading %s: %s\n", ix->path, strerror(errno));
+		return 1;
+	}
+	if (o.n > 0)
+		fprintf(msg, "%s: %zu key(s) have no line in the archive: the archive "
+		    "lost lines (orphan keys); --rebuild drops them\n", ix->path, o.n);
+	return o.n > 0;
+}
+
 int
 rp_verify(const struct conf *cf, FILE *msg)
 {
@@ -405,10 +478,10 @@ rp_verify(const struct conf *cf, FILE *msg)
 	struct replay	 r;
 	char		 scratch[PATH_MAX], csv[PATH_MAX], views[PATH_MAX], idx[PATH_MAX], ymd[11];
 	off_t		 size;
-	int		*days = NULL, rc = -1, findings = 0, today, trusted;
+	int		*days = NULL, rc = -1, findings = 0, today, trusted, current, loaded;
 	size_t		 n = 0, j;
 
-	if (lock_spool(cf, &sp, msg) == -1)
+	if (lock_spool(cf, &sp, msg, &current) == -1)
 		return -1;
 	memset(&r, 0, sizeof(r));
 	memset(&d, 0, sizeof(d));
@@ -452,7 +525,13 @@ rp_verify(const struct conf *cf, FILE *msg)
 		    replay_day(&r, &sp, 0, size) == -1)
 			goto fail;
 		cv_free(&d);
-		if (cv_load(&rcx, days[j], &real, &trusted) != 0 || real.archive_len != size) {
+		if ((loaded = cv_load(&rcx, days[j], &real, &trusted)) == 0 &&
+		    real.archive_len > size) {
+			fprintf(msg, "archive/%s.jsonl: shorter than its views record "
+			    "(%lld < %lld bytes): the archive lost lines; run --rebuild\n",
+			    ymd, (long long)size, (long long)real.archive_len);
+			findings++;
+		} else if (loaded != 0 || real.archive_len != size) {
 			fprintf(msg, "%s/%s: the views do not hold all of archive/%s.jsonl; "
 			    "the next POST repairs them, or run --rebuild\n", sp.views, ymd, ymd);
 			findings++;
@@ -461,8 +540,13 @@ rp_verify(const struct conf *cf, FILE *msg)
 		findings += compare_day(cf->csv_dir, csv, ymd, msg);
 	}
 	findings += r.findings;
-	if (ix.path != NULL)
-		findings += check_index(&ix, &sp, days, n, msg);
+	if (ix.path != NULL && !current) {
+		fprintf(msg, "%s: keyed by an older spool format; the next POST "
+		    "makes it anew, or run --rebuild\n", sp.index);
+		findings++;
+	} else if (ix.path != NULL)
+		findings += check_index(&ix, &sp, days, n, msg) +
+		    check_orphans(&ix, &seen, msg);
 	rc = findings ? 1 : 0;
 	if (!findings)
 		fprintf(msg, "yespo-hook: %zu day(s) verified: views match the archive\n", n);

@@ -110,6 +110,58 @@ sp_unlock(struct spool *sp)
 }
 
 int
+sp_format(const struct spool *sp)
+{
+	char	 path[PATH_MAX], *text;
+	size_t	 len, i;
+	int	 v = 0, ok;
+
+	if (ut_path(path, sizeof(path), "%s/format", sp->root) == -1)
+		return -1;
+	if (fio_slurp(path, &text, &len) == -1)
+		return errno == ENOENT ? 1 : -1;
+	for (i = 0; i < len && text[i] >= '0' && text[i] <= '9' && v < 100000; i++)
+		v = v * 10 + (text[i] - '0');
+	ok = i > 0 && i + 1 == len && text[i] == '\n' && v >= 1;
+	free(text);
+	if (!ok) {
+		errno = EINVAL;
+		return -1;
+	}
+	return v;
+}
+
+int
+sp_check_format(const struct spool *sp, char *err, size_t errlen)
+{
+	int	 v;
+
+	if ((v = sp_format(sp)) == -1) {
+		snprintf(err, errlen, "%s/format: %s; it should hold %d",
+		    sp->root, strerror(errno), SP_FORMAT);
+		return -1;
+	}
+	if (v > SP_FORMAT) {
+		snprintf(err, errlen, "%s has format %d, newer than this binary's %d: "
+		    "refusing it; install the newer yespo-hook that wrote it",
+		    sp->root, v, SP_FORMAT);
+		errno = EPROTONOSUPPORT;
+		return -1;
+	}
+	return v == SP_FORMAT;
+}
+
+int
+sp_set_format(const struct spool *sp)
+{
+	char	 text[16];
+	int	 n;
+
+	n = snprintf(text, sizeof(text), "%d\n", SP_FORMAT);
+	return fio_replace(sp->root, "format", text, (size_t)n, 0600, 1);
+}
+
+int
 sp_current_day(const struct spool *sp)
 {
 	char	 path[PATH_MAX], *text;

@@ -29,6 +29,9 @@ set(YH_E2E_TESTS
   cgi_bad_content_length
   cli_ingest
   cli_argv_ignored
+  cli_decoded_key
+  cli_newer_format
+  cli_check_token_advice
   quarantine_bad_json
   quarantine_mixed
   spawn_fcgi_bulk

@@ -533,8 +533,75 @@ locate_too_long(void)
 	return 0;
 }
 
+/* Write text to dir/name. */
+static int
+put_file(const char *dir, const char *name, const char *text)
+{
+	char	 file[600];
+	FILE	*f;
+
+	snprintf(file, sizeof(file), "%s/%s", dir, name);
+	if ((f = fopen(file, "w")) == NULL)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
+
+static int
+include_relative_to_config_folder(void)
+{
+	struct conf	 c;
+	char		 dir[300], sub[320], main_conf[400], other[400], cwd[PATH_MAX], err[512];
+
+	snprintf(dir, sizeof(dir), "%s/test_inc.XXXXXX", tmpdir());
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(sub, sizeof(sub), "%s/etc", dir);
+	CHECK(mkdir(sub, 0700) == 0);
+	snprintf(main_conf, sizeof(main_conf), "%s/main.conf", sub);
+	snprintf(other, sizeof(other), "%s/secret.conf", sub);
+	CHECK(put_file(sub, "main.conf", "spool_dir = \"/srv/spool\";\n@include \"secret.conf\"\n") == 0);
+	CHECK(put_file(sub, "secret.conf", "token = \"from-the-include-0123\";\n") == 0);
+	/* A file of the same name in the working directory must not be read. */
+	CHECK(put_file(dir, "secret.conf", "token = \"from-the-cwd-0123456\";\n") == 0);
+	CHECK(getcwd(cwd, sizeof(cwd)) != NULL);
+	CHECK(chdir(dir) == 0);
+	CHECK(conf_load(main_conf, &c, err, sizeof(err)) == 0);
+	CHECK(chdir("/") == 0);
+	CHECK_STR(c.token, "from-the-include-0123");
+	conf_free(&c);
+	CHECK(conf_load(main_conf, &c, err, sizeof(err)) == 0);
+	CHECK_STR(c.token, "from-the-include-0123");
+	conf_free(&c);
+	/* An absolute @include is taken as it is. */
+	CHECK(put_file(sub, "main.conf", "spool_dir = \"/srv/spool\";\n@include \"") == 0);
+	{
+		FILE *f = fopen(main_conf, "a");
+
+		CHECK(f != NULL);
+		fprintf(f, "%s\"\n", other);
+		CHECK(fclose(f) == 0);
+	}
+	CHECK(conf_load(main_conf, &c, err, sizeof(err)) == 0);
+	CHECK_STR(c.token, "from-the-include-0123");
+	conf_free(&c);
+	/* A mistake in an included file names it by its place beside the config. */
+	CHECK(put_file(sub, "main.conf", "spool_dir = \"/srv/spool\";\n@include \"secret.conf\"\n") == 0);
+	CHECK(put_file(sub, "secret.conf", "token = \"abcdefghijklmnopq\";\ntokn = 1;\n") == 0);
+	CHECK(conf_load(main_conf, &c, err, sizeof(err)) == -1);
+	CHECK(strncmp(err, other, strlen(other)) == 0 && strncmp(err + strlen(other), ":2: ", 4) == 0);
+	CHECK(chdir(cwd) == 0);
+	unlink(other);
+	unlink(main_conf);
+	snprintf(other, sizeof(other), "%s/secret.conf", dir);
+	unlink(other);
+	rmdir(sub);
+	rmdir(dir);
+	return 0;
+}
+
 static const struct test tests[] = {
 	T(defaults),
+	T(include_relative_to_config_folder),
 	T(reads_every_key),
 	T(csv_dir_default_no_double_slash),
 	T(unknown_key_named_with_line),

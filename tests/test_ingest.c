@@ -12,6 +12,7 @@
 #include "archive.h"
 #include "conf.h"
 #include "fsio.h"
+#include "index.h"
 #include "ingest.h"
 #include "replay.h"
 #include "spool.h"
@@ -584,6 +585,191 @@ verify_reports_missing_index_without_making_one(void)
 	return 0;
 }
 
+/* rp_verify's result, its messages in *out (malloc'd). */
+static int
+verify_into(char **out)
+{
+	size_t	 len;
+	FILE	*f;
+	int	 rc;
+
+	*out = NULL;
+	if ((f = open_memstream(out, &len)) == NULL)
+		return -2;
+	rc = rp_verify(&cf, f);
+	fclose(f);
+	fputs(*out, stderr);
+	return rc;
+}
+
+static int
+complete_line_without_stamp_kept_and_reported(void)
+{
+	struct ing_counts	 c;
+	char			 path[8400], want[64], ymd[11], *msg;
+	int			 fd;
+
+	CHECK(setup() == 0);
+	CHECK(post_str("[{\"iid\":\"a\"}]", &c) == ING_OK);
+	today_path(path, sizeof(path), "archive", ".jsonl");
+	/* Appended by hand: whole, but no receipt stamp. */
+	CHECK((fd = open(path, O_WRONLY | O_APPEND)) != -1);
+	CHECK(write(fd, "{\"iid\":\"x\"}\n", 12) == 12);
+	close(fd);
+	CHECK(post_str("[{\"iid\":\"b\"}]", &c) == ING_OK);
+	CHECK(c.stored == 1);
+	CHECK(count_lines(path) == 3);
+	CHECK(verify_into(&msg) == 1);
+	ut_format_day(ut_local_day(time(NULL)), ymd);
+	snprintf(want, sizeof(want), "archive/%s.jsonl:2: ", ymd);
+	CHECK(strstr(msg, want) != NULL);
+	free(msg);
+	CHECK(count_lines(path) == 3);
+	return 0;
+}
+
+/* Remove the archive's last line by hand, as an operator might. */
+static int
+drop_last_archive_line(void)
+{
+	char	 path[8400], *p, *nl;
+	size_t	 len;
+
+	today_path(path, sizeof(path), "archive", ".jsonl");
+	if (fio_slurp(path, &p, &len) == -1 || len < 2)
+		return -1;
+	nl = memrchr(p, '\n', len - 1);
+	len = nl == NULL ? 0 : (size_t)(nl - p) + 1;
+	free(p);
+	return truncate(path, (off_t)len);
+}
+
+static int
+verify_names_lost_line_orphan_key(void)
+{
+	struct ing_counts	 c;
+	char			*msg;
+
+	CHECK(setup() == 0);
+	CHECK(post_str("[{\"iid\":\"a\"},{\"iid\":\"b\"}]", &c) == ING_OK);
+	CHECK(drop_last_archive_line() == 0);
+	CHECK(verify_into(&msg) == 1);
+	CHECK(strstr(msg, "1 key(s) have no line in the archive") != NULL);
+	CHECK(strstr(msg, "orphan") != NULL);
+	free(msg);
+	return 0;
+}
+
+static int
+rebuild_drops_orphan_key(void)
+{
+	struct ing_counts	 c;
+
+	CHECK(setup() == 0);
+	CHECK(post_str("[{\"iid\":\"a\"},{\"iid\":\"b\"}]", &c) == ING_OK);
+	CHECK(drop_last_archive_line() == 0);
+	CHECK(rp_rebuild(&cf, stderr) == 0);
+	CHECK(rp_verify(&cf, stderr) == 0);
+	/* The lost event, resent, is stored again rather than taken for a duplicate. */
+	CHECK(post_str("[{\"iid\":\"b\"}]", &c) == ING_OK);
+	CHECK(c.stored == 1);
+	return 0;
+}
+
+/* The key of format 1: raw bytes of the four members, as yespo-hook 1.x made it. */
+static void
+old_key(const char *text, struct ev_key *k)
+{
+	static const enum ev_col cols[4] = {
+		EV_IID, EV_ACTIVITYSTATUS, EV_ACTIVITYDATETIME, EV_CLICKEVENTLINK };
+	struct ev	 e = { 0 };
+	struct ut_hash	 h;
+	unsigned char	 present;
+	uint64_t	 len;
+	int		 i;
+
+	(void)ev_parse(&e, text, strlen(text), 0);
+	ut_hash_init(&h);
+	ut_hash_update(&h, "K", 1);
+	for (i = 0; i < 4; i++) {
+		present = e.col[cols[i]] >= 0;
+		ut_hash_update(&h, &present, 1);
+		if (!present)
+			continue;
+		len = e.m[e.col[cols[i]]].val_len;
+		ut_hash_update(&h, &len, sizeof(len));
+		ut_hash_update(&h, text + e.m[e.col[cols[i]]].val_off, (size_t)len);
+	}
+	ut_hash_final(&h, k->h);
+	ev_free(&e);
+}
+
+#define ESCAPED_A "{\"iid\":\"a\",\"activityStatus\":\"\\u0044ELIVERED\"}"
+#define ESCAPED_B "{\"iid\":\"b\",\"clickEventLink\":\"https://x/\\u0441\"}"
+
+static int
+escaped_resend_is_duplicate(void)
+{
+	struct ing_counts	 c;
+
+	CHECK(setup() == 0);
+	CHECK(post_str("[" ESCAPED_A "," ESCAPED_B "]", &c) == ING_OK);
+	CHECK(c.stored == 2);
+	CHECK(post_str("[{\"iid\":\"a\",\"activityStatus\":\"DELIVERED\"},"
+	    "{\"iid\":\"b\",\"clickEventLink\":\"https://x/\xd1\x81\"}]", &c) == ING_OK);
+	CHECK(c.stored == 0 && c.duplicates == 2);
+	return 0;
+}
+
+static int
+old_format_spool_upgraded_on_first_write(void)
+{
+	struct ing_counts	 c;
+	struct ix		 ix;
+	struct ev_key		 k;
+	char			 path[8400], *p;
+	size_t			 len;
+
+	CHECK(setup() == 0);
+	CHECK(post_str("[" ESCAPED_A "," ESCAPED_B "]", &c) == ING_OK);
+	/* Make it a spool of format 1: no format file, the index keyed by raw bytes. */
+	snprintf(path, sizeof(path), "%s/format", spool);
+	CHECK(unlink(path) == 0);
+	snprintf(path, sizeof(path), "%s/index/keys.idx", spool);
+	CHECK(ix_remove(path) == 0);
+	CHECK(ix_open(&ix, path, ut_local_day(time(NULL)), 45) == 0);
+	old_key(ESCAPED_A, &k);
+	CHECK(ix_add(&ix, &k, ix.today) == 0);
+	old_key(ESCAPED_B, &k);
+	CHECK(ix_add(&ix, &k, ix.today) == 0);
+	CHECK(ix_close(&ix) == 0);
+	CHECK(post_str("[" ESCAPED_A "," ESCAPED_B "]", &c) == ING_OK);
+	CHECK(c.stored == 0 && c.duplicates == 2);
+	snprintf(path, sizeof(path), "%s/format", spool);
+	CHECK(fio_slurp(path, &p, &len) == 0);
+	CHECK_MEM(p, len, "2\n", 2);
+	free(p);
+	CHECK(rp_verify(&cf, stderr) == 0);
+	return 0;
+}
+
+static int
+newer_format_spool_refused(void)
+{
+	struct ing_counts	 c;
+	char			 path[8400];
+
+	CHECK(setup() == 0);
+	CHECK(post_str("[{\"iid\":\"a\"}]", &c) == ING_OK);
+	snprintf(path, sizeof(path), "%s/format", spool);
+	CHECK(fio_replace(spool, "format", "3\n", 2, 0600, 1) == 0);
+	CHECK(post_str("[{\"iid\":\"b\"}]", &c) == ING_FAIL);
+	CHECK(rp_rebuild(&cf, stderr) == -1);
+	today_path(path, sizeof(path), "archive", ".jsonl");
+	CHECK(count_lines(path) == 1);
+	return 0;
+}
+
 static const struct test tests[] = {
 	T(fixture_stores_every_event),
 	T(same_iid_two_statuses_both_stored),
@@ -608,6 +794,12 @@ static const struct test tests[] = {
 	T(deleted_index_made_anew_from_archive),
 	T(full_index_removed_then_made_anew),
 	T(verify_reports_missing_index_without_making_one),
+	T(complete_line_without_stamp_kept_and_reported),
+	T(verify_names_lost_line_orphan_key),
+	T(rebuild_drops_orphan_key),
+	T(escaped_resend_is_duplicate),
+	T(old_format_spool_upgraded_on_first_write),
+	T(newer_format_spool_refused),
 };
 
 TEST_MAIN(tests)

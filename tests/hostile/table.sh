@@ -198,7 +198,7 @@ check_paths() {
 	local f
 	find "$R/spool" -type f | sed "s|^$R/spool/||" | LC_ALL=C sort >"$R/spool.files"
 	while IFS= read -r f; do
-		[[ $f =~ ^(lock|archive/[0-9]{4}-[0-9]{2}-[0-9]{2}\.jsonl|index/[^/]+|views/[^/]+|quarantine/[0-9a-f]+\.(body|element)|csv/[0-9]{4}-[0-9]{2}-[0-9]{2}/([A-Z][A-Z0-9_]{0,39}|summary)\.csv)$ ]] ||
+		[[ $f =~ ^(lock|format|archive/[0-9]{4}-[0-9]{2}-[0-9]{2}\.jsonl|index/[^/]+|views/[^/]+|quarantine/[0-9a-f]+\.(body|element)|csv/[0-9]{4}-[0-9]{2}-[0-9]{2}/([A-Z][A-Z0-9_]{0,39}|summary)\.csv)$ ]] ||
 			bad "unexpected file spool/$f"
 	done <"$R/spool.files"
 	if [ -n "$(find "$R/spool/tmp" -mindepth 1 2>/dev/null)" ]; then
@@ -554,7 +554,7 @@ activityStatus with \u escapes (kept)| events '{"iid":"p-9","activityStatus":"\u
 activityStatus lower case, space, "" | events '{"iid":"p-10","activityStatus":"read"}' '{"iid":"p-11","activityStatus":"READ "}' '{"iid":"p-12","activityStatus":""}' '{"iid":"p-13","activityStatus":5}'; files OTHER | | 200 | 4/4/0/0
 activityStatus OTHER and NEW_STATUS  | events '{"iid":"p-14","activityStatus":"OTHER"}' '{"iid":"p-15","activityStatus":"NEW_STATUS_2"}'; files OTHER NEW_STATUS_2 | | 200 | 2/2/0/0
 member names with escapes            | events '{"\u0069id":"e-1","activity\u0053tatus":"CLICKED","a\"b":1}'; csvrow CLICKED activityStatus=CLICKED iid=e-1 'extra="{""a\""b"":1}"' | | 200 | 1/1/0/0
-duplicate members                    | events '{"iid":"e-2","activityStatus":"READ","iid":"e-3","activityStatus":"SPAM"}'; csvrow READ activityStatus=READ iid=e-2 'extra="{""iid"":""e-3"",""activityStatus"":""SPAM""}"' | | 200 | 1/1/0/0
+duplicate members                    | events '{"iid":"e-2","activityStatus":"READ","iid":"e-3","activityStatus":"SPAM"}'; csvrow SPAM activityStatus=SPAM iid=e-3 | | 200 | 1/1/0/0
 10000 members in one object          | many_members                                                |                                 | 200 | 1/1/0/0
 empty object (kept)                  | events '{}' '{"":""}'; files OTHER                          |                                 | 200 | 2/2/0/0
 a member named _receivedAt           | events '{"iid":"e-4","_receivedAt":"1999-01-01T00:00:00Z"}'; files OTHER |                  | 200 | 1/1/0/0
