@@ -14,13 +14,8 @@
 int
 qr_begin(struct qr *q, const struct spool *sp)
 {
-	static unsigned	 seq;
-
 	q->sp = sp;
-	q->fd = -1;
-	if (ut_path(q->tmp, sizeof(q->tmp), "%s/q.%ld.%u", sp->tmp, (long)getpid(), seq++) == -1)
-		return -1;
-	if ((q->fd = fio_open(q->tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1)
+	if ((q->fd = fio_mktemp(sp->tmp, "q", 0600, q->tmp, sizeof(q->tmp))) == -1)
 		return -1;
 	ut_hash_init(&q->hash);
 	return 0;

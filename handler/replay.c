@@ -405,7 +405,7 @@ rp_verify(const struct conf *cf, FILE *msg)
 	struct replay	 r;
 	char		 scratch[PATH_MAX], csv[PATH_MAX], views[PATH_MAX], idx[PATH_MAX], ymd[11];
 	off_t		 size;
-	int		*days = NULL, rc = -1, findings = 0, today, trusted;
+	int		*days = NULL, rc = -1, findings = 0, today, trusted, held = -1;
 	size_t		 n = 0, j;
 
 	if (lock_spool(cf, &sp, msg) == -1)
@@ -414,9 +414,7 @@ rp_verify(const struct conf *cf, FILE *msg)
 	memset(&d, 0, sizeof(d));
 	memset(&seen, 0, sizeof(seen));
 	memset(&ix, 0, sizeof(ix));
-	scratch[0] = '\0';
-	if (ut_path(scratch, sizeof(scratch), "%s/verify.XXXXXX", sp.tmp) == -1 ||
-	    mkdtemp(scratch) == NULL ||
+	if ((held = fio_mkdtemp(sp.tmp, "verify", scratch, sizeof(scratch))) == -1 ||
 	    ut_path(csv, sizeof(csv), "%s/csv", scratch) == -1 ||
 	    ut_path(views, sizeof(views), "%s/views", scratch) == -1 ||
 	    ut_path(idx, sizeof(idx), "%s/keys.idx", scratch) == -1 ||
@@ -476,8 +474,10 @@ done:
 		(void)ix_close(&seen);
 	if (ix.path != NULL)
 		(void)ix_close(&ix);
-	if (scratch[0] != '\0')
+	if (held != -1) {
 		(void)nftw(scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		(void)fio_close(held);
+	}
 	free(days);
 	sp_unlock(&sp);
 	return rc;

@@ -31,6 +31,7 @@ set(YH_E2E_TESTS
   cli_argv_ignored
   quarantine_bad_json
   quarantine_mixed
+  quarantine_pid_namespaces
   spawn_fcgi_bulk
 )
 

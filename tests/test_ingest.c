@@ -278,6 +278,40 @@ oversized_body_quarantined(void)
 	return 0;
 }
 
+/*
+ * Another PID namespace or host sharing the spool has a worker with this
+ * process's pid: its temporary files, under any name a pid and a counter
+ * could give, must be left alone, and this body kept whole.
+ */
+static int
+quarantine_temp_names_not_shared(void)
+{
+	struct ing_counts	 c;
+	char			 path[8400], *p;
+	size_t			 len;
+	unsigned		 seq;
+	int			 fd;
+
+	CHECK(setup() == 0);
+	snprintf(path, sizeof(path), "%s/tmp", spool);
+	CHECK(mkdir(path, 0700) == 0);
+	for (seq = 0; seq < 64; seq++) {
+		snprintf(path, sizeof(path), "%s/tmp/q.%ld.%u", spool, (long)getpid(), seq);
+		CHECK((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)) != -1);
+		CHECK(write(fd, "other", 5) == 5 && close(fd) == 0);
+	}
+	CHECK(post_str("not json", &c) == ING_OK && c.quarantined == 1);
+	for (seq = 0; seq < 64; seq++) {
+		snprintf(path, sizeof(path), "%s/tmp/q.%ld.%u", spool, (long)getpid(), seq);
+		CHECK(fio_slurp(path, &p, &len) == 0);
+		CHECK_MEM(p, len, "other", 5);
+		free(p);
+	}
+	snprintf(path, sizeof(path), "%s/quarantine", spool);
+	CHECK(count_files(path) == 1);
+	return 0;
+}
+
 static int
 short_body_writes_nothing(void)
 {
@@ -594,6 +628,7 @@ static const struct test tests[] = {
 	T(resent_invalid_body_kept_once),
 	T(mixed_array_stores_objects),
 	T(oversized_body_quarantined),
+	T(quarantine_temp_names_not_shared),
 	T(short_body_writes_nothing),
 	T(body_without_length_read_to_end),
 	T(empty_body_stores_nothing),
