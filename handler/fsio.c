@@ -4,8 +4,10 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -314,6 +316,82 @@ fail:
 	(void)rmdir(path);
 	errno = saved;
 	return -1;
+}
+
+static int
+remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+int
+fio_remove_tree(const char *path)
+{
+	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/*
+ * Whether the temporary file or directory dir/name is held by a live
+ * process: 1, or 0 with a descriptor in *fd that keeps the lock taken
+ * here until the entry is gone (-1 when there is no lock file).
+ */
+static int
+is_held(const char *dir, const char *name, int isdir, int *fd)
+{
+	char	 path[PATH_MAX];
+
+	*fd = -1;
+	if (ut_path(path, sizeof(path), isdir ? "%s/%s/" FIO_TMP_LOCK : "%s/%s",
+	    dir, name) == -1)
+		return 1;
+	if ((*fd = open(path, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) == -1)
+		/* A directory's maker died before it made the lock file: age alone decides. */
+		return !(isdir && errno == ENOENT);
+	if (lock_file(*fd) == 0)
+		return 0;
+	(void)close(*fd);
+	*fd = -1;
+	return 1;
+}
+
+int
+fio_sweep(const char *dir, time_t cutoff, int all, const char *keep)
+{
+	DIR		*dp;
+	struct dirent	*de;
+	struct stat	 st;
+	char		 path[PATH_MAX];
+	int		 n = 0, fd, isdir;
+
+	if ((dp = opendir(dir)) == NULL)
+		return -1;
+	while ((de = readdir(dp)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+		    (keep != NULL && strcmp(de->d_name, keep) == 0) ||
+		    (!all && strstr(de->d_name, FIO_TMP_MARK) == NULL) ||
+		    fstatat(dirfd(dp), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    st.st_mtime > cutoff ||
+		    ut_path(path, sizeof(path), "%s/%s", dir, de->d_name) == -1)
+			continue;
+		isdir = S_ISDIR(st.st_mode);
+		if (S_ISREG(st.st_mode) || isdir) {
+			if (is_held(dir, de->d_name, isdir, &fd))
+				continue;
+		} else
+			fd = -1;	/* a link or other node: removed, never followed */
+		if ((isdir ? fio_remove_tree(path) : unlink(path)) == 0) {
+			fprintf(stderr, "yespo-hook: removed %s, left by a process "
+			    "that ended before finishing it\n", path);
+			n++;
+		}
+		if (fd != -1)
+			(void)close(fd);
+	}
+	(void)closedir(dp);
+	return n;
 }
 
 int

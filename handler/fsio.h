@@ -8,6 +8,7 @@
 
 #include <sys/types.h>
 #include <stddef.h>
+#include <time.h>
 
 int	 fio_open(const char *path, int flags, mode_t mode);
 /* Write all of buf: 0, or -1 with errno. */
@@ -48,6 +49,18 @@ int	 fio_mktemp(const char *dir, const char *base, mode_t mode, char *path, size
  * directory), or -1 with errno.
  */
 int	 fio_mkdtemp(const char *dir, const char *base, char *path, size_t len);
+
+/*
+ * Remove the temporary entries of dir last changed at or before cutoff
+ * that no live process holds (its lock is free, or a directory has no
+ * lock file): with all set every entry but keep (a directory of
+ * temporaries only), else only names carrying FIO_TMP_MARK.  Links are
+ * removed, never followed.  Each removal is logged.  Returns the number
+ * removed, or -1 with errno when dir cannot be read.
+ */
+int	 fio_sweep(const char *dir, time_t cutoff, int all, const char *keep);
+/* Remove a file or a directory tree, never following a link: 0, or -1. */
+int	 fio_remove_tree(const char *path);
 
 /*
  * Replace dir/name with buf atomically: write a temporary file

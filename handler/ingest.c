@@ -444,6 +444,7 @@ ing_receive(const struct conf *cf, ing_reader rd, void *ctx, long long length,
 		fprintf(stderr, "yespo-hook: %s\n", err);
 		return ING_FAIL;
 	}
+	sp_sweep(&sp, 0);
 	if (length > limit)
 		return quarantine_stream(&sp, NULL, 0, rd, ctx, length, c);
 	/* A known length is allocated once, not doubled into. */

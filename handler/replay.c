@@ -9,7 +9,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,6 +243,7 @@ rp_rebuild(const struct conf *cf, FILE *msg)
 
 	if (lock_spool(cf, &sp, msg) == -1)
 		return -1;
+	sp_sweep(&sp, 1);
 	cx.csv_dir = cf->csv_dir;
 	cx.views_dir = sp.views;
 	cx.guard = cf->csv_formula_guard;
@@ -279,15 +279,6 @@ done:
 	free(days);
 	sp_unlock(&sp);
 	return rc;
-}
-
-static int
-remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
 }
 
 /* Whether two files hold the same bytes: 1, or 0 (different, or one missing). */
@@ -475,7 +466,7 @@ done:
 	if (ix.path != NULL)
 		(void)ix_close(&ix);
 	if (held != -1) {
-		(void)nftw(scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		(void)fio_remove_tree(scratch);
 		(void)fio_close(held);
 	}
 	free(days);

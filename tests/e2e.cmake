@@ -29,6 +29,7 @@ set(YH_E2E_TESTS
   cgi_bad_content_length
   cli_ingest
   cli_argv_ignored
+  cli_stale_temporaries
   quarantine_bad_json
   quarantine_mixed
   quarantine_pid_namespaces

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
@@ -309,6 +310,52 @@ quarantine_temp_names_not_shared(void)
 	}
 	snprintf(path, sizeof(path), "%s/quarantine", spool);
 	CHECK(count_files(path) == 1);
+	return 0;
+}
+
+/* Make path's times two hours old: 0, or -1. */
+static int
+age_two_hours(const char *path)
+{
+	struct timespec	 ts[2];
+
+	ts[0].tv_sec = ts[1].tv_sec = time(NULL) - 7200;
+	ts[0].tv_nsec = ts[1].tv_nsec = 0;
+	return utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW);
+}
+
+/*
+ * The next writer removes what a killed one left in spool/tmp (a file, a
+ * --verify scratch directory) once it is an hour old, and leaves alone a
+ * fresh file and an old one a live process still holds.
+ */
+static int
+stale_temporaries_swept(void)
+{
+	struct ing_counts	 c;
+	char			 tmp[4300], old[4400], dir[4400], fresh[4400], held[4500];
+	int			 fd;
+
+	CHECK(setup() == 0);
+	snprintf(tmp, sizeof(tmp), "%s/tmp", spool);
+	CHECK(mkdir(tmp, 0700) == 0);
+	snprintf(old, sizeof(old), "%s/q.123.0", tmp);
+	snprintf(dir, sizeof(dir), "%s/verify.AbC123", tmp);
+	snprintf(fresh, sizeof(fresh), "%s/q.123.1", tmp);
+	CHECK((fd = open(old, O_WRONLY | O_CREAT, 0600)) != -1 && close(fd) == 0);
+	CHECK((fd = open(fresh, O_WRONLY | O_CREAT, 0600)) != -1 && close(fd) == 0);
+	CHECK(mkdir(dir, 0700) == 0);
+	snprintf(held, sizeof(held), "%s/keys.idx", dir);
+	CHECK((fd = open(held, O_WRONLY | O_CREAT, 0600)) != -1 && close(fd) == 0);
+	CHECK(age_two_hours(held) == 0 && age_two_hours(dir) == 0 && age_two_hours(old) == 0);
+	CHECK((fd = fio_mktemp(tmp, "q", 0600, held, sizeof(held))) != -1);
+	CHECK(age_two_hours(held) == 0);
+	CHECK(post_str("[{\"iid\":\"a\"}]", &c) == ING_OK && c.stored == 1);
+	CHECK(access(old, F_OK) == -1 && errno == ENOENT);
+	CHECK(access(dir, F_OK) == -1 && errno == ENOENT);
+	CHECK(access(fresh, F_OK) == 0);
+	CHECK(access(held, F_OK) == 0);
+	CHECK(close(fd) == 0);
 	return 0;
 }
 
@@ -629,6 +676,7 @@ static const struct test tests[] = {
 	T(mixed_array_stores_objects),
 	T(oversized_body_quarantined),
 	T(quarantine_temp_names_not_shared),
+	T(stale_temporaries_swept),
 	T(short_body_writes_nothing),
 	T(body_without_length_read_to_end),
 	T(empty_body_stores_nothing),
