@@ -358,7 +358,7 @@ is_held(const char *dir, const char *name, int isdir, int *fd)
 }
 
 int
-fio_sweep(const char *dir, time_t cutoff, int all, const char *keep)
+fio_sweep(const char *dir, time_t cutoff, int all)
 {
 	DIR		*dp;
 	struct dirent	*de;
@@ -370,7 +370,6 @@ fio_sweep(const char *dir, time_t cutoff, int all, const char *keep)
 		return -1;
 	while ((de = readdir(dp)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
-		    (keep != NULL && strcmp(de->d_name, keep) == 0) ||
 		    (!all && strstr(de->d_name, FIO_TMP_MARK) == NULL) ||
 		    fstatat(dirfd(dp), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
 		    st.st_mtime > cutoff ||

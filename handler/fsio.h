@@ -53,12 +53,12 @@ int	 fio_mkdtemp(const char *dir, const char *base, char *path, size_t len);
 /*
  * Remove the temporary entries of dir last changed at or before cutoff
  * that no live process holds (its lock is free, or a directory has no
- * lock file): with all set every entry but keep (a directory of
- * temporaries only), else only names carrying FIO_TMP_MARK.  Links are
- * removed, never followed.  Each removal is logged.  Returns the number
- * removed, or -1 with errno when dir cannot be read.
+ * lock file): with all set every entry (a directory of temporaries only),
+ * else only names carrying FIO_TMP_MARK.  Links are removed, never
+ * followed.  Each removal is logged.  Returns the number removed, or -1
+ * with errno when dir cannot be read.
  */
-int	 fio_sweep(const char *dir, time_t cutoff, int all, const char *keep);
+int	 fio_sweep(const char *dir, time_t cutoff, int all);
 /* Remove a file or a directory tree, never following a link: 0, or -1. */
 int	 fio_remove_tree(const char *path);
 

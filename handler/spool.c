@@ -157,7 +157,7 @@ sp_sweep(const struct spool *sp, int force)
 		return;
 	last = now;
 	/* The stamp's time spaces the sweeps of short-lived CGI processes. */
-	if (ut_path(stamp, sizeof(stamp), "%s/" SWEEP_STAMP, sp->tmp) == -1 ||
+	if (ut_path(stamp, sizeof(stamp), "%s/" SWEEP_STAMP, sp->views) == -1 ||
 	    ut_path(index, sizeof(index), "%s/index", sp->root) == -1)
 		return;
 	if (!force && stat(stamp, &st) == 0 && now >= st.st_mtime &&
@@ -167,7 +167,7 @@ sp_sweep(const struct spool *sp, int force)
 		(void)futimens(fd, NULL);
 		(void)fio_close(fd);
 	}
-	(void)fio_sweep(sp->tmp, now - SWEEP_AGE, 1, SWEEP_STAMP);
-	(void)fio_sweep(index, now - SWEEP_AGE, 0, NULL);
-	(void)fio_sweep(sp->views, now - SWEEP_AGE, 0, NULL);
+	(void)fio_sweep(sp->tmp, now - SWEEP_AGE, 1);
+	(void)fio_sweep(index, now - SWEEP_AGE, 0);
+	(void)fio_sweep(sp->views, now - SWEEP_AGE, 0);
 }

@@ -40,7 +40,7 @@ int	 sp_set_current_day(const struct spool *, int day);
  * Remove temporary files and directories (tmp/, and the temporary names in
  * index/ and views/) untouched for an hour that no live process holds:
  * what a killed writer or --verify left.  Without force, at most once a
- * minute (a stamp file in tmp/ tells processes apart).  Never fails.
+ * minute (a stamp file in views/ tells processes apart).  Never fails.
  */
 void	 sp_sweep(const struct spool *, int force);
 
