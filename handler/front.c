@@ -123,6 +123,11 @@ serve_post(struct fe_request *r, const struct conf *cf)
 		respond(r, "400 Bad Request", NULL,
 		    "{\"error\":\"the body is shorter than CONTENT_LENGTH\"}", 0);
 		return 0;
+	case ING_TOO_LARGE:
+		r->unread = 1;
+		respond(r, "413 Content Too Large", NULL,
+		    "{\"error\":\"the body is longer than any Yespo batch can be\"}", 0);
+		return 0;
 	case ING_FAIL:
 		break;
 	}
@@ -169,6 +174,7 @@ fe_serve(struct fe_request *r)
 
 	if (method == NULL)
 		method = "";
+	r->unread = 0;
 	head = strcmp(method, "HEAD") == 0;
 	if (load_config(r, &cf) == -1) {
 		respond(r, "503 Service Unavailable", "Retry-After: " RETRY_AFTER "\r\n",

@@ -381,17 +381,28 @@ out:
 	return rc;
 }
 
+/* Log a body refused at the hard cap: ING_TOO_LARGE. */
+static enum ing_result
+refuse_endless(long long cap)
+{
+	fprintf(stderr, "yespo-hook: the body is longer than %d x max_body_bytes "
+	    "(%lld bytes), which no Yespo batch is: refused, nothing kept\n", ING_CAP, cap);
+	return ING_TOO_LARGE;
+}
+
 /*
  * Stream a body over max_body_bytes to quarantine: head is what was read
  * already, the rest comes from the reader (length < 0: to end of input).
+ * Past cap bytes the file is dropped and the rest left unread.
  */
 static enum ing_result
 quarantine_stream(struct spool *sp, const char *head, size_t headlen,
-    ing_reader rd, void *ctx, long long length, struct ing_counts *c)
+    ing_reader rd, void *ctx, long long length, long long cap, struct ing_counts *c)
 {
 	struct qr	 q;
 	char		 chunk[READ_CHUNK];
 	long long	 left = length < 0 ? -1 : length - (long long)headlen;
+	long long	 total = (long long)headlen;
 	ssize_t		 n;
 
 	if (qr_begin(&q, sp) == -1 || qr_write(&q, head, headlen) == -1)
@@ -409,6 +420,10 @@ quarantine_stream(struct spool *sp, const char *head, size_t headlen,
 				return ING_SHORT;
 			}
 			break;
+		}
+		if ((total += n) > cap) {
+			qr_abort(&q);
+			return refuse_endless(cap);
 		}
 		if (qr_write(&q, chunk, (size_t)n) == -1)
 			goto fail;
@@ -435,7 +450,7 @@ ing_receive(const struct conf *cf, ing_reader rd, void *ctx, long long length,
 	struct spool	 sp;
 	struct ut_buf	 body = { 0 };
 	char		 err[512];
-	long long	 limit = cf->max_body_bytes;
+	long long	 limit = cf->max_body_bytes, cap = ING_CAP * limit;
 	enum ing_result	 rc = ING_FAIL;
 	ssize_t		 n;
 
@@ -445,8 +460,10 @@ ing_receive(const struct conf *cf, ing_reader rd, void *ctx, long long length,
 		return ING_FAIL;
 	}
 	sp_sweep(&sp, 0);
+	if (length > cap)
+		return refuse_endless(cap);
 	if (length > limit)
-		return quarantine_stream(&sp, NULL, 0, rd, ctx, length, c);
+		return quarantine_stream(&sp, NULL, 0, rd, ctx, length, cap, c);
 	/* A known length is allocated once, not doubled into. */
 	if (length > 0 && ut_buf_add(&body, NULL, (size_t)length) == -1) {
 		log_errno("reading the body");
@@ -478,7 +495,7 @@ ing_receive(const struct conf *cf, ing_reader rd, void *ctx, long long length,
 		}
 		body.len += (size_t)n;
 		if ((long long)body.len > limit) {
-			rc = quarantine_stream(&sp, body.p, body.len, rd, ctx, -1, c);
+			rc = quarantine_stream(&sp, body.p, body.len, rd, ctx, -1, cap, c);
 			goto out;
 		}
 	}

@@ -22,8 +22,15 @@ struct ing_counts {
 enum ing_result {
 	ING_OK,		/* every event is durable: answer 200 */
 	ING_SHORT,	/* fewer bytes than CONTENT_LENGTH arrived: 400, nothing written */
+	ING_TOO_LARGE,	/* past ING_CAP x max_body_bytes: 413, nothing kept, rest unread */
 	ING_FAIL	/* a local fault (disk, I/O, lock wait): 503, nothing acknowledged */
 };
+
+/*
+ * A body longer than this many times max_body_bytes is no Yespo batch
+ * (endless input, a stream from elsewhere): it is refused, not quarantined.
+ */
+#define ING_CAP		4
 
 /* Reads up to len body bytes: the count, 0 at end of input, -1 on error. */
 typedef ssize_t	(*ing_reader)(void *ctx, void *buf, size_t len);
@@ -31,7 +38,8 @@ typedef ssize_t	(*ing_reader)(void *ctx, void *buf, size_t len);
 /*
  * Read a body (exactly length bytes; to end of input when length < 0) and
  * store it: events to the archive and views, duplicates counted, the rest
- * to quarantine, a body over max_body_bytes streamed whole to quarantine.
+ * to quarantine, a body over max_body_bytes streamed whole to quarantine,
+ * one over ING_CAP x max_body_bytes refused (read no further than that).
  * With lines set, a body that is not one JSON text may be JSON lines
  * (--ingest).  Errors are logged to stderr.
  */
