@@ -324,10 +324,10 @@ store_body(const struct conf *cf, struct spool *sp, struct ut_buf *raw,
     int lines, struct ing_counts *c)
 {
 	struct bt_batch	 b;
-	struct ut_buf	 joined = { 0 };
+	struct ut_buf	 joined = { 0 }, rejects = { 0 };
 	enum ing_result	 rc = ING_FAIL;
 	const char	*body = raw->p ? raw->p : "";
-	size_t		 i, len = raw->len, nevents = 0;
+	size_t		 i, len = raw->len, nevents = 0, need = 0;
 
 	if (bt_parse(body, len, &b) == -1)
 		goto nomem;
@@ -354,21 +354,27 @@ store_body(const struct conf *cf, struct spool *sp, struct ut_buf *raw,
 		goto out;
 	}
 	c->received = b.nitems;
-	for (i = 0; i < b.nitems; i++) {
-		if (b.items[i].kind == BT_EVENT) {
+	for (i = 0; i < b.nitems; i++)
+		if (b.items[i].kind == BT_EVENT)
 			nevents++;
-			continue;
+		else
+			need += b.items[i].len + 3;
+	/* The rejected elements, one per line, in one file: one sync for the batch. */
+	if (ut_buf_add(&rejects, NULL, need) == -1)
+		goto nomem;
+	rejects.len = 0;
+	for (i = 0; i < b.nitems; i++)
+		if (b.items[i].kind != BT_EVENT) {
+			if (qr_add_line(&rejects, body + b.items[i].off, b.items[i].len) == -1)
+				goto nomem;
+			c->quarantined++;
 		}
-		if (qr_store(sp, body + b.items[i].off, b.items[i].len, "element") == -1) {
-			log_errno("writing to quarantine");
-			goto out;
-		}
-		c->quarantined++;
-	}
-	if (c->quarantined > 0 && qr_sync(sp) == -1) {
-		log_errno("syncing quarantine");
+	if (c->quarantined > 0 &&
+	    (qr_store(sp, rejects.p, rejects.len, "elements") == -1 || qr_sync(sp) == -1)) {
+		log_errno("writing to quarantine");
 		goto out;
 	}
+	ut_buf_free(&rejects);
 	ut_buf_free(raw);
 	ut_buf_free(&joined);
 	rc = nevents > 0 ? store_events(cf, sp, &b, nevents, c) : ING_OK;
@@ -378,6 +384,7 @@ nomem:
 out:
 	bt_free(&b);
 	ut_buf_free(&joined);
+	ut_buf_free(&rejects);
 	return rc;
 }
 
@@ -459,11 +466,12 @@ ing_receive(const struct conf *cf, ing_reader rd, void *ctx, long long length,
 		fprintf(stderr, "yespo-hook: %s\n", err);
 		return ING_FAIL;
 	}
-	sp_sweep(&sp, 0);
 	if (length > cap)
 		return refuse_endless(cap);
-	if (length > limit)
-		return quarantine_stream(&sp, NULL, 0, rd, ctx, length, cap, c);
+	if (length > limit) {
+		rc = quarantine_stream(&sp, NULL, 0, rd, ctx, length, cap, c);
+		goto out;
+	}
 	/* A known length is allocated once, not doubled into. */
 	if (length > 0 && ut_buf_add(&body, NULL, (size_t)length) == -1) {
 		log_errno("reading the body");
@@ -502,5 +510,8 @@ ing_receive(const struct conf *cf, ing_reader rd, void *ctx, long long length,
 	rc = store_body(cf, &sp, &body, lines, c);
 out:
 	ut_buf_free(&body);
+	/* A request that wrote nothing leaves the spool as it was. */
+	if (rc == ING_OK)
+		sp_sweep(&sp, 0);
 	return rc;
 }

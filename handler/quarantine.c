@@ -82,3 +82,36 @@ qr_store(const struct spool *sp, const void *p, size_t n, const char *suffix)
 	}
 	return qr_end(&q, suffix);
 }
+
+int
+qr_add_line(struct ut_buf *out, const char *p, size_t n)
+{
+	size_t	 i;
+	int	 in = 0, esc = 0, wrap = n > 0 && p[0] == '[';
+	char	*w;
+
+	if (ut_buf_add(out, NULL, n + 3) == -1)
+		return -1;
+	w = out->p + out->len - (n + 3);
+	if (wrap)
+		*w++ = '[';
+	for (i = 0; i < n; i++) {
+		if (in) {
+			if (esc)
+				esc = 0;
+			else if (p[i] == '\\')
+				esc = 1;
+			else if (p[i] == '"')
+				in = 0;
+		} else if (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r')
+			continue;
+		else if (p[i] == '"')
+			in = 1;
+		*w++ = p[i];
+	}
+	if (wrap)
+		*w++ = ']';
+	*w++ = '\n';
+	out->len = (size_t)(w - out->p);
+	return 0;
+}

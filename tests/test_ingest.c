@@ -253,7 +253,7 @@ mixed_array_stores_objects(void)
 	CHECK(post_str("[{\"iid\":\"a\"}, 5, \"x\", [1], {\"iid\":\"b\"}]", &c) == ING_OK);
 	CHECK(c.received == 5 && c.stored == 2 && c.quarantined == 3);
 	snprintf(path, sizeof(path), "%s/quarantine", spool);
-	CHECK(count_files(path) == 3);
+	CHECK(count_files(path) == 1);
 	return 0;
 }
 
@@ -356,6 +356,94 @@ stale_temporaries_swept(void)
 	CHECK(access(fresh, F_OK) == 0);
 	CHECK(access(held, F_OK) == 0);
 	CHECK(close(fd) == 0);
+	return 0;
+}
+
+/* The one file in spool/quarantine, read whole into *p: 0, or -1. */
+static int
+only_quarantine_file(char **p, size_t *len)
+{
+	char		 dir[4300], path[4600];
+	DIR		*d;
+	struct dirent	*de;
+	int		 n = 0;
+
+	snprintf(dir, sizeof(dir), "%s/quarantine", spool);
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.') {
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			n++;
+		}
+	closedir(d);
+	return n == 1 ? fio_slurp(path, p, len) : -1;
+}
+
+/* --ingest of a quarantine file, as JSON lines. */
+static enum ing_result
+replay_lines(const char *p, size_t len, struct ing_counts *c)
+{
+	struct mem	 m = { p, len, 0 };
+
+	return ing_receive(&cf, mem_read, &m, -1, 1, c);
+}
+
+/*
+ * 100,000 numbers make one quarantine file of one line each, not 100,000
+ * files; replayed with --ingest it is quarantined again, nothing stored.
+ */
+static int
+rejected_elements_one_file(void)
+{
+	struct ing_counts	 c;
+	struct ut_buf		 b = { 0 };
+	char			 num[16], path[8400], *q;
+	size_t			 len;
+	int			 i, n;
+
+	CHECK(setup() == 0);
+	CHECK(ut_buf_addc(&b, '[') == 0);
+	for (i = 0; i < 100000; i++) {
+		n = snprintf(num, sizeof(num), "%s%d", i ? ", " : "", i);
+		CHECK(ut_buf_add(&b, num, (size_t)n) == 0);
+	}
+	CHECK(ut_buf_addc(&b, ']') == 0);
+	CHECK(post(b.p, b.len, (long long)b.len, &c) == ING_OK);
+	CHECK(c.received == 100000 && c.quarantined == 100000 && c.stored == 0);
+	CHECK(only_quarantine_file(&q, &len) == 0);
+	CHECK(len > 10 && memcmp(q, "0\n1\n2\n", 6) == 0 && memcmp(q + len - 6, "99999\n", 6) == 0);
+	CHECK(replay_lines(q, len, &c) == ING_OK);
+	CHECK(c.received == 100000 && c.quarantined == 100000 && c.stored == 0);
+	free(q);
+	CHECK(only_quarantine_file(&q, &len) == 0);
+	free(q);
+	today_path(path, sizeof(path), "archive", ".jsonl");
+	CHECK(access(path, F_OK) == -1);
+	ut_buf_free(&b);
+	return 0;
+}
+
+/*
+ * A mixed body's rejected elements share one file, one line each; an
+ * array among them is written so that --ingest reads it back as one
+ * element, not as a batch whose objects it would store.
+ */
+static int
+mixed_rejects_replay_as_rejects(void)
+{
+	struct ing_counts	 c;
+	char			*q;
+	size_t			 len;
+
+	CHECK(setup() == 0);
+	CHECK(post_str("[{\"iid\":\"a\"}, [ {\"iid\": \"b\"} ],\n \"s t\", 5]", &c) == ING_OK);
+	CHECK(c.stored == 1 && c.quarantined == 3);
+	CHECK(only_quarantine_file(&q, &len) == 0);
+	CHECK_MEM(q, len, "[[{\"iid\":\"b\"}]]\n\"s t\"\n5\n", 24);
+	CHECK(replay_lines(q, len, &c) == ING_OK);
+	CHECK(c.received == 3 && c.quarantined == 3 && c.stored == 0);
+	free(q);
 	return 0;
 }
 
@@ -676,6 +764,8 @@ static const struct test tests[] = {
 	T(mixed_array_stores_objects),
 	T(oversized_body_quarantined),
 	T(quarantine_temp_names_not_shared),
+	T(rejected_elements_one_file),
+	T(mixed_rejects_replay_as_rejects),
 	T(stale_temporaries_swept),
 	T(short_body_writes_nothing),
 	T(body_without_length_read_to_end),
