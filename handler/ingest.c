@@ -85,6 +85,7 @@ ing_figures(const struct conf *cf, unsigned long long *events, time_t *last)
 	cx.csv_dir = cf->csv_dir;
 	cx.views_dir = views;
 	cx.guard = cf->csv_formula_guard;
+	cx.max_files = cf->max_status_files;
 	if (cv_load(&cx, today, &d, &trusted) != 0)
 		return -1;
 	for (i = 0; i < d.nsums; i++)
@@ -146,7 +147,8 @@ static enum ing_result
 store_events(const struct conf *cf, struct spool *sp, const struct bt_batch *b,
     size_t nevents, struct ing_counts *c)
 {
-	struct cv_ctx	 cx = { cf->csv_dir, sp->views, cf->csv_formula_guard };
+	struct cv_ctx	 cx = { cf->csv_dir, sp->views, cf->csv_formula_guard,
+			    cf->max_status_files };
 	struct cv_day	 d, old;
 	struct ix	 ix;
 	struct ev	 e;

@@ -247,6 +247,7 @@ rp_rebuild(const struct conf *cf, FILE *msg)
 	cx.csv_dir = cf->csv_dir;
 	cx.views_dir = sp.views;
 	cx.guard = cf->csv_formula_guard;
+	cx.max_files = cf->max_status_files;
 	memset(&r, 0, sizeof(r));
 	memset(&d, 0, sizeof(d));
 	if (ix_remove(sp.index) == -1 ||
@@ -414,6 +415,7 @@ rp_verify(const struct conf *cf, FILE *msg)
 	cx.csv_dir = csv;
 	cx.views_dir = views;
 	cx.guard = cf->csv_formula_guard;
+	cx.max_files = cf->max_status_files;
 	today = ut_local_day(time(NULL));
 	if (ix_open(&seen, idx, 0, cf->dedup_window_days) == -1 ||
 	    arc_days(sp.root, &days, &n) == -1)
@@ -432,7 +434,8 @@ rp_verify(const struct conf *cf, FILE *msg)
 	r.seen = &seen;
 	r.msg = msg;
 	for (j = 0; j < n; j++) {
-		struct cv_ctx rcx = { cf->csv_dir, sp.views, cf->csv_formula_guard };
+		struct cv_ctx rcx = { cf->csv_dir, sp.views, cf->csv_formula_guard,
+		    cf->max_status_files };
 
 		ut_format_day(days[j], ymd);
 		memset(&d, 0, sizeof(d));

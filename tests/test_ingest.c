@@ -45,6 +45,8 @@ setup(void)
 	cf.dedup_window_days = 45;
 	cf.timezone = "UTC";
 	cf.csv_formula_guard = 1;
+	cf.max_status_files = 64;
+	cf.quarantine_max_bytes = 1 << 30;
 	cf.lock_wait_ms = 20000;
 	ing_use_timezone(&cf);
 	return 0;
@@ -560,6 +562,51 @@ rebuild_equals_incremental(void)
 	return 0;
 }
 
+/*
+ * 5,000 distinct statuses in a day make max_status_files (64) STATUS files,
+ * the first in arrival order, and OTHER.csv for the rest, in the batch and
+ * after it; --rebuild makes the same files and --verify passes.
+ */
+static int
+status_files_bounded(void)
+{
+	struct ing_counts	 c;
+	struct ut_buf		 b = { 0 };
+	char			 ev[80], dir[8400], path[8500], *before, *after;
+	size_t			 lb, la;
+	int			 i, n;
+
+	CHECK(setup() == 0);
+	for (i = 0; i < 5000; i++) {
+		n = snprintf(ev, sizeof(ev), "%c{\"iid\":\"i%d\",\"activityStatus\":\"S%04d\"}",
+		    i ? ',' : '[', i, i);
+		CHECK(ut_buf_add(&b, ev, (size_t)n) == 0);
+	}
+	CHECK(ut_buf_addc(&b, ']') == 0);
+	CHECK(post(b.p, b.len, (long long)b.len, &c) == ING_OK && c.stored == 5000);
+	CHECK(post_str("[{\"iid\":\"x\",\"activityStatus\":\"S9999\"},"
+	    "{\"iid\":\"y\",\"activityStatus\":\"S0063\"}]", &c) == ING_OK);
+	today_path(dir, sizeof(dir), "../csv", "");
+	CHECK(count_files(dir) == 64 + 2);	/* and OTHER.csv, summary.csv */
+	snprintf(path, sizeof(path), "%s/S0063.csv", dir);
+	CHECK(count_lines(path) == 1 + 2);
+	snprintf(path, sizeof(path), "%s/S0064.csv", dir);
+	CHECK(access(path, F_OK) == -1);
+	snprintf(path, sizeof(path), "%s/OTHER.csv", dir);
+	CHECK(count_lines(path) == 1 + 5000 - 64 + 1);
+	CHECK(rp_verify(&cf, stderr) == 0);
+	CHECK(fio_slurp(path, &before, &lb) == 0);
+	CHECK(rp_rebuild(&cf, stderr) == 0);
+	CHECK(fio_slurp(path, &after, &la) == 0);
+	CHECK_MEM(after, la, before, lb);
+	CHECK(count_files(dir) == 64 + 2);
+	CHECK(rp_verify(&cf, stderr) == 0);
+	free(before);
+	free(after);
+	ut_buf_free(&b);
+	return 0;
+}
+
 static int
 verify_finds_tampered_csv(void)
 {
@@ -773,6 +820,7 @@ static const struct test tests[] = {
 	T(torn_tail_cut_and_retry_stored),
 	T(unindexed_tail_counts_as_stored),
 	T(rebuild_equals_incremental),
+	T(status_files_bounded),
 	T(verify_finds_tampered_csv),
 	T(lost_index_rebuilt_from_archive),
 	T(views_lost_checkpoint_rebuilt),
