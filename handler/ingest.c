@@ -98,6 +98,52 @@ ing_figures(const struct conf *cf, unsigned long long *events, time_t *last)
 	return 0;
 }
 
+int
+ing_quarantine_full(const struct conf *cf, char *msg, size_t msglen)
+{
+	char		 dir[PATH_MAX];
+	uint64_t	 held;
+
+	if (ut_path(dir, sizeof(dir), "%s/quarantine", cf->spool_dir) == -1 ||
+	    qr_held(dir, &held) == -1)
+		return -1;
+	if (held < (uint64_t)cf->quarantine_max_bytes)
+		return 0;
+	snprintf(msg, msglen, "%s holds %llu bytes, quarantine_max_bytes is %lld: "
+	    "a batch that needs quarantine gets 503 until files are removed",
+	    dir, (unsigned long long)held, (long long)cf->quarantine_max_bytes);
+	return 1;
+}
+
+/* Log that n more bytes do not fit beside the held ones: ING_FULL. */
+static enum ing_result
+quarantine_full(const struct conf *cf, const struct spool *sp, uint64_t held, uint64_t n)
+{
+	fprintf(stderr, "yespo-hook: %s holds %llu bytes; this batch's %llu more "
+	    "would pass quarantine_max_bytes (%lld): answered 503, nothing written; "
+	    "look at the files there and remove them\n", sp->quarantine,
+	    (unsigned long long)held, (unsigned long long)n, (long long)cf->quarantine_max_bytes);
+	return ING_FULL;
+}
+
+/*
+ * Whether n more bytes fit in quarantine: ING_OK, ING_FULL (logged), or
+ * ING_FAIL.  Writers at work at the same time may pass the bound by
+ * their own files' sizes.
+ */
+static enum ing_result
+quarantine_room(const struct conf *cf, const struct spool *sp, uint64_t n)
+{
+	uint64_t	 held;
+
+	if (qr_held(sp->quarantine, &held) == -1) {
+		log_errno(sp->quarantine);
+		return ING_FAIL;
+	}
+	return held + n <= (uint64_t)cf->quarantine_max_bytes ? ING_OK :
+	    quarantine_full(cf, sp, held, n);
+}
+
 /* A set of the keys stored by this batch, so a batch cannot double itself. */
 struct keyset {
 	struct ev_key	*k;
@@ -347,6 +393,9 @@ store_body(const struct conf *cf, struct spool *sp, struct ut_buf *raw,
 	}
 	if (!b.valid) {
 		/* Kept whole: its usable events are not guessed at (SPEC 2). */
+		if ((rc = quarantine_room(cf, sp, len)) != ING_OK)
+			goto out;
+		rc = ING_FAIL;
 		if (qr_store(sp, body, len, "body") == -1 || qr_sync(sp) == -1) {
 			log_errno("writing to quarantine");
 			goto out;
@@ -371,10 +420,14 @@ store_body(const struct conf *cf, struct spool *sp, struct ut_buf *raw,
 				goto nomem;
 			c->quarantined++;
 		}
-	if (c->quarantined > 0 &&
-	    (qr_store(sp, rejects.p, rejects.len, "elements") == -1 || qr_sync(sp) == -1)) {
-		log_errno("writing to quarantine");
-		goto out;
+	if (c->quarantined > 0) {
+		if ((rc = quarantine_room(cf, sp, rejects.len)) != ING_OK)
+			goto out;
+		rc = ING_FAIL;
+		if (qr_store(sp, rejects.p, rejects.len, "elements") == -1 || qr_sync(sp) == -1) {
+			log_errno("writing to quarantine");
+			goto out;
+		}
 	}
 	ut_buf_free(&rejects);
 	ut_buf_free(raw);
@@ -405,15 +458,24 @@ refuse_endless(long long cap)
  * Past cap bytes the file is dropped and the rest left unread.
  */
 static enum ing_result
-quarantine_stream(struct spool *sp, const char *head, size_t headlen,
-    ing_reader rd, void *ctx, long long length, long long cap, struct ing_counts *c)
+quarantine_stream(const struct conf *cf, struct spool *sp, const char *head, size_t headlen,
+    ing_reader rd, void *ctx, long long length, struct ing_counts *c)
 {
 	struct qr	 q;
 	char		 chunk[READ_CHUNK];
 	long long	 left = length < 0 ? -1 : length - (long long)headlen;
-	long long	 total = (long long)headlen;
+	long long	 total = (long long)headlen, cap = ING_CAP * cf->max_body_bytes;
+	uint64_t	 held, room;
 	ssize_t		 n;
 
+	if (qr_held(sp->quarantine, &held) == -1) {
+		log_errno(sp->quarantine);
+		return ING_FAIL;
+	}
+	room = held < (uint64_t)cf->quarantine_max_bytes ?
+	    (uint64_t)cf->quarantine_max_bytes - held : 0;
+	if ((uint64_t)(length < 0 ? total : length) > room)
+		return quarantine_full(cf, sp, held, (uint64_t)(length < 0 ? total : length));
 	if (qr_begin(&q, sp) == -1 || qr_write(&q, head, headlen) == -1)
 		goto fail;
 	while (left != 0) {
@@ -433,6 +495,10 @@ quarantine_stream(struct spool *sp, const char *head, size_t headlen,
 		if ((total += n) > cap) {
 			qr_abort(&q);
 			return refuse_endless(cap);
+		}
+		if ((uint64_t)total > room) {
+			qr_abort(&q);
+			return quarantine_full(cf, sp, held, (uint64_t)total);
 		}
 		if (qr_write(&q, chunk, (size_t)n) == -1)
 			goto fail;
@@ -471,7 +537,7 @@ ing_receive(const struct conf *cf, ing_reader rd, void *ctx, long long length,
 	if (length > cap)
 		return refuse_endless(cap);
 	if (length > limit) {
-		rc = quarantine_stream(&sp, NULL, 0, rd, ctx, length, cap, c);
+		rc = quarantine_stream(cf, &sp, NULL, 0, rd, ctx, length, c);
 		goto out;
 	}
 	/* A known length is allocated once, not doubled into. */
@@ -505,7 +571,7 @@ ing_receive(const struct conf *cf, ing_reader rd, void *ctx, long long length,
 		}
 		body.len += (size_t)n;
 		if ((long long)body.len > limit) {
-			rc = quarantine_stream(&sp, body.p, body.len, rd, ctx, -1, cap, c);
+			rc = quarantine_stream(cf, &sp, body.p, body.len, rd, ctx, -1, c);
 			goto out;
 		}
 	}

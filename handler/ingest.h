@@ -23,7 +23,8 @@ enum ing_result {
 	ING_OK,		/* every event is durable: answer 200 */
 	ING_SHORT,	/* fewer bytes than CONTENT_LENGTH arrived: 400, nothing written */
 	ING_TOO_LARGE,	/* past ING_CAP x max_body_bytes: 413, nothing kept, rest unread */
-	ING_FAIL	/* a local fault (disk, I/O, lock wait): 503, nothing acknowledged */
+	ING_FAIL,	/* a local fault (disk, I/O, lock wait): 503, nothing acknowledged */
+	ING_FULL	/* quarantine_max_bytes leaves no room for its rejects: 503, nothing written */
 };
 
 /*
@@ -45,6 +46,12 @@ typedef ssize_t	(*ing_reader)(void *ctx, void *buf, size_t len);
  */
 enum ing_result	 ing_receive(const struct conf *, ing_reader, void *ctx,
 		    long long length, int lines, struct ing_counts *);
+
+/*
+ * Whether the quarantine has reached quarantine_max_bytes: 1 with a line
+ * saying so in msg, 0 when not, -1 when it cannot be read.  Reads only.
+ */
+int		 ing_quarantine_full(const struct conf *, char *msg, size_t msglen);
 
 /* Whether a POST could be stored now: 0, or -1 with the reason in err. */
 int		 ing_healthy(const struct conf *, char *err, size_t errlen);

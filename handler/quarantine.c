@@ -1,6 +1,9 @@
 /*
  * quarantine.c: durable, content-named files for what could not be stored.
  */
+#include <sys/stat.h>
+
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -113,5 +116,23 @@ qr_add_line(struct ut_buf *out, const char *p, size_t n)
 		*w++ = ']';
 	*w++ = '\n';
 	out->len = (size_t)(w - out->p);
+	return 0;
+}
+
+int
+qr_held(const char *dir, uint64_t *bytes)
+{
+	DIR		*dp;
+	struct dirent	*de;
+	struct stat	 st;
+
+	*bytes = 0;
+	if ((dp = opendir(dir)) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while ((de = readdir(dp)) != NULL)
+		if (fstatat(dirfd(dp), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode))
+			*bytes += (uint64_t)st.st_size;
+	(void)closedir(dp);
 	return 0;
 }

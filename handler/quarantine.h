@@ -9,6 +9,7 @@
 #define YH_QUARANTINE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "spool.h"
 #include "util.h"
@@ -42,6 +43,12 @@ int	 qr_sync(const struct spool *);
  * bytes.  0, or -1 when memory ran out.
  */
 int	 qr_add_line(struct ut_buf *out, const char *p, size_t n);
+
+/*
+ * The bytes of the files in the quarantine directory dir (none when it is
+ * missing), for quarantine_max_bytes: 0, or -1 with errno.  Reads only.
+ */
+int	 qr_held(const char *dir, uint64_t *bytes);
 
 /* One whole buffer as a quarantine file: qr_begin, qr_write, qr_end. */
 int	 qr_store(const struct spool *, const void *, size_t, const char *suffix);

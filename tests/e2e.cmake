@@ -27,6 +27,7 @@ set(YH_E2E_TESTS
   cgi_chunked
   cgi_no_content_length
   cgi_endless_body
+  cgi_quarantine_full
   cgi_bad_content_length
   cli_ingest
   cli_argv_ignored

@@ -449,6 +449,45 @@ mixed_rejects_replay_as_rejects(void)
 	return 0;
 }
 
+/*
+ * A quarantine at quarantine_max_bytes refuses (ING_FULL: 503) a batch
+ * that needs quarantine, whole or in part or streamed, and writes none of
+ * it; a clean batch is still stored, and the probe's check says why.
+ */
+static int
+quarantine_full_refuses_rejects_only(void)
+{
+	struct ing_counts	 c;
+	char			 path[8400], msg[8600], *big;
+	size_t			 n = (1 << 20) + 10;
+	int			 fd;
+
+	CHECK(setup() == 0);
+	cf.quarantine_max_bytes = 1 << 20;
+	snprintf(path, sizeof(path), "%s/quarantine", spool);
+	CHECK(mkdir(path, 0700) == 0);
+	snprintf(path, sizeof(path), "%s/quarantine/0123.body", spool);
+	CHECK((fd = open(path, O_WRONLY | O_CREAT, 0600)) != -1);
+	CHECK(ftruncate(fd, 1 << 20) == 0 && close(fd) == 0);
+	CHECK(ing_quarantine_full(&cf, msg, sizeof(msg)) == 1);
+	CHECK(strstr(msg, "quarantine_max_bytes") != NULL);
+	CHECK(post_str("not json", &c) == ING_FULL);
+	CHECK(post_str("[{\"iid\":\"a\"}, 5]", &c) == ING_FULL);
+	CHECK((big = malloc(n)) != NULL);
+	memset(big, 'x', n);
+	CHECK(post(big, n, (long long)n, &c) == ING_FULL);
+	CHECK(post(big, n, -1, &c) == ING_FULL);
+	free(big);
+	today_path(path, sizeof(path), "archive", ".jsonl");
+	CHECK(access(path, F_OK) == -1);
+	snprintf(path, sizeof(path), "%s/quarantine", spool);
+	CHECK(count_files(path) == 1);
+	snprintf(path, sizeof(path), "%s/tmp", spool);
+	CHECK(count_files(path) == 0);
+	CHECK(post_str("[{\"iid\":\"b\"}]", &c) == ING_OK && c.stored == 1);
+	return 0;
+}
+
 static int
 short_body_writes_nothing(void)
 {
@@ -813,6 +852,7 @@ static const struct test tests[] = {
 	T(quarantine_temp_names_not_shared),
 	T(rejected_elements_one_file),
 	T(mixed_rejects_replay_as_rejects),
+	T(quarantine_full_refuses_rejects_only),
 	T(stale_temporaries_swept),
 	T(short_body_writes_nothing),
 	T(body_without_length_read_to_end),
