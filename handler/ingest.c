@@ -458,8 +458,8 @@ refuse_endless(long long cap)
  * Past cap bytes the file is dropped and the rest left unread.
  */
 static enum ing_result
-quarantine_stream(const struct conf *cf, struct spool *sp, const char *head, size_t headlen,
-    ing_reader rd, void *ctx, long long length, struct ing_counts *c)
+quarantine_stream(const struct conf *cf, struct spool *sp, const char *head,
+    size_t headlen, ing_reader rd, void *ctx, long long length, struct ing_counts *c)
 {
 	struct qr	 q;
 	char		 chunk[READ_CHUNK];
