@@ -26,11 +26,17 @@
 #define DEDUP_MIN	1LL
 #define DEDUP_MAX	3650LL
 #define DEDUP_DEF	45LL
+#define STATUS_FILES_MIN	1LL
+#define STATUS_FILES_MAX	1024LL
+#define STATUS_FILES_DEF	64LL
+#define QUARANTINE_MIN	1048576LL		/* 1 MiB */
+#define QUARANTINE_MAX	1125899906842624LL	/* 1 PiB */
+#define QUARANTINE_DEF	1073741824LL		/* 1 GiB */
 
 static const char *const root_keys[] = {
 	"spool_dir", "csv_dir", "token", "basic_auth", "allow_from",
 	"allow_anonymous", "max_body_bytes", "dedup_window_days", "timezone",
-	"csv_formula_guard", NULL
+	"csv_formula_guard", "max_status_files", "quarantine_max_bytes", NULL
 };
 
 static const char *const basic_keys[] = { "user", "password", NULL };
@@ -604,6 +610,7 @@ conf_load(const char *path, struct conf *c, char *err, size_t errlen)
 	struct ctx		 x = { path, err, errlen, ".", path, "" };
 	long long		 body = MAX_BODY_DEF, days = DEDUP_DEF;
 	char			 dir[PATH_MAX], abs[PATH_MAX];
+	long long		 files = STATUS_FILES_DEF, qmax = QUARANTINE_DEF;
 	size_t			 n;
 	int			 rc;
 
@@ -651,10 +658,16 @@ conf_load(const char *path, struct conf *c, char *err, size_t errlen)
 	    &days) == -1 ||
 	    get_zone(&x, root, &c->timezone) == -1 ||
 	    get_bool(&x, root, "csv_formula_guard",
-	    &c->csv_formula_guard) == -1)
+	    &c->csv_formula_guard) == -1 ||
+	    get_int(&x, root, "max_status_files", STATUS_FILES_MIN,
+	    STATUS_FILES_MAX, &files) == -1 ||
+	    get_int(&x, root, "quarantine_max_bytes", QUARANTINE_MIN,
+	    QUARANTINE_MAX, &qmax) == -1)
 		goto fail;
 	c->max_body_bytes = body;
 	c->dedup_window_days = (int)days;
+	c->max_status_files = (int)files;
+	c->quarantine_max_bytes = qmax;
 	if (c->spool_dir == NULL) {
 		fail(&x, "spool_dir is required: add spool_dir = "
 		    "\"/absolute/path\"; outside the web root");

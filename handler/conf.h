@@ -27,6 +27,8 @@ struct conf {
 	int		 dedup_window_days;	/* default 45 */
 	char		*timezone;	/* "UTC" or an IANA name */
 	int		 csv_formula_guard;	/* default 1 */
+	int		 max_status_files;	/* STATUS files a day before OTHER; default 64 */
+	int64_t		 quarantine_max_bytes;	/* default 1 GiB */
 	int		 lock_wait_ms;	/* not a file key: a writer's wait for the spool lock */
 };
 

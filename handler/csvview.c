@@ -286,6 +286,10 @@ cv_add(const struct cv_ctx *cx, struct cv_day *d, const struct ev *e,
 	int		 i;
 
 	ev_status(e, status);
+	/* The day's first max_files statuses, in arrival order, get files: a replay gives the same. */
+	if (find_file(d, status, 0) == NULL && strcmp(status, "OTHER") != 0 &&
+	    d->nfiles - (find_file(d, "OTHER", 0) != NULL) >= (size_t)cx->max_files)
+		strcpy(status, "OTHER");
 	if ((f = find_file(d, status, 1)) == NULL)
 		return -1;
 	if (format_row(cx, e, stamp, &f->rows, cell) == -1)

@@ -184,12 +184,12 @@ create_table(const char *path, uint64_t cap, struct ix_table *t)
 	char	 tmp[PATH_MAX], dir[PATH_MAX], *slash;
 	int	 fd, rc;
 
-	if (ut_path(tmp, sizeof(tmp), "%s.new", path) == -1 ||
-	    ut_path(dir, sizeof(dir), "%s", path) == -1)
+	if (ut_path(dir, sizeof(dir), "%s", path) == -1)
 		return -1;
 	if ((slash = strrchr(dir, '/')) != NULL)
 		*slash = '\0';
-	if ((fd = fio_open(tmp, O_RDWR | O_CREAT | O_TRUNC, 0600)) == -1)
+	if ((fd = fio_mktemp(slash ? dir : ".", slash ? slash + 1 : dir, 0600,
+	    tmp, sizeof(tmp))) == -1)
 		return -1;
 	memset(t, 0, sizeof(*t));
 	t->fd = fd;

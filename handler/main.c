@@ -79,7 +79,7 @@ static int
 serve_fastcgi(void)
 {
 	FCGX_Request		 req;
-	struct fe_request	 r = { &req, fcgi_param, fcgi_read, fcgi_write };
+	struct fe_request	 r = { &req, fcgi_param, fcgi_read, fcgi_write, 0 };
 	int			 restart = 0;
 
 	if (FCGX_InitRequest(&req, 0, 0) != 0)
@@ -175,13 +175,20 @@ run_ingest(const struct conf *cf, char **files, int nfiles)
 			failed = 1;
 			continue;
 		}
-		if (ing_receive(cf, fd_read, &fd, -1, 1, &c) != ING_OK) {
+		switch (ing_receive(cf, fd_read, &fd, -1, 1, &c)) {
+		case ING_OK:
+			fe_counts_json(&c, out, sizeof(out));
+			printf("%s\n", out);
+			break;
+		case ING_TOO_LARGE:
+			fprintf(stderr, "yespo-hook: %s: not stored: longer than %d x "
+			    "max_body_bytes\n", files[i], ING_CAP);
+			failed = 1;
+			break;
+		default:
 			fprintf(stderr, "yespo-hook: %s: not stored; fix the fault "
 			    "logged above and run --ingest again\n", files[i]);
 			failed = 1;
-		} else {
-			fe_counts_json(&c, out, sizeof(out));
-			printf("%s\n", out);
 		}
 		if (fd != STDIN_FILENO)
 			(void)fio_close(fd);
@@ -244,7 +251,7 @@ run_command(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	struct fe_request	 r = { NULL, cgi_param, cgi_read, cgi_write };
+	struct fe_request	 r = { NULL, cgi_param, cgi_read, cgi_write, 0 };
 
 	if (FCGX_Init() != 0)
 		return 1;
@@ -268,7 +275,7 @@ main(int argc, char **argv)
 
 		(void)fe_serve(&r);
 		/* A body left unread (a refused POST) makes mod_cgid cut the answer short. */
-		if (method != NULL && strcmp(method, "POST") == 0)
+		if (method != NULL && strcmp(method, "POST") == 0 && !r.unread)
 			while (fio_read(STDIN_FILENO, sink, sizeof(sink)) > 0)
 				;
 		return 0;

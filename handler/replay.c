@@ -9,7 +9,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,9 +280,11 @@ rp_rebuild(const struct conf *cf, FILE *msg)
 
 	if (lock_spool(cf, &sp, msg, &current) == -1)
 		return -1;
+	sp_sweep(&sp, 1);
 	cx.csv_dir = cf->csv_dir;
 	cx.views_dir = sp.views;
 	cx.guard = cf->csv_formula_guard;
+	cx.max_files = cf->max_status_files;
 	memset(&r, 0, sizeof(r));
 	memset(&d, 0, sizeof(d));
 	if (ix_remove(sp.index) == -1 ||
@@ -318,15 +319,6 @@ done:
 	free(days);
 	sp_unlock(&sp);
 	return rc;
-}
-
-static int
-remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
 }
 
 /* Whether two files hold the same bytes: 1, or 0 (different, or one missing). */
@@ -479,6 +471,7 @@ rp_verify(const struct conf *cf, FILE *msg)
 	char		 scratch[PATH_MAX], csv[PATH_MAX], views[PATH_MAX], idx[PATH_MAX], ymd[11];
 	off_t		 size;
 	int		*days = NULL, rc = -1, findings = 0, today, trusted, current, loaded;
+	int		 held = -1;
 	size_t		 n = 0, j;
 
 	if (lock_spool(cf, &sp, msg, &current) == -1)
@@ -487,9 +480,7 @@ rp_verify(const struct conf *cf, FILE *msg)
 	memset(&d, 0, sizeof(d));
 	memset(&seen, 0, sizeof(seen));
 	memset(&ix, 0, sizeof(ix));
-	scratch[0] = '\0';
-	if (ut_path(scratch, sizeof(scratch), "%s/verify.XXXXXX", sp.tmp) == -1 ||
-	    mkdtemp(scratch) == NULL ||
+	if ((held = fio_mkdtemp(sp.tmp, "verify", scratch, sizeof(scratch))) == -1 ||
 	    ut_path(csv, sizeof(csv), "%s/csv", scratch) == -1 ||
 	    ut_path(views, sizeof(views), "%s/views", scratch) == -1 ||
 	    ut_path(idx, sizeof(idx), "%s/keys.idx", scratch) == -1 ||
@@ -498,6 +489,7 @@ rp_verify(const struct conf *cf, FILE *msg)
 	cx.csv_dir = csv;
 	cx.views_dir = views;
 	cx.guard = cf->csv_formula_guard;
+	cx.max_files = cf->max_status_files;
 	today = ut_local_day(time(NULL));
 	if (ix_open(&seen, idx, 0, cf->dedup_window_days) == -1 ||
 	    arc_days(sp.root, &days, &n) == -1)
@@ -516,7 +508,8 @@ rp_verify(const struct conf *cf, FILE *msg)
 	r.seen = &seen;
 	r.msg = msg;
 	for (j = 0; j < n; j++) {
-		struct cv_ctx rcx = { cf->csv_dir, sp.views, cf->csv_formula_guard };
+		struct cv_ctx rcx = { cf->csv_dir, sp.views, cf->csv_formula_guard,
+		    cf->max_status_files };
 
 		ut_format_day(days[j], ymd);
 		memset(&d, 0, sizeof(d));
@@ -560,8 +553,10 @@ done:
 		(void)ix_close(&seen);
 	if (ix.path != NULL)
 		(void)ix_close(&ix);
-	if (scratch[0] != '\0')
-		(void)nftw(scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	if (held != -1) {
+		(void)fio_remove_tree(scratch);
+		(void)fio_close(held);
+	}
 	free(days);
 	sp_unlock(&sp);
 	return rc;

@@ -15,6 +15,12 @@
 #include "spool.h"
 #include "util.h"
 
+/* Temporary files untouched this long are a dead process's when unheld. */
+#define SWEEP_AGE	3600
+/* A sweep at most this often, per process and per spool. */
+#define SWEEP_EVERY	60
+#define SWEEP_STAMP	"swept"
+
 static const char *const subdirs[] = { "archive", "index", "views", "quarantine", "tmp" };
 
 int
@@ -188,4 +194,32 @@ sp_set_current_day(const struct spool *sp, int day)
 	ut_format_day(day, ymd);
 	ymd[10] = '\n';
 	return fio_replace(sp->views, "current", ymd, 11, 0600, 1);
+}
+
+void
+sp_sweep(const struct spool *sp, int force)
+{
+	static time_t	 last;
+	struct stat	 st;
+	char		 stamp[PATH_MAX], index[PATH_MAX];
+	time_t		 now = time(NULL);
+	int		 fd;
+
+	if (!force && last != 0 && now >= last && now - last < SWEEP_EVERY)
+		return;
+	last = now;
+	/* The stamp's time spaces the sweeps of short-lived CGI processes. */
+	if (ut_path(stamp, sizeof(stamp), "%s/" SWEEP_STAMP, sp->views) == -1 ||
+	    ut_path(index, sizeof(index), "%s/index", sp->root) == -1)
+		return;
+	if (!force && stat(stamp, &st) == 0 && now >= st.st_mtime &&
+	    now - st.st_mtime < SWEEP_EVERY)
+		return;
+	if ((fd = fio_open(stamp, O_WRONLY | O_CREAT | O_NOFOLLOW, 0600)) != -1) {
+		(void)futimens(fd, NULL);
+		(void)fio_close(fd);
+	}
+	(void)fio_sweep(sp->tmp, now - SWEEP_AGE, 1);
+	(void)fio_sweep(index, now - SWEEP_AGE, 0);
+	(void)fio_sweep(sp->views, now - SWEEP_AGE, 0);
 }

@@ -55,4 +55,12 @@ int	 sp_set_format(const struct spool *);
 int	 sp_current_day(const struct spool *);
 int	 sp_set_current_day(const struct spool *, int day);
 
+/*
+ * Remove temporary files and directories (tmp/, and the temporary names in
+ * index/ and views/) untouched for an hour that no live process holds:
+ * what a killed writer or --verify left.  Without force, at most once a
+ * minute (a stamp file in views/ tells processes apart).  Never fails.
+ */
+void	 sp_sweep(const struct spool *, int force);
+
 #endif

@@ -25,6 +25,7 @@ setup(int guard)
 	cx.csv_dir = csvdir;
 	cx.views_dir = viewsdir;
 	cx.guard = guard;
+	cx.max_files = 64;
 	return fio_mkdir(viewsdir, 0700) == 1 ? 0 : -1;
 }
 
