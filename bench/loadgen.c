@@ -369,13 +369,14 @@ struct cgi_stat {
 	double	*lat;
 	long	*rss;
 	long	*flt;
+	double	*cpu;
 	size_t	 n;
 };
 
 /* Run the binary once as CGI with the body in bodyfd; check its answer. */
 static void
 cgi_once(const char *conf, int bodyfd, size_t bodylen, double *secs, long *rss_kib,
-    long *faults)
+    long *faults, double *cpu)
 {
 	char		 env_conf[4096], env_len[64], env_qs[256], out[8192];
 	char		*envp[16], *argv[2];
@@ -449,6 +450,9 @@ cgi_once(const char *conf, int bodyfd, size_t bodylen, double *secs, long *rss_k
 	*secs = t1 - t0;
 	*rss_kib = ru.ru_maxrss;
 	*faults = ru.ru_minflt + ru.ru_majflt;
+	/* User + system time: less moved by other load on the host than wall time. */
+	*cpu = ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+	    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 static int
@@ -474,7 +478,8 @@ run_cgi(void)
 	for (c = 0; c < opt_nconf; c++)
 		if ((st[c].lat = calloc(opt_batches, sizeof(double))) == NULL ||
 		    (st[c].rss = calloc(opt_batches, sizeof(long))) == NULL ||
-		    (st[c].flt = calloc(opt_batches, sizeof(long))) == NULL)
+		    (st[c].flt = calloc(opt_batches, sizeof(long))) == NULL ||
+		    (st[c].cpu = calloc(opt_batches, sizeof(double))) == NULL)
 			die("out of memory");
 	for (i = 0; i < opt_batches; i++)
 		for (c = 0; c < opt_nconf; c++) {
@@ -487,7 +492,7 @@ run_cgi(void)
 			if (write(fd, gb.p, gb.len) != (ssize_t)gb.len)
 				die("write: %s", strerror(errno));
 			cgi_once(opt_conf[c], fd, gb.len, &st[c].lat[i], &st[c].rss[i],
-			    &st[c].flt[i]);
+			    &st[c].flt[i], &st[c].cpu[i]);
 			if (fclose(tmp) == EOF)
 				die("fclose: %s", strerror(errno));
 			gb_free(&gb);
@@ -497,15 +502,17 @@ run_cgi(void)
 		qsort(st[c].lat, st[c].n, sizeof(double), cmp_double);
 		qsort(st[c].rss, st[c].n, sizeof(long), cmp_long);
 		qsort(st[c].flt, st[c].n, sizeof(long), cmp_long);
+		qsort(st[c].cpu, st[c].n, sizeof(double), cmp_double);
 		printf("RESULT label=%s conf=%d size=%u requests=%zu median_ms=%.3f "
 		    "p90_ms=%.3f p99_ms=%.3f max_ms=%.3f peak_rss_kib=%ld "
-		    "median_page_faults=%ld\n", opt_label, c,
+		    "median_page_faults=%ld median_cpu_ms=%.3f\n", opt_label, c,
 		    opt_size, st[c].n, pct(st[c].lat, st[c].n, 50) * 1e3,
 		    pct(st[c].lat, st[c].n, 90) * 1e3, pct(st[c].lat, st[c].n, 99) * 1e3,
 		    st[c].lat[st[c].n - 1] * 1e3, st[c].rss[st[c].n - 1],
-		    st[c].flt[st[c].n / 2]);
+		    st[c].flt[st[c].n / 2], pct(st[c].cpu, st[c].n, 50) * 1e3);
 		free(st[c].lat);
 		free(st[c].flt);
+		free(st[c].cpu);
 		free(st[c].rss);
 	}
 	return 0;

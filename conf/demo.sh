@@ -15,6 +15,7 @@ set -eu
 PACKAGES="build-essential cmake pkg-config libfcgi-dev libcjson-dev libconfig-dev
 lighttpd spawn-fcgi libfcgi-bin curl clang libclang-rt-14-dev
 apache2 libapache2-mod-fcgid apache2-utils binutils util-linux
+musl-tools gcc-aarch64-linux-gnu qemu-user-static dpkg-dev xz-utils
 postgresql sqlite3 python3"
 
 top=$(cd "$(dirname "$0")/.." && pwd -P)

@@ -189,15 +189,31 @@ arc_scan(const struct spool *sp, int day, off_t from, off_t to, arc_line_fn fn, 
 }
 
 /*
- * Records the end of the last well-formed line.  A bad line followed by
- * good ones is not a torn tail (writers never leave one): it stays, and the
- * views skip it.
+ * The end of the last complete line in [from, size): the offset after its
+ * newline, or from when there is none.  Sets *end; 0, or -1 with errno.
  */
 static int
-note_good_line(const char *line, size_t len, off_t end, void *arg)
+find_line_end(int fd, off_t from, off_t size, off_t *end)
 {
-	if (arc_line_valid(line, len))
-		*(off_t *)arg = end;
+	char	 buf[4096], *nl;
+	off_t	 at = size;
+	size_t	 n;
+	ssize_t	 got;
+
+	while (at > from) {
+		n = at - from > (off_t)sizeof(buf) ? sizeof(buf) : (size_t)(at - from);
+		at -= (off_t)n;
+		if ((got = fio_pread(fd, buf, n, at)) != (ssize_t)n) {
+			if (got >= 0)
+				errno = EIO;
+			return -1;
+		}
+		if ((nl = memrchr(buf, '\n', n)) != NULL) {
+			*end = at + (nl - buf) + 1;
+			return 0;
+		}
+	}
+	*end = from;
 	return 0;
 }
 
@@ -221,8 +237,7 @@ arc_repair(const struct spool *sp, int day, off_t from, off_t *end)
 		goto fail;
 	if (st.st_size < from)
 		from = 0;
-	good = from;
-	if (scan_fd(fd, from, -1, note_good_line, &good) == -1)
+	if (find_line_end(fd, from, st.st_size, &good) == -1)
 		goto fail;
 	if (good < st.st_size) {
 		fprintf(stderr, "yespo-hook: %s: cutting %lld bytes of torn tail after offset %lld\n",

@@ -29,9 +29,11 @@ int	 arc_path(const struct spool *, int day, char *buf, size_t len);
 int	 arc_size(const struct spool *, int day, off_t *size);
 
 /*
- * Cut what follows the last well-formed line after offset from (a torn or
- * garbage tail left by a crash), then fdatasync.  Sets *end to the new
- * length.  Returns 0, or -1 with errno.
+ * Cut an incomplete last line after offset from (a line without its
+ * newline: the torn tail of a crashed append), then fdatasync.  A complete
+ * line is never cut, well-formed or not: the views skip a malformed one and
+ * --verify reports it.  Sets *end to the new length.  Returns 0, or -1
+ * with errno.
  */
 int	 arc_repair(const struct spool *, int day, off_t from, off_t *end);
 

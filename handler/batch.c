@@ -571,11 +571,11 @@ read_hex4(const char *p, const char *end)
 	return v;
 }
 
-/* Write cp as UTF-8 at o, U+0000 as nothing.  Returns the bytes written. */
+/* Write cp as UTF-8 at o, U+0000 as nothing unless keep_nul.  Returns the bytes written. */
 static size_t
-put_utf8(unsigned long cp, unsigned char *o)
+put_utf8(unsigned long cp, unsigned char *o, int keep_nul)
 {
-	if (cp == 0)
+	if (cp == 0 && !keep_nul)
 		return 0;
 	if (cp < 0x80) {
 		o[0] = (unsigned char)cp;
@@ -606,7 +606,7 @@ put_utf8(unsigned long cp, unsigned char *o)
  * escape, which valid text lacks, yields its character or nothing.
  */
 static size_t
-unescape_one(const char **pp, const char *end, unsigned char *o)
+unescape_one(const char **pp, const char *end, unsigned char *o, int keep_nul)
 {
 	const char	*p = *pp;
 	unsigned long	 cp, lo;
@@ -651,12 +651,18 @@ unescape_one(const char **pp, const char *end, unsigned char *o)
 		*pp = p + 12;
 	} else if (cp >= 0xd800 && cp <= 0xdfff)
 		cp = 0xfffd;
-	return put_utf8(cp, o);
+	return put_utf8(cp, o, keep_nul);
 }
 
-/* Returns the length of the decoded string, at most len - 2. */
 size_t
-bt_unescape(const char *s, size_t len, char *out)
+bt_decode_escape(const char **pp, const char *end, char o[4])
+{
+	return unescape_one(pp, end, (unsigned char *)o, 1);
+}
+
+/* The decoded string at out: its length, at most len - 2. */
+static size_t
+decode(const char *s, size_t len, char *out, int keep_nul)
 {
 	const char	*p, *end, *bs;
 	unsigned char	*o = (unsigned char *)out;
@@ -671,7 +677,19 @@ bt_unescape(const char *s, size_t len, char *out)
 		memcpy(o, p, (size_t)(bs - p));
 		o += bs - p;
 		if ((p = bs) < end)
-			o += unescape_one(&p, end, o);
+			o += unescape_one(&p, end, o, keep_nul);
 	}
 	return (size_t)(o - (unsigned char *)out);
+}
+
+size_t
+bt_unescape(const char *s, size_t len, char *out)
+{
+	return decode(s, len, out, 0);
+}
+
+size_t
+bt_decode(const char *s, size_t len, char *out)
+{
+	return decode(s, len, out, 1);
 }

@@ -62,4 +62,14 @@ size_t	 bt_members(const char *obj, size_t len, struct bt_member *m, size_t max)
  */
 size_t	 bt_unescape(const char *s, size_t len, char *out);
 
+/* As bt_unescape, but \u0000 becomes a NUL byte: the value a JSON reader sees. */
+size_t	 bt_decode(const char *s, size_t len, char *out);
+
+/*
+ * Decode the escape at *pp (a backslash) of a valid string ending at end
+ * into o, \u0000 as a NUL byte, and move *pp past it.  Returns the bytes
+ * written (at most 4).
+ */
+size_t	 bt_decode_escape(const char **pp, const char *end, char o[4]);
+
 #endif

@@ -7,7 +7,6 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,9 +22,27 @@
 
 #define LOCK_WAIT_MS	60000
 
-/* Open the spool and take its lock for a command-line job. */
+/*
+ * Whether this binary may use the spool (sp_check_format), a refusal
+ * reported to msg: 1 its format, 0 an older one, -1.
+ */
 static int
-lock_spool(const struct conf *cf, struct spool *sp, FILE *msg)
+check_format(const struct spool *sp, FILE *msg)
+{
+	char	 err[PATH_MAX + 128];
+	int	 rc;
+
+	if ((rc = sp_check_format(sp, err, sizeof(err))) == -1)
+		fprintf(msg, "yespo-hook: %s\n", err);
+	return rc;
+}
+
+/*
+ * Open the spool and take its lock for --rebuild; refuse a spool of a
+ * newer format.  *current says whether the format is this binary's.
+ */
+static int
+lock_spool(const struct conf *cf, struct spool *sp, FILE *msg, int *current)
 {
 	char	 err[512];
 
@@ -36,6 +53,10 @@ lock_spool(const struct conf *cf, struct spool *sp, FILE *msg)
 	if (sp_lock(sp, LOCK_WAIT_MS) == -1) {
 		fprintf(msg, "yespo-hook: %s/lock: %s; is a writer stuck?\n",
 		    cf->spool_dir, strerror(errno));
+		return -1;
+	}
+	if ((*current = check_format(sp, msg)) == -1) {
+		sp_unlock(sp);
 		return -1;
 	}
 	return 0;
@@ -50,15 +71,17 @@ ck_rebuild(const struct conf *cf, FILE *msg)
 	struct ix	 ix;
 	struct rp_replay r;
 	off_t		 size;
-	int		*days = NULL, rc = -1, ixopen = 0;
+	int		*days = NULL, rc = -1, ixopen = 0, current;
 	size_t		 n = 0, j;
 
-	if (lock_spool(cf, &sp, msg) == -1)
+	if (lock_spool(cf, &sp, msg, &current) == -1)
 		return -1;
+	sp_sweep(&sp, 1);
 	fio_root(FIO_CSV, cf->csv_dir, 1);
 	cx.csv_dir = cf->csv_dir;
 	cx.views_dir = sp.views;
 	cx.guard = cf->csv_formula_guard;
+	cx.max_files = cf->max_status_files;
 	memset(&r, 0, sizeof(r));
 	memset(&d, 0, sizeof(d));
 	if (ix_remove(sp.index) == -1 ||
@@ -79,6 +102,8 @@ ck_rebuild(const struct conf *cf, FILE *msg)
 			goto fail;
 		cv_free(&d);
 	}
+	if (ix_sync(&ix) == -1 || (!current && sp_set_format(&sp) == -1))
+		goto fail;
 	rc = 0;
 	goto done;
 fail:
@@ -91,15 +116,6 @@ done:
 	free(days);
 	sp_unlock(&sp);
 	return rc;
-}
-
-static int
-remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
 }
 
 /* Whether two files hold the same bytes: 1, or 0 (different, or one missing). */
@@ -208,6 +224,40 @@ check_index(struct ix *ix, const struct spool *sp, const int *days, size_t n, FI
 	return c.missing;
 }
 
+struct orphans {
+	struct ix	*seen;
+	size_t		 n;
+};
+
+static int
+count_orphan(const struct ev_key *k, void *arg)
+{
+	struct orphans	*o = arg;
+	int		 rc;
+
+	if ((rc = ix_has(o->seen, k)) == -1)
+		return -1;
+	o->n += rc == 0;
+	return 0;
+}
+
+/* Every key of the index must come from a line of the archive (seen holds them all). */
+static int
+check_orphans(struct ix *ix, struct ix *seen, FILE *msg)
+{
+	struct orphans	 o = { seen, 0 };
+
+	seen->today = 0;
+	if (ix_each(ix, count_orphan, &o) != 0) {
+		fprintf(msg, "yespo-hook: reading %s: %s\n", ix->path, strerror(errno));
+		return 1;
+	}
+	if (o.n > 0)
+		fprintf(msg, "%s: %zu key(s) have no line in the archive: the archive "
+		    "lost lines (orphan keys); --rebuild drops them\n", ix->path, o.n);
+	return o.n > 0;
+}
+
 /* What --verify holds: the live spool, read only, and its scratch. */
 struct verify {
 	struct spool	 sp;
@@ -219,6 +269,7 @@ struct verify {
 	char		 scratch[PATH_MAX], csv[PATH_MAX], views[PATH_MAX];
 	FILE		*msg;
 	int		 findings;
+	int		 current;	/* the spool's format is this binary's */
 };
 
 /* Look at the spool without making anything, and keep writers out meanwhile: 0, or -1 (reported). */
@@ -234,6 +285,10 @@ look_spool(struct verify *v, const struct conf *cf)
 	if (sp_lock_read(&v->sp, LOCK_WAIT_MS) == -1) {
 		fprintf(v->msg, "yespo-hook: %s: %s; is a writer stuck?\n", v->sp.lock,
 		    strerror(errno));
+		return -1;
+	}
+	if ((v->current = check_format(&v->sp, v->msg)) == -1) {
+		sp_unlock(&v->sp);
 		return -1;
 	}
 	fio_root(FIO_CSV, cf->csv_dir, 0);
@@ -260,6 +315,7 @@ make_scratch(struct verify *v, const struct conf *cf)
 	v->cx.csv_dir = v->csv;
 	v->cx.views_dir = v->views;
 	v->cx.guard = cf->csv_formula_guard;
+	v->cx.max_files = cf->max_status_files;
 	return ix_open(&v->seen, idx, 0, cf->dedup_window_days);
 }
 
@@ -284,11 +340,12 @@ inspect_index(struct verify *v, const struct conf *cf, size_t ndays)
 static int
 verify_day(struct verify *v, const struct conf *cf, int day)
 {
-	struct cv_ctx	 live = { cf->csv_dir, v->sp.views, cf->csv_formula_guard };
+	struct cv_ctx	 live = { cf->csv_dir, v->sp.views, cf->csv_formula_guard,
+			    cf->max_status_files };
 	struct cv_day	 real;
 	char		 ymd[11];
 	off_t		 size;
-	int		 trusted;
+	int		 trusted, loaded;
 
 	ut_format_day(day, ymd);
 	memset(&v->d, 0, sizeof(v->d));
@@ -297,7 +354,12 @@ verify_day(struct verify *v, const struct conf *cf, int day)
 	    rp_replay_day(&v->r, &v->sp, 0, size) == -1)
 		return -1;
 	cv_free(&v->d);
-	if (cv_load(&live, day, &real, &trusted) != 0 || real.archive_len != size) {
+	if ((loaded = cv_load(&live, day, &real, &trusted)) == 0 && real.archive_len > size) {
+		fprintf(v->msg, "archive/%s.jsonl: shorter than its views record "
+		    "(%lld < %lld bytes): the archive lost lines; run --rebuild\n",
+		    ymd, (long long)size, (long long)real.archive_len);
+		v->findings++;
+	} else if (loaded != 0 || real.archive_len != size) {
 		fprintf(v->msg, "%s/%s: the views do not hold all of archive/%s.jsonl; "
 		    "the next POST repairs them, or run --rebuild\n", v->sp.views, ymd, ymd);
 		v->findings++;
@@ -318,7 +380,7 @@ end_verify(struct verify *v)
 	if (v->ix.path != NULL)
 		(void)ix_close(&v->ix);
 	if (v->scratch[0] != '\0')
-		(void)nftw(v->scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		(void)fio_remove_tree(v->scratch);
 	sp_unlock(&v->sp);
 }
 
@@ -344,8 +406,13 @@ ck_verify(const struct conf *cf, FILE *msg)
 		if (verify_day(&v, cf, days[j]) == -1)
 			goto fail;
 	v.findings += v.r.findings;
-	if (v.ix.path != NULL)
-		v.findings += check_index(&v.ix, &v.sp, days, n, msg);
+	if (v.ix.path != NULL && !v.current) {
+		fprintf(msg, "%s: keyed by an older spool format; the next POST "
+		    "makes it anew, or run --rebuild\n", v.sp.index);
+		v.findings++;
+	} else if (v.ix.path != NULL)
+		v.findings += check_index(&v.ix, &v.sp, days, n, msg) +
+		    check_orphans(&v.ix, &v.seen, msg);
 	rc = v.findings ? 1 : 0;
 	if (!v.findings)
 		fprintf(msg, "yespo-hook: %zu day(s) verified: views match the archive\n", n);

@@ -27,11 +27,17 @@
 #define DEDUP_MIN	1LL
 #define DEDUP_MAX	3650LL
 #define DEDUP_DEF	45LL
+#define STATUS_FILES_MIN	1LL
+#define STATUS_FILES_MAX	1024LL
+#define STATUS_FILES_DEF	64LL
+#define QUARANTINE_MIN	1048576LL		/* 1 MiB */
+#define QUARANTINE_MAX	1125899906842624LL	/* 1 PiB */
+#define QUARANTINE_DEF	1073741824LL		/* 1 GiB */
 
 static const char *const root_keys[] = {
 	"spool_dir", "csv_dir", "token", "basic_auth", "allow_from",
 	"allow_anonymous", "max_body_bytes", "dedup_window_days", "timezone",
-	"csv_formula_guard", NULL
+	"csv_formula_guard", "max_status_files", "quarantine_max_bytes", NULL
 };
 
 static const char *const basic_keys[] = { "user", "password", NULL };
@@ -41,7 +47,25 @@ struct ctx {
 	const char	*path;
 	char		*err;
 	size_t		 errlen;
+	const char	*dir;		/* the config's folder: relative @include names start there */
+	const char	*abs;		/* path as libconfig was given it */
+	char		 file[PATH_MAX];	/* scratch for source_file */
 };
+
+/*
+ * A file name libconfig gives, as the user knows it: the config as its
+ * path names it, a relative @include name joined to the config's folder.
+ */
+static const char *
+user_file(struct ctx *x, const char *file)
+{
+	if (file == NULL || strcmp(file, x->abs) == 0)
+		return x->path;
+	if (file[0] == '/' ||
+	    snprintf(x->file, sizeof(x->file), "%s/%s", x->dir, file) >= (int)sizeof(x->file))
+		return file;
+	return x->file;
+}
 
 /*
  * Write "FILE:LINE: message" about setting s into the error buffer.
@@ -54,9 +78,7 @@ fail_at(struct ctx *x, const config_setting_t *s, const char *fmt, ...)
 	const char	*file;
 	int		 n;
 
-	file = config_setting_source_file(s);
-	if (file == NULL)
-		file = x->path;
+	file = user_file(x, config_setting_source_file(s));
 	n = snprintf(x->err, x->errlen, "%s:%u: ", file,
 	    config_setting_source_line(s));
 	if (n >= 0 && (size_t)n < x->errlen) {
@@ -348,8 +370,7 @@ get_int(struct ctx *x, const config_setting_t *root, const char *key,
 	    config_setting_type(s) != CONFIG_TYPE_INT64)
 		return fail_at(x, s, "%s must be an integer from %lld to %lld "
 		    "(got %s)", key, min, max, type_name(s));
-	if ((file = config_setting_source_file(s)) == NULL)
-		file = x->path;
+	file = user_file(x, config_setting_source_file(s));
 	if (scan_literal(s, file, lit, sizeof(lit)) == -1)
 		return fail_at(x, s, "cannot find the value of %s in %s; "
 		    "write it as %s = NUMBER;", key, file, key);
@@ -533,6 +554,52 @@ explain_io(const char *path)
 }
 
 /*
+ * The folder of the config at path (as path names it) in dir, and path
+ * made absolute in abs.  Returns 0, or -1 when a name is too long.
+ */
+static int
+config_folder(const char *path, char *dir, size_t dirlen, char *abs, size_t abslen)
+{
+	char	 cwd[PATH_MAX], *slash;
+
+	if (snprintf(dir, dirlen, "%s", path) >= (int)dirlen)
+		return -1;
+	if ((slash = strrchr(dir, '/')) == NULL)
+		snprintf(dir, dirlen, ".");
+	else
+		slash[slash == dir] = '\0';
+	if (path[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+		return snprintf(abs, abslen, "%s", path) >= (int)abslen ? -1 : 0;
+	return snprintf(abs, abslen, "%s/%s", cwd, path) >= (int)abslen ? -1 : 0;
+}
+
+/*
+ * Parse the file at abs (an absolute name) from its folder dir, so that a
+ * relative @include names a file beside it wherever the web server started
+ * us; libconfig 1.5 has no include hook, and its include_dir would break
+ * absolute names.  Returns 1 parsed, 0 not (cfg says why), -1 with errno
+ * when the working directory could not be restored.
+ */
+static int
+read_beside(config_t *cfg, const char *abs, const char *dir)
+{
+	int	 here, ok;
+
+	/* O_PATH needs no read permission on a web server's working directory. */
+	if ((here = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return config_read_file(cfg, abs) ? 1 : 0;
+	if (chdir(dir) == -1) {
+		(void)close(here);
+		return config_read_file(cfg, abs) ? 1 : 0;
+	}
+	ok = config_read_file(cfg, abs) ? 1 : 0;
+	if (fchdir(here) == -1)
+		ok = -1;
+	(void)close(here);
+	return ok;
+}
+
+/*
  * Returns 0 with c filled in and checked, or -1 with one line in err and
  * nothing left to free in c.
  */
@@ -541,13 +608,27 @@ conf_load(const char *path, struct conf *c, char *err, size_t errlen)
 {
 	config_t		 cfg;
 	const config_setting_t	*root;
-	struct ctx		 x = { path, err, errlen };
+	struct ctx		 x = { path, err, errlen, ".", path, "" };
 	long long		 body = MAX_BODY_DEF, days = DEDUP_DEF;
+	char			 dir[PATH_MAX], abs[PATH_MAX];
+	long long		 files = STATUS_FILES_DEF, qmax = QUARANTINE_DEF;
 	size_t			 n;
+	int			 rc;
 
 	memset(c, 0, sizeof(*c));
 	config_init(&cfg);
-	if (!config_read_file(&cfg, path)) {
+	if (config_folder(path, dir, sizeof(dir), abs, sizeof(abs)) == -1) {
+		snprintf(err, errlen, "%s: path too long", path);
+		goto fail;
+	}
+	x.dir = dir;
+	x.abs = abs;
+	if ((rc = read_beside(&cfg, abs, dir)) == -1) {
+		snprintf(err, errlen, "cannot return to the working directory: %s",
+		    strerror(errno));
+		goto fail;
+	}
+	if (rc == 0) {
 		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO &&
 		    config_error_file(&cfg) == NULL)
 			snprintf(err, errlen, "cannot read config file %s: %s; "
@@ -556,8 +637,7 @@ conf_load(const char *path, struct conf *c, char *err, size_t errlen)
 			    strerror(explain_io(path)));
 		else
 			snprintf(err, errlen, "%s:%d: %s",
-			    config_error_file(&cfg) != NULL ?
-			    config_error_file(&cfg) : path,
+			    user_file(&x, config_error_file(&cfg)),
 			    config_error_line(&cfg), config_error_text(&cfg));
 		goto fail;
 	}
@@ -579,10 +659,16 @@ conf_load(const char *path, struct conf *c, char *err, size_t errlen)
 	    &days) == -1 ||
 	    get_zone(&x, root, &c->timezone) == -1 ||
 	    get_bool(&x, root, "csv_formula_guard",
-	    &c->csv_formula_guard) == -1)
+	    &c->csv_formula_guard) == -1 ||
+	    get_int(&x, root, "max_status_files", STATUS_FILES_MIN,
+	    STATUS_FILES_MAX, &files) == -1 ||
+	    get_int(&x, root, "quarantine_max_bytes", QUARANTINE_MIN,
+	    QUARANTINE_MAX, &qmax) == -1)
 		goto fail;
 	c->max_body_bytes = body;
 	c->dedup_window_days = (int)days;
+	c->max_status_files = (int)files;
+	c->quarantine_max_bytes = qmax;
 	if (c->spool_dir == NULL) {
 		fail(&x, "spool_dir is required: add spool_dir = "
 		    "\"/absolute/path\"; outside the web root");
@@ -614,6 +700,30 @@ fail:
 	config_destroy(&cfg);
 	conf_free(c);
 	return -1;
+}
+
+int
+conf_advice(const struct conf *c, char *msg, size_t msglen)
+{
+	const char	*bad;
+
+	if (c->token == NULL)
+		return 0;
+	/* A query string turns '+' into a space, and the others end or split it. */
+	if ((bad = strpbrk(c->token, "+&%#? ")) != NULL) {
+		snprintf(msg, msglen, "%s: token holds '%c', which must be escaped "
+		    "in a URL (as %%%02X) or the token never matches from the "
+		    "query string; choose one of letters and digits", c->path,
+		    *bad, (unsigned char)*bad);
+		return 1;
+	}
+	if (strlen(c->token) < CONF_TOKEN_MIN) {
+		snprintf(msg, msglen, "%s: token is shorter than %d characters: "
+		    "easy to guess; use a long random one of letters and digits",
+		    c->path, CONF_TOKEN_MIN);
+		return 1;
+	}
+	return 0;
 }
 
 /* Frees what conf_load allocated and leaves c empty; safe to repeat. */

@@ -27,6 +27,8 @@ struct conf {
 	int		 dedup_window_days;	/* default 45 */
 	char		*timezone;	/* "UTC" or an IANA name */
 	int		 csv_formula_guard;	/* default 1 */
+	int		 max_status_files;	/* STATUS files a day before OTHER; default 64 */
+	int64_t		 quarantine_max_bytes;	/* default 1 GiB */
 	int		 lock_wait_ms;	/* not a file key: a writer's wait for the spool lock */
 };
 
@@ -37,6 +39,14 @@ struct conf {
  */
 int	 conf_load(const char *path, struct conf *c, char *err, size_t errlen);
 void	 conf_free(struct conf *);
+
+/*
+ * Advice on a loaded config that works but is weak: a token shorter than
+ * CONF_TOKEN_MIN characters, or holding a character that must be escaped
+ * in a URL.  Returns 1 with one line (the token not in it) in msg, or 0.
+ */
+#define CONF_TOKEN_MIN	16
+int	 conf_advice(const struct conf *, char *msg, size_t msglen);
 
 /*
  * Choose the config file (yespo-hook(8), ENVIRONMENT): cli when not NULL, else env when not NULL

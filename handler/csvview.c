@@ -40,6 +40,48 @@ day_dir(const struct cv_ctx *cx, int day, char *buf, size_t len)
 	return ut_path(buf, len, "%s/%s", cx->csv_dir, ymd);
 }
 
+/* The UTF-8 spaces a spreadsheet skips before a formula: NBSP, ZWSP, BOM. */
+static const char *const blanks[] = { "\xc2\xa0", "\xe2\x80\x8b", "\xef\xbb\xbf" };
+/* Fullwidth = + - @, which spreadsheets read as their ASCII forms. */
+static const char *const wide_signs[] = {
+	"\xef\xbc\x9d", "\xef\xbc\x8b", "\xef\xbc\x8d", "\xef\xbc\xa0" };
+
+/* The length of the entry of set that s begins with, or 0. */
+static size_t
+starts_with(const char *s, size_t n, const char *const *set, size_t nset)
+{
+	size_t	 i, k;
+
+	for (i = 0; i < nset; i++)
+		if ((k = strlen(set[i])) <= n && memcmp(s, set[i], k) == 0)
+			return k;
+	return 0;
+}
+
+/*
+ * Whether a spreadsheet could run the text as a formula (OWASP CSV
+ * injection): it begins with = + - @, TAB, CR or LF, or its first
+ * character after spaces is = + - @ or a fullwidth form of one.
+ */
+static int
+needs_guard(const char *s, size_t n)
+{
+	size_t	 k;
+
+	if (n > 0 && memchr("=+-@\t\r\n", s[0], 7) != NULL)
+		return 1;
+	for (;;) {
+		if (n > 0 && s[0] == ' ')
+			k = 1;
+		else if ((k = starts_with(s, n, blanks, 3)) == 0)
+			break;
+		s += k;
+		n -= k;
+	}
+	return n > 0 && (memchr("=+-@", s[0], 4) != NULL ||
+	    starts_with(s, n, wide_signs, 4) > 0);
+}
+
 /*
  * The text of a cell (RFC 4180 quoting not yet applied): strings decoded,
  * null empty, everything else as its compact JSON.  Writes to out.
@@ -58,8 +100,7 @@ cell_text(const struct cv_ctx *cx, const char *v, size_t len, struct ut_buf *out
 		return -1;
 	n = bt_unescape(v, len, out->p + 1);
 	out->len = n + 1;
-	/* A spreadsheet would run these as formulas (OWASP CSV injection). */
-	if (cx->guard && n > 0 && strchr("=+-@\t\r", out->p[1]) != NULL) {
+	if (cx->guard && needs_guard(out->p + 1, n)) {
 		out->p[0] = '\'';
 		return 0;
 	}
@@ -105,7 +146,10 @@ member_value(const struct ev *e, enum ev_col c, size_t *len)
 	return e->text + e->m[e->col[c]].val_off;
 }
 
-/* The other members as one compact object, empty when there are none. */
+/*
+ * The other members as one compact object, empty when there are none; a
+ * repeated name once, as its last occurrence.
+ */
 static int
 extra_text(const struct ev *e, struct ut_buf *out)
 {
@@ -115,7 +159,7 @@ extra_text(const struct ev *e, struct ut_buf *out)
 	for (i = 0; i < e->n; i++) {
 		const struct bt_member *m = &e->m[i];
 
-		if (ev_is_column(e, i))
+		if (!ev_in_extra(e, i))
 			continue;
 		if (ut_buf_addc(out, out->len == 0 ? '{' : ',') == -1 ||
 		    ut_buf_add(out, e->text + m->name_off, m->name_len) == -1 ||
@@ -242,6 +286,10 @@ cv_add(const struct cv_ctx *cx, struct cv_day *d, const struct ev *e,
 	int		 i;
 
 	ev_status(e, status);
+	/* The day's first max_files statuses, in arrival order, get files: a replay gives the same. */
+	if (find_file(d, status, 0) == NULL && strcmp(status, "OTHER") != 0 &&
+	    d->nfiles - (find_file(d, "OTHER", 0) != NULL) >= (size_t)cx->max_files)
+		strcpy(status, "OTHER");
 	if ((f = find_file(d, status, 1)) == NULL)
 		return -1;
 	if (format_row(cx, e, stamp, &f->rows, cell) == -1)

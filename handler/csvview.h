@@ -25,6 +25,7 @@ struct cv_ctx {
 	const char	*csv_dir;
 	const char	*views_dir;
 	int		 guard;		/* csv_formula_guard */
+	int		 max_files;	/* max_status_files: later statuses go to OTHER */
 };
 
 struct cv_file {

@@ -31,31 +31,16 @@ static const char stamp_member[] = "\"_receivedAt\":\"";
 /* "_receivedAt":"<stamp>"} */
 #define STAMP_TAIL_LEN (STAMP_MEMBER_LEN + EV_STAMP_LEN + 2)
 
-/* The column of a member name (a JSON string, quotes included), or -1. */
+/* The column of a decoded member name, or EV_EXTRA. */
 static int
-find_column(const char *name, size_t len)
+find_column(const char *name, size_t n)
 {
-	char	 plain[32];
-	size_t	 n, i;
+	size_t	 i;
 
-	if (len > sizeof(plain) * 6)
-		return -1;
-	if (memchr(name, '\\', len) == NULL) {
-		name++;
-		n = len - 2;
-	} else {
-		char big[sizeof(plain) * 6];
-
-		n = bt_unescape(name, len, big);
-		if (n >= sizeof(plain))
-			return -1;
-		memcpy(plain, big, n);
-		name = plain;
-	}
 	for (i = 0; i < EV_NCOLS; i++)
 		if (col_len[i] == n && memcmp(ev_col_names[i], name, n) == 0)
 			return (int)i;
-	return -1;
+	return EV_EXTRA;
 }
 
 static int
@@ -63,6 +48,7 @@ grow_members(struct ev *e, size_t want)
 {
 	struct bt_member	*m;
 	signed char		*mcol;
+	size_t			*at, *slot;
 	size_t			 cap = e->cap ? e->cap : 32;
 
 	while (cap < want)
@@ -73,8 +59,81 @@ grow_members(struct ev *e, size_t want)
 	if ((mcol = reallocarray(e->mcol, cap, sizeof(*mcol))) == NULL)
 		return -1;
 	e->mcol = mcol;
+	if ((at = reallocarray(e->name_at, cap + 1, sizeof(*at))) == NULL)
+		return -1;
+	e->name_at = at;
+	/* Twice the members, a power of two: probing always meets a free slot. */
+	if ((slot = reallocarray(e->slot, cap * 2, sizeof(*slot))) == NULL)
+		return -1;
+	e->slot = slot;
 	e->cap = cap;
 	return 0;
+}
+
+/* Decode the first n member names into e->names: 0, or -1. */
+static int
+decode_names(struct ev *e, size_t n)
+{
+	const struct bt_member	*m;
+	char			*p;
+	size_t			 i, at = 0, want = 0;
+
+	for (i = 0; i < n; i++)
+		want += e->m[i].name_len;
+	if (want > e->names_cap) {
+		if ((p = realloc(e->names, want)) == NULL)
+			return -1;
+		e->names = p;
+		e->names_cap = want;
+	}
+	for (i = 0; i < n; i++) {
+		m = &e->m[i];
+		e->name_at[i] = at;
+		if (memchr(e->text + m->name_off, '\\', m->name_len) == NULL) {
+			memcpy(e->names + at, e->text + m->name_off + 1, m->name_len - 2);
+			at += m->name_len - 2;
+		} else
+			at += bt_decode(e->text + m->name_off, m->name_len, e->names + at);
+	}
+	e->name_at[n] = at;
+	return 0;
+}
+
+static int
+same_name(const struct ev *e, size_t i, size_t j)
+{
+	size_t	 n = e->name_at[i + 1] - e->name_at[i];
+
+	return n == e->name_at[j + 1] - e->name_at[j] &&
+	    memcmp(e->names + e->name_at[i], e->names + e->name_at[j], n) == 0;
+}
+
+/*
+ * Mark each member whose name occurs again later EV_SHADOWED: walking from
+ * the last member, a name already in the table has a later occurrence.
+ */
+static void
+mark_shadowed(struct ev *e, size_t n)
+{
+	const unsigned char	*p;
+	size_t			 i, j, mask = e->cap * 2 - 1;
+	uint64_t		 h;
+
+	memset(e->slot, 0xff, e->cap * 2 * sizeof(*e->slot));
+	for (i = n; i-- > 0;) {
+		/* FNV-1a: names come from authorised senders only. */
+		h = 0xcbf29ce484222325ULL;
+		for (p = (const unsigned char *)e->names + e->name_at[i];
+		    p < (const unsigned char *)e->names + e->name_at[i + 1]; p++)
+			h = (h ^ *p) * 0x100000001b3ULL;
+		for (j = (size_t)h & mask; e->slot[j] != SIZE_MAX; j = (j + 1) & mask)
+			if (same_name(e, i, e->slot[j]))
+				break;
+		if (e->slot[j] == SIZE_MAX)
+			e->slot[j] = i;
+		else
+			e->mcol[i] = EV_SHADOWED;
+	}
 }
 
 int
@@ -101,6 +160,8 @@ ev_parse(struct ev *e, const char *text, size_t len, int is_line)
 		if (text[e->body - 1] == ',')
 			e->body--;
 	}
+	if (e->cap == 0 && grow_members(e, 1) == -1)
+		return -1;
 	for (;;) {
 		n = bt_members(text, len, e->m, e->cap);
 		if (n <= e->cap)
@@ -111,14 +172,17 @@ ev_parse(struct ev *e, const char *text, size_t len, int is_line)
 	if (is_line)
 		n--;	/* the receipt stamp, always last */
 	e->n = n;
+	if (decode_names(e, n) == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		e->mcol[i] = (signed char)find_column(e->names + e->name_at[i],
+		    e->name_at[i + 1] - e->name_at[i]);
+	mark_shadowed(e, n);
 	for (i = 0; i < EV_NCOLS; i++)
 		e->col[i] = -1;
-	for (i = 0; i < n; i++) {
-		c = find_column(text + e->m[i].name_off, e->m[i].name_len);
-		e->mcol[i] = (signed char)c;
-		if (c >= 0 && e->col[c] == -1)
+	for (i = 0; i < n; i++)
+		if ((c = e->mcol[i]) >= 0)
 			e->col[c] = (int)i;
-	}
 	return 0;
 }
 
@@ -127,29 +191,85 @@ ev_free(struct ev *e)
 {
 	free(e->m);
 	free(e->mcol);
+	free(e->names);
+	free(e->name_at);
+	free(e->slot);
 	e->m = NULL;
 	e->mcol = NULL;
-	e->cap = e->n = 0;
+	e->names = NULL;
+	e->name_at = NULL;
+	e->slot = NULL;
+	e->cap = e->n = e->names_cap = 0;
 }
 
 int
-ev_is_column(const struct ev *e, size_t i)
+ev_in_extra(const struct ev *e, size_t i)
 {
-	return e->mcol[i] >= 0 && e->col[e->mcol[i]] == (int)i;
+	return e->mcol[i] == EV_EXTRA;
 }
 
+/*
+ * Feed the decoded value of a string (quotes included) to h, or only count
+ * its bytes when h is NULL.  Returns the decoded length.
+ */
+static uint64_t
+hash_string(struct ut_hash *h, const char *s, size_t len)
+{
+	const char	*p = s + 1, *end = s + len - 1, *bs;
+	char		 o[4];
+	uint64_t	 n = 0;
+	size_t		 k;
+
+	while (p < end) {
+		if ((bs = memchr(p, '\\', (size_t)(end - p))) == NULL)
+			bs = end;
+		if (h != NULL)
+			ut_hash_update(h, p, (size_t)(bs - p));
+		n += (uint64_t)(bs - p);
+		if ((p = bs) < end) {
+			k = bt_decode_escape(&p, end, o);
+			if (h != NULL)
+				ut_hash_update(h, o, k);
+			n += k;
+		}
+	}
+	return n;
+}
+
+/*
+ * A member's value by its meaning: a tag (missing, string, other), then
+ * the length and the bytes of the decoded string or of the compact text,
+ * so no two different tuples feed the same bytes.
+ */
 static void
 hash_member(struct ut_hash *h, const struct ev *e, enum ev_col c)
 {
-	unsigned char	 present = e->col[c] >= 0;
-	uint64_t	 len = 0;
+	const char	*v;
+	unsigned char	 tag = 0;
+	uint64_t	 len;
 
-	ut_hash_update(h, &present, 1);
-	if (!present)
+	if (e->col[c] < 0) {
+		ut_hash_update(h, &tag, 1);
 		return;
+	}
+	v = e->text + e->m[e->col[c]].val_off;
 	len = e->m[e->col[c]].val_len;
+	tag = v[0] == '"' ? 1 : 2;
+	ut_hash_update(h, &tag, 1);
+	if (tag == 2) {
+		ut_hash_update(h, &len, sizeof(len));
+		ut_hash_update(h, v, (size_t)len);
+		return;
+	}
+	if (memchr(v, '\\', (size_t)len) == NULL) {
+		len -= 2;
+		ut_hash_update(h, &len, sizeof(len));
+		ut_hash_update(h, v + 1, (size_t)len);
+		return;
+	}
+	len = hash_string(NULL, v, (size_t)len);
 	ut_hash_update(h, &len, sizeof(len));
-	ut_hash_update(h, e->text + e->m[e->col[c]].val_off, (size_t)len);
+	(void)hash_string(h, v, e->m[e->col[c]].val_len);
 }
 
 void
@@ -159,7 +279,7 @@ ev_key(const struct ev *e, struct ev_key *k)
 
 	ut_hash_init(&h);
 	if (e->col[EV_IID] >= 0) {
-		ut_hash_update(&h, "K", 1);
+		ut_hash_update(&h, "V", 1);
 		hash_member(&h, e, EV_IID);
 		hash_member(&h, e, EV_ACTIVITYSTATUS);
 		hash_member(&h, e, EV_ACTIVITYDATETIME);

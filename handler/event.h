@@ -39,26 +39,40 @@ struct ev {
 	size_t			 body;		/* bytes of text before its own closing brace */
 	const char		*stamp;		/* receipt stamp when parsed from an archive line */
 	struct bt_member	*m;		/* the event's members, receipt stamp excluded */
-	signed char		*mcol;		/* each member's column, or -1 */
+	signed char		*mcol;		/* each member's column, EV_EXTRA or EV_SHADOWED */
 	size_t			 n, cap;
 	int			 col[EV_NCOLS];	/* index into m of each documented member, or -1 */
+	char			*names;		/* the members' names decoded, back to back */
+	size_t			*name_at;	/* where each name starts in names; n + 1 of them */
+	size_t			*slot;		/* a table of member indices to find repeated names */
+	size_t			 names_cap;
 };
+
+/* mcol of a member not a documented column, and of one whose name comes again later. */
+#define EV_EXTRA	(-1)
+#define EV_SHADOWED	(-2)
 
 /*
  * Parse a compact object text (is_line = 0) or an archive line without its
- * newline (is_line = 1).  Returns 0; 1 when an archive line does not end in
- * a receipt stamp; -1 when memory ran out.  Text must stay valid while used.
+ * newline (is_line = 1).  Where a name (compared decoded) occurs twice, the
+ * last occurrence wins, as in JSON.parse, Python and jq: the earlier ones
+ * are EV_SHADOWED, in no column and not in extra.  Returns 0; 1 when an
+ * archive line does not end in a receipt stamp; -1 when memory ran out.
+ * Text must stay valid while used.
  */
 int	 ev_parse(struct ev *, const char *text, size_t len, int is_line);
 void	 ev_free(struct ev *);
 
-/* Whether member i is a documented column (else it belongs in extra). */
-int	 ev_is_column(const struct ev *, size_t i);
+/* Whether member i belongs in extra: its name is no column's and is its last. */
+int	 ev_in_extra(const struct ev *, size_t i);
 
 /*
- * The event key: iid, activityStatus, activityDateTime and clickEventLink as
- * raw bytes, each length-prefixed and marked present or missing; without iid,
- * the whole event text.  128 bits of SipHash.
+ * The event key: iid, activityStatus, activityDateTime and clickEventLink
+ * by their decoded values (strings unescaped, \u0000 kept, a lone surrogate
+ * as U+FFFD; other values by their compact text), each tagged missing,
+ * string or other and length-prefixed; without iid, the whole event text.
+ * 128 bits of SipHash.  Changing what is hashed changes the spool format
+ * (SP_FORMAT in spool.h): old indexes must be rebuilt.
  */
 void	 ev_key(const struct ev *, struct ev_key *);
 

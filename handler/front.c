@@ -123,6 +123,15 @@ serve_post(struct fe_request *r, const struct conf *cf)
 		respond(r, "400 Bad Request", NULL,
 		    "{\"error\":\"the body is shorter than CONTENT_LENGTH\"}", 0);
 		return 0;
+	case ING_TOO_LARGE:
+		r->unread = 1;
+		respond(r, "413 Content Too Large", NULL,
+		    "{\"error\":\"the body is longer than any Yespo batch can be\"}", 0);
+		return 0;
+	case ING_FULL:
+		respond(r, "503 Service Unavailable", "Retry-After: " RETRY_AFTER "\r\n",
+		    "{\"error\":\"not stored: the quarantine is full (quarantine_max_bytes)\"}", 0);
+		return 0;
 	case ING_FAIL:
 		break;
 	}
@@ -142,7 +151,7 @@ answer_probe(struct fe_request *r, const struct conf *cf,
 	unsigned long long	 events;
 	time_t			 last;
 	cJSON			*o = NULL;
-	char			 stamp[21], *body = NULL;
+	char			 stamp[21], full[PATH_MAX + 160], *body = NULL;
 	int			 checked = cf->token || cf->basic_user || cf->allow_from;
 
 	if (checked && auth_check(cf, ar) == AUTH_OK &&
@@ -151,7 +160,9 @@ answer_probe(struct fe_request *r, const struct conf *cf,
 	    cJSON_AddStringToObject(o, "status", "ok") &&
 	    cJSON_AddNumberToObject(o, "events_today", (double)events)) {
 		ut_utc_stamp(last, stamp);
-		if (last == 0 || cJSON_AddStringToObject(o, "last_received", stamp))
+		if ((last == 0 || cJSON_AddStringToObject(o, "last_received", stamp)) &&
+		    (ing_quarantine_full(cf, full, sizeof(full)) != 1 ||
+		    cJSON_AddStringToObject(o, "quarantine_full", full)))
 			body = cJSON_PrintUnformatted(o);
 	}
 	respond(r, "200 OK", NULL, body ? body : "{\"status\":\"ok\"}", head);
@@ -169,6 +180,7 @@ fe_serve(struct fe_request *r)
 
 	if (method == NULL)
 		method = "";
+	r->unread = 0;
 	head = strcmp(method, "HEAD") == 0;
 	if (load_config(r, &cf) == -1) {
 		respond(r, "503 Service Unavailable", "Retry-After: " RETRY_AFTER "\r\n",

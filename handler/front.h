@@ -16,6 +16,8 @@ struct fe_request {
 	ing_reader	 read;
 	/* Write response bytes: 0, or -1. */
 	int		(*write)(void *ctx, const void *, size_t);
+	/* Set by fe_serve when the rest of the body must not be read: it may be endless. */
+	int		 unread;
 };
 
 /*

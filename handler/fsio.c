@@ -1,10 +1,14 @@
 /*
  * fsio.c: file system calls with EINTR retries and checked results.
  */
+#include <sys/random.h>
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -522,6 +526,163 @@ fio_allocate(int fd, off_t len)
 	return 0;
 }
 
+/* Tries before a run of taken random names is believed to be a fault. */
+#define TMP_TRIES	32
+
+/*
+ * dir/<base>.tmp.<16 hex digits from getrandom>: no pid or counter, which
+ * repeat across PID namespaces and hosts sharing a spool.  0, or -1.
+ */
+static int
+random_name(const char *dir, const char *base, char *path, size_t len)
+{
+	uint64_t	 r;
+	ssize_t		 n;
+
+	do
+		n = getrandom(&r, sizeof(r), 0);
+	while (n == -1 && errno == EINTR);
+	if (n != (ssize_t)sizeof(r)) {
+		if (n != -1)
+			errno = EIO;
+		return -1;
+	}
+	return ut_path(path, len, "%s/%s" FIO_TMP_MARK "%016" PRIx64, dir, base, r);
+}
+
+int
+fio_mktemp(const char *dir, const char *base, mode_t mode, char *path, size_t len)
+{
+	int	 fd = -1, i, saved;
+
+	for (i = 0; i < TMP_TRIES && fd == -1; i++) {
+		if (random_name(dir, base, path, len) == -1)
+			return -1;
+		fd = fio_open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, mode);
+		if (fd == -1 && errno != EEXIST)
+			return -1;
+	}
+	if (fd == -1)
+		return -1;
+	if (fio_trylock(fd, 0) == -1) {
+		saved = errno;
+		(void)close(fd);
+		(void)fio_unlink(path);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+int
+fio_mkdtemp(const char *dir, const char *base, char *path, size_t len)
+{
+	char	 lock[PATH_MAX];
+	int	 fd, i, saved;
+
+	for (i = 0; i < TMP_TRIES; i++) {
+		if (random_name(dir, base, path, len) == -1)
+			return -1;
+		if (mkdir(path, 0700) == 0)
+			break;
+		if (errno != EEXIST)
+			return -1;
+	}
+	if (i == TMP_TRIES)
+		return -1;
+	if (ut_path(lock, sizeof(lock), "%s/" FIO_TMP_LOCK, path) == -1 ||
+	    (fd = fio_open(lock, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, 0600)) == -1)
+		goto fail;
+	if (fio_trylock(fd, 0) == -1) {
+		saved = errno;
+		(void)close(fd);
+		(void)fio_unlink(lock);
+		errno = saved;
+		goto fail;
+	}
+	return fd;
+fail:
+	saved = errno;
+	(void)rmdir(path);
+	errno = saved;
+	return -1;
+}
+
+static int
+remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+int
+fio_remove_tree(const char *path)
+{
+	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/*
+ * Whether the temporary file or directory dir/name is held by a live
+ * process: 1, or 0 with a descriptor in *fd that keeps the lock taken
+ * here until the entry is gone (-1 when there is no lock file).
+ */
+static int
+is_held(const char *dir, const char *name, int isdir, int *fd)
+{
+	char	 path[PATH_MAX];
+
+	*fd = -1;
+	if (ut_path(path, sizeof(path), isdir ? "%s/%s/" FIO_TMP_LOCK : "%s/%s",
+	    dir, name) == -1)
+		return 1;
+	if ((*fd = open(path, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) == -1)
+		/* A directory's maker died before it made the lock file: age alone decides. */
+		return !(isdir && errno == ENOENT);
+	if (fio_trylock(*fd, 0) == 0)
+		return 0;
+	(void)close(*fd);
+	*fd = -1;
+	return 1;
+}
+
+int
+fio_sweep(const char *dir, time_t cutoff, int all)
+{
+	DIR		*dp;
+	struct dirent	*de;
+	struct stat	 st;
+	char		 path[PATH_MAX];
+	int		 n = 0, fd, isdir;
+
+	if ((dp = opendir(dir)) == NULL)
+		return -1;
+	while ((de = readdir(dp)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+		    (!all && strstr(de->d_name, FIO_TMP_MARK) == NULL) ||
+		    fstatat(dirfd(dp), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    st.st_mtime > cutoff ||
+		    ut_path(path, sizeof(path), "%s/%s", dir, de->d_name) == -1)
+			continue;
+		isdir = S_ISDIR(st.st_mode);
+		if (S_ISREG(st.st_mode) || isdir) {
+			if (is_held(dir, de->d_name, isdir, &fd))
+				continue;
+		} else
+			fd = -1;	/* a link or other node: removed, never followed */
+		if ((isdir ? fio_remove_tree(path) : unlink(path)) == 0) {
+			fprintf(stderr, "yespo-hook: removed %s, left by a process "
+			    "that ended before finishing it\n", path);
+			n++;
+		}
+		if (fd != -1)
+			(void)close(fd);
+	}
+	(void)closedir(dp);
+	return n;
+}
+
 int
 fio_trylock(int fd, int shared)
 {
@@ -537,13 +698,13 @@ int
 fio_replace(const char *dir, const char *name, const void *buf, size_t len,
     mode_t mode, int sync)
 {
-	char	 tmp[PATH_MAX], dst[PATH_MAX];
+	char	 tmp[PATH_MAX], dst[PATH_MAX], base[NAME_MAX + 2];
 	int	 fd;
 
-	if (ut_path(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name) == -1 ||
+	if (ut_path(base, sizeof(base), ".%s", name) == -1 ||
 	    ut_path(dst, sizeof(dst), "%s/%s", dir, name) == -1)
 		return -1;
-	if ((fd = fio_open(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode)) == -1)
+	if ((fd = fio_mktemp(dir, base, mode, tmp, sizeof(tmp))) == -1)
 		return -1;
 	if (fio_write(fd, buf, len) == -1 || (sync && fio_datasync(fd) == -1)) {
 		(void)fio_close(fd);

@@ -15,8 +15,12 @@
  *   - mkdtemp, nftw/remove (check.c): --verify's scratch in TMPDIR, outside
  *     the trees, made and removed by this process alone.
  *   - fopen (conf.c scan_literal, and libconfig itself), readlink of
- *     /proc/self/exe (conf.c), fopen of /proc/.../boot_id (util.c): reading
- *     the configuration and the kernel, never the spool or csv_dir.
+ *     /proc/self/exe and open of "." for @include (conf.c), fopen of
+ *     /proc/.../boot_id (util.c): reading the configuration and the
+ *     kernel, never the spool or csv_dir.
+ *   - In fsio.c itself, the sweep of stale temporaries (opendir, open,
+ *     unlink, rmdir, nftw in spool/tmp, index/, views/: directories
+ *     sp_open has checked are no links) and getrandom for their names.
  */
 #ifndef YH_FSIO_H
 #define YH_FSIO_H
@@ -26,6 +30,7 @@
 
 #include <dirent.h>
 #include <stddef.h>
+#include <time.h>
 
 enum fio_tree {
 	FIO_SPOOL,	/* spool_dir */
@@ -72,7 +77,43 @@ int	 fio_sync_dir(const char *dir);
 int	 fio_mkdir(const char *path, mode_t mode);
 
 /*
- * Replace dir/name with buf atomically: write dir/.name.tmp, rename.  Readers
+ * Temporary names carry FIO_TMP_MARK and 64 random bits: unique across
+ * processes, PID namespaces and hosts sharing the directory.
+ */
+#define FIO_TMP_MARK	".tmp."
+/* The file in a temporary directory whose lock says its maker is alive. */
+#define FIO_TMP_LOCK	"lock"
+
+/*
+ * Create dir/<base>.tmp.<random> with O_EXCL (a new name on EEXIST), open
+ * read-write, and hold an OFD lock on it while it is open, so that no
+ * sweeper takes it for the leftover of a dead process.  Writes the name to
+ * path.  Returns the descriptor, or -1 with errno.
+ */
+int	 fio_mktemp(const char *dir, const char *base, mode_t mode, char *path, size_t len);
+/*
+ * Create a directory dir/<base>.tmp.<random> (0700) the same way, with a
+ * file FIO_TMP_LOCK in it held locked.  Writes the directory's name to
+ * path.  Returns the lock file's descriptor (close it when done with the
+ * directory), or -1 with errno.
+ */
+int	 fio_mkdtemp(const char *dir, const char *base, char *path, size_t len);
+
+/*
+ * Remove the temporary entries of dir last changed at or before cutoff
+ * that no live process holds (its lock is free, or a directory has no
+ * lock file): with all set every entry (a directory of temporaries only),
+ * else only names carrying FIO_TMP_MARK.  Links are removed, never
+ * followed.  Each removal is logged.  Returns the number removed, or -1
+ * with errno when dir cannot be read.
+ */
+int	 fio_sweep(const char *dir, time_t cutoff, int all);
+/* Remove a file or a directory tree, never following a link: 0, or -1. */
+int	 fio_remove_tree(const char *path);
+
+/*
+ * Replace dir/name with buf atomically: write a temporary file
+ * dir/.name.tmp.<random> (fio_mktemp), rename.  Readers
  * see the old or the new file whole.  With sync set, the data is synced
  * before the rename and the directory after, so the new file survives a
  * power cut too.

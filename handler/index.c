@@ -193,12 +193,12 @@ create_table(const char *path, uint64_t cap, struct ix_table *t)
 	char	 tmp[PATH_MAX], dir[PATH_MAX], *slash;
 	int	 fd, rc;
 
-	if (ut_path(tmp, sizeof(tmp), "%s.new", path) == -1 ||
-	    ut_path(dir, sizeof(dir), "%s", path) == -1)
+	if (ut_path(dir, sizeof(dir), "%s", path) == -1)
 		return -1;
 	if ((slash = strrchr(dir, '/')) != NULL)
 		*slash = '\0';
-	if ((fd = fio_open(tmp, O_RDWR | O_CREAT | O_TRUNC, 0600)) == -1)
+	if ((fd = fio_mktemp(slash ? dir : ".", slash ? slash + 1 : dir, 0600,
+	    tmp, sizeof(tmp))) == -1)
 		return -1;
 	memset(t, 0, sizeof(*t));
 	t->fd = fd;
@@ -447,6 +447,43 @@ ix_add(struct ix *ix, const struct ev_key *k, int day)
 	if (store_key(ix, h0, h1, (uint32_t)day) == -1)
 		return -1;
 	return drain(ix, IX_DRAIN);
+}
+
+/* Walk one table's live slots, a window at a time. */
+static int
+each_slot(struct ix *ix, const struct ix_table *t,
+    int (*fn)(const struct ev_key *, void *), void *arg)
+{
+	struct slot	 w[IX_WINDOW];
+	struct ev_key	 k;
+	uint64_t	 i;
+	size_t		 j, m;
+	int		 rc;
+
+	for (i = 0; t->fd != -1 && i < t->cap; i += m) {
+		m = t->cap - i > IX_WINDOW ? IX_WINDOW : (size_t)(t->cap - i);
+		if (read_slots(t, i, w, m) == -1)
+			return -1;
+		for (j = 0; j < m; j++) {
+			if (slot_empty(&w[j]) || !slot_live(ix, &w[j]))
+				continue;
+			k.h[0] = w[j].h0;
+			k.h[1] = w[j].h1;
+			if ((rc = fn(&k, arg)) != 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+int
+ix_each(struct ix *ix, int (*fn)(const struct ev_key *, void *), void *arg)
+{
+	int	 rc;
+
+	if ((rc = each_slot(ix, &ix->cur, fn, arg)) != 0)
+		return rc;
+	return each_slot(ix, &ix->old, fn, arg);
 }
 
 int

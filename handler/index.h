@@ -55,6 +55,12 @@ int	 ix_inspect(struct ix *, const char *path, int today, int window);
 int	 ix_has(struct ix *, const struct ev_key *);
 /* Remember a key as stored on day: 0, or -1 with errno (growing failed). */
 int	 ix_add(struct ix *, const struct ev_key *, int day);
+/*
+ * Call fn with each key stored within the window (a key may come twice
+ * while a table is drained); a non-zero return stops the walk and is
+ * returned.  Returns 0, fn's value, or -1 with errno.
+ */
+int	 ix_each(struct ix *, int (*fn)(const struct ev_key *, void *), void *arg);
 /* Make every change durable: 0, or -1 with errno. */
 int	 ix_sync(struct ix *);
 /* Unmap and close: 0, or -1 with errno. */

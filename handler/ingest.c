@@ -77,6 +77,7 @@ ing_figures(const struct conf *cf, unsigned long long *events, time_t *last)
 	cx.csv_dir = cf->csv_dir;
 	cx.views_dir = sp.views;
 	cx.guard = cf->csv_formula_guard;
+	cx.max_files = cf->max_status_files;
 	if (cv_load(&cx, today, &d, &trusted) != 0)
 		return -1;
 	for (i = 0; i < d.nsums; i++)
@@ -85,6 +86,52 @@ ing_figures(const struct conf *cf, unsigned long long *events, time_t *last)
 	if (arc_path(&sp, today, path, sizeof(path)) == 0 && fio_stat(path, &st) == 0)
 		*last = st.st_mtime;
 	return 0;
+}
+
+int
+ing_quarantine_full(const struct conf *cf, char *msg, size_t msglen)
+{
+	char		 dir[PATH_MAX];
+	uint64_t	 held;
+
+	if (ut_path(dir, sizeof(dir), "%s/quarantine", cf->spool_dir) == -1 ||
+	    qr_held(dir, &held) == -1)
+		return -1;
+	if (held < (uint64_t)cf->quarantine_max_bytes)
+		return 0;
+	snprintf(msg, msglen, "%s holds %llu bytes, quarantine_max_bytes is %lld: "
+	    "a batch that needs quarantine gets 503 until files are removed",
+	    dir, (unsigned long long)held, (long long)cf->quarantine_max_bytes);
+	return 1;
+}
+
+/* Log that n more bytes do not fit beside the held ones: ING_FULL. */
+static enum ing_result
+quarantine_full(const struct conf *cf, const struct spool *sp, uint64_t held, uint64_t n)
+{
+	fprintf(stderr, "yespo-hook: %s holds %llu bytes; this batch's %llu more "
+	    "would pass quarantine_max_bytes (%lld): answered 503, nothing written; "
+	    "look at the files there and remove them\n", sp->quarantine,
+	    (unsigned long long)held, (unsigned long long)n, (long long)cf->quarantine_max_bytes);
+	return ING_FULL;
+}
+
+/*
+ * Whether n more bytes fit in quarantine: ING_OK, ING_FULL (logged), or
+ * ING_FAIL.  Writers at work at the same time may pass the bound by
+ * their own files' sizes.
+ */
+static enum ing_result
+quarantine_room(const struct conf *cf, const struct spool *sp, uint64_t n)
+{
+	uint64_t	 held;
+
+	if (qr_held(sp->quarantine, &held) == -1) {
+		log_errno(sp->quarantine);
+		return ING_FAIL;
+	}
+	return held + n <= (uint64_t)cf->quarantine_max_bytes ? ING_OK :
+	    quarantine_full(cf, sp, held, n);
 }
 
 /* A set of the keys stored by this batch, so a batch cannot double itself. */
@@ -136,7 +183,8 @@ static enum ing_result
 store_events(const struct conf *cf, struct spool *sp, const struct bt_batch *b,
     size_t nevents, struct ing_counts *c)
 {
-	struct cv_ctx	 cx = { cf->csv_dir, sp->views, cf->csv_formula_guard };
+	struct cv_ctx	 cx = { cf->csv_dir, sp->views, cf->csv_formula_guard,
+			    cf->max_status_files };
 	struct cv_day	 d, old;
 	struct ix	 ix;
 	struct ev	 e;
@@ -319,10 +367,10 @@ store_body(const struct conf *cf, struct spool *sp, struct ut_buf *raw,
     int lines, struct ing_counts *c)
 {
 	struct bt_batch	 b;
-	struct ut_buf	 joined = { 0 };
+	struct ut_buf	 joined = { 0 }, rejects = { 0 };
 	enum ing_result	 rc = ING_FAIL;
 	const char	*body = raw->p ? raw->p : "";
-	size_t		 i, len = raw->len, nevents = 0;
+	size_t		 i, len = raw->len, nevents = 0, need = 0;
 
 	if (bt_parse(body, len, &b) == -1)
 		goto nomem;
@@ -340,6 +388,9 @@ store_body(const struct conf *cf, struct spool *sp, struct ut_buf *raw,
 	}
 	if (!b.valid) {
 		/* Kept whole: its usable events are not guessed at (yespo-hook(8)). */
+		if ((rc = quarantine_room(cf, sp, len)) != ING_OK)
+			goto out;
+		rc = ING_FAIL;
 		if (qr_store(sp, body, len, "body") == -1 || qr_sync(sp) == -1) {
 			log_errno("writing to quarantine");
 			goto out;
@@ -349,21 +400,31 @@ store_body(const struct conf *cf, struct spool *sp, struct ut_buf *raw,
 		goto out;
 	}
 	c->received = b.nitems;
-	for (i = 0; i < b.nitems; i++) {
-		if (b.items[i].kind == BT_EVENT) {
+	for (i = 0; i < b.nitems; i++)
+		if (b.items[i].kind == BT_EVENT)
 			nevents++;
-			continue;
+		else
+			need += b.items[i].len + 3;
+	/* The rejected elements, one per line, in one file: one sync for the batch. */
+	if (ut_buf_add(&rejects, NULL, need) == -1)
+		goto nomem;
+	rejects.len = 0;
+	for (i = 0; i < b.nitems; i++)
+		if (b.items[i].kind != BT_EVENT) {
+			if (qr_add_line(&rejects, body + b.items[i].off, b.items[i].len) == -1)
+				goto nomem;
+			c->quarantined++;
 		}
-		if (qr_store(sp, body + b.items[i].off, b.items[i].len, "element") == -1) {
+	if (c->quarantined > 0) {
+		if ((rc = quarantine_room(cf, sp, rejects.len)) != ING_OK)
+			goto out;
+		rc = ING_FAIL;
+		if (qr_store(sp, rejects.p, rejects.len, "elements") == -1 || qr_sync(sp) == -1) {
 			log_errno("writing to quarantine");
 			goto out;
 		}
-		c->quarantined++;
 	}
-	if (c->quarantined > 0 && qr_sync(sp) == -1) {
-		log_errno("syncing quarantine");
-		goto out;
-	}
+	ut_buf_free(&rejects);
 	ut_buf_free(raw);
 	ut_buf_free(&joined);
 	rc = nevents > 0 ? store_events(cf, sp, &b, nevents, c) : ING_OK;
@@ -373,22 +434,43 @@ nomem:
 out:
 	bt_free(&b);
 	ut_buf_free(&joined);
+	ut_buf_free(&rejects);
 	return rc;
+}
+
+/* Log a body refused at the hard cap: ING_TOO_LARGE. */
+static enum ing_result
+refuse_endless(long long cap)
+{
+	fprintf(stderr, "yespo-hook: the body is longer than %d x max_body_bytes "
+	    "(%lld bytes), which no Yespo batch is: refused, nothing kept\n", ING_CAP, cap);
+	return ING_TOO_LARGE;
 }
 
 /*
  * Stream a body over max_body_bytes to quarantine: head is what was read
  * already, the rest comes from the reader (length < 0: to end of input).
+ * Past cap bytes the file is dropped and the rest left unread.
  */
 static enum ing_result
-quarantine_stream(struct spool *sp, const char *head, size_t headlen,
-    ing_reader rd, void *ctx, long long length, struct ing_counts *c)
+quarantine_stream(const struct conf *cf, struct spool *sp, const char *head,
+    size_t headlen, ing_reader rd, void *ctx, long long length, struct ing_counts *c)
 {
 	struct qr	 q;
 	char		 chunk[READ_CHUNK];
 	long long	 left = length < 0 ? -1 : length - (long long)headlen;
+	long long	 total = (long long)headlen, cap = ING_CAP * cf->max_body_bytes;
+	uint64_t	 held, room;
 	ssize_t		 n;
 
+	if (qr_held(sp->quarantine, &held) == -1) {
+		log_errno(sp->quarantine);
+		return ING_FAIL;
+	}
+	room = held < (uint64_t)cf->quarantine_max_bytes ?
+	    (uint64_t)cf->quarantine_max_bytes - held : 0;
+	if ((uint64_t)(length < 0 ? total : length) > room)
+		return quarantine_full(cf, sp, held, (uint64_t)(length < 0 ? total : length));
 	if (qr_begin(&q, sp) == -1 || qr_write(&q, head, headlen) == -1)
 		goto fail;
 	while (left != 0) {
@@ -404,6 +486,14 @@ quarantine_stream(struct spool *sp, const char *head, size_t headlen,
 				return ING_SHORT;
 			}
 			break;
+		}
+		if ((total += n) > cap) {
+			qr_abort(&q);
+			return refuse_endless(cap);
+		}
+		if ((uint64_t)total > room) {
+			qr_abort(&q);
+			return quarantine_full(cf, sp, held, (uint64_t)total);
 		}
 		if (qr_write(&q, chunk, (size_t)n) == -1)
 			goto fail;
@@ -430,7 +520,7 @@ ing_receive(const struct conf *cf, ing_reader rd, void *ctx, long long length,
 	struct spool	 sp;
 	struct ut_buf	 body = { 0 };
 	char		 err[512];
-	long long	 limit = cf->max_body_bytes;
+	long long	 limit = cf->max_body_bytes, cap = ING_CAP * limit;
 	enum ing_result	 rc = ING_FAIL;
 	ssize_t		 n;
 
@@ -440,8 +530,12 @@ ing_receive(const struct conf *cf, ing_reader rd, void *ctx, long long length,
 		return ING_FAIL;
 	}
 	fio_root(FIO_CSV, cf->csv_dir, 1);
-	if (length > limit)
-		return quarantine_stream(&sp, NULL, 0, rd, ctx, length, c);
+	if (length > cap)
+		return refuse_endless(cap);
+	if (length > limit) {
+		rc = quarantine_stream(cf, &sp, NULL, 0, rd, ctx, length, c);
+		goto out;
+	}
 	/* A known length is allocated once, not doubled into. */
 	if (length > 0 && ut_buf_add(&body, NULL, (size_t)length) == -1) {
 		log_errno("reading the body");
@@ -473,12 +567,15 @@ ing_receive(const struct conf *cf, ing_reader rd, void *ctx, long long length,
 		}
 		body.len += (size_t)n;
 		if ((long long)body.len > limit) {
-			rc = quarantine_stream(&sp, body.p, body.len, rd, ctx, -1, c);
+			rc = quarantine_stream(cf, &sp, body.p, body.len, rd, ctx, -1, c);
 			goto out;
 		}
 	}
 	rc = store_body(cf, &sp, &body, lines, c);
 out:
 	ut_buf_free(&body);
+	/* A request that wrote nothing leaves the spool as it was. */
+	if (rc == ING_OK)
+		sp_sweep(&sp, 0);
 	return rc;
 }

@@ -22,8 +22,16 @@ struct ing_counts {
 enum ing_result {
 	ING_OK,		/* every event is durable: answer 200 */
 	ING_SHORT,	/* fewer bytes than CONTENT_LENGTH arrived: 400, nothing written */
-	ING_FAIL	/* a local fault (disk, I/O, lock wait): 503, nothing acknowledged */
+	ING_TOO_LARGE,	/* past ING_CAP x max_body_bytes: 413, nothing kept, rest unread */
+	ING_FAIL,	/* a local fault (disk, I/O, lock wait): 503, nothing acknowledged */
+	ING_FULL	/* quarantine_max_bytes leaves no room for its rejects: 503, nothing written */
 };
+
+/*
+ * A body longer than this many times max_body_bytes is no Yespo batch
+ * (endless input, a stream from elsewhere): it is refused, not quarantined.
+ */
+#define ING_CAP		4
 
 /* Reads up to len body bytes: the count, 0 at end of input, -1 on error. */
 typedef ssize_t	(*ing_reader)(void *ctx, void *buf, size_t len);
@@ -31,12 +39,19 @@ typedef ssize_t	(*ing_reader)(void *ctx, void *buf, size_t len);
 /*
  * Read a body (exactly length bytes; to end of input when length < 0) and
  * store it: events to the archive and views, duplicates counted, the rest
- * to quarantine, a body over max_body_bytes streamed whole to quarantine.
+ * to quarantine, a body over max_body_bytes streamed whole to quarantine,
+ * one over ING_CAP x max_body_bytes refused (read no further than that).
  * With lines set, a body that is not one JSON text may be JSON lines
  * (--ingest).  Errors are logged to stderr.
  */
 enum ing_result	 ing_receive(const struct conf *, ing_reader, void *ctx,
 		    long long length, int lines, struct ing_counts *);
+
+/*
+ * Whether the quarantine has reached quarantine_max_bytes: 1 with a line
+ * saying so in msg, 0 when not, -1 when it cannot be read.  Reads only.
+ */
+int		 ing_quarantine_full(const struct conf *, char *msg, size_t msglen);
 
 /* Whether a POST could be stored now: 0, or -1 with the reason in err. */
 int		 ing_healthy(const struct conf *, char *err, size_t errlen);

@@ -79,7 +79,7 @@ static int
 serve_fastcgi(void)
 {
 	FCGX_Request		 req;
-	struct fe_request	 r = { &req, fcgi_param, fcgi_read, fcgi_write };
+	struct fe_request	 r = { &req, fcgi_param, fcgi_read, fcgi_write, 0 };
 	int			 restart = 0;
 
 	if (FCGX_InitRequest(&req, 0, 0) != 0)
@@ -149,6 +149,12 @@ run_check(const struct conf *cf)
 		return 1;
 	}
 	sp_unlock(&sp);
+	if (sp_check_format(&sp, err, sizeof(err)) == -1) {
+		fprintf(stderr, "yespo-hook: %s\n", err);
+		return 1;
+	}
+	if (conf_advice(cf, err, sizeof(err)))
+		fprintf(stderr, "yespo-hook: warning: %s\n", err);
 	printf("%s: config valid; spool %s usable; CSVs go to %s\n",
 	    cf->path, cf->spool_dir, cf->csv_dir);
 	return 0;
@@ -169,13 +175,20 @@ run_ingest(const struct conf *cf, char **files, int nfiles)
 			failed = 1;
 			continue;
 		}
-		if (ing_receive(cf, fd_read, &fd, -1, 1, &c) != ING_OK) {
+		switch (ing_receive(cf, fd_read, &fd, -1, 1, &c)) {
+		case ING_OK:
+			fe_counts_json(&c, out, sizeof(out));
+			printf("%s\n", out);
+			break;
+		case ING_TOO_LARGE:
+			fprintf(stderr, "yespo-hook: %s: not stored: longer than %d x "
+			    "max_body_bytes\n", files[i], ING_CAP);
+			failed = 1;
+			break;
+		default:
 			fprintf(stderr, "yespo-hook: %s: not stored; fix the fault "
 			    "logged above and run --ingest again\n", files[i]);
 			failed = 1;
-		} else {
-			fe_counts_json(&c, out, sizeof(out));
-			printf("%s\n", out);
 		}
 		if (fd != STDIN_FILENO)
 			(void)fio_close(fd);
@@ -238,7 +251,7 @@ run_command(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	struct fe_request	 r = { NULL, cgi_param, cgi_read, cgi_write };
+	struct fe_request	 r = { NULL, cgi_param, cgi_read, cgi_write, 0 };
 
 	if (FCGX_Init() != 0)
 		return 1;
@@ -247,9 +260,12 @@ main(int argc, char **argv)
 		 * A fixed threshold keeps every large buffer in its own mapping,
 		 * given back when freed; glibc's sliding one would move a big
 		 * batch's buffers onto the heap, where a long-lived worker keeps
-		 * them after the batch.
+		 * them after the batch.  musl (the static drop-in) has no
+		 * mallopt: its malloc maps large buffers on its own.
 		 */
+#ifdef M_MMAP_THRESHOLD
 		(void)mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+#endif
 		return serve_fastcgi();
 	}
 	/* A CGI server may pass a query string as argv (RFC 3875 4.4): ignore it. */
@@ -259,7 +275,7 @@ main(int argc, char **argv)
 
 		(void)fe_serve(&r);
 		/* A body left unread (a refused POST) makes mod_cgid cut the answer short. */
-		if (method != NULL && strcmp(method, "POST") == 0)
+		if (method != NULL && strcmp(method, "POST") == 0 && !r.unread)
 			while (fio_read(STDIN_FILENO, sink, sizeof(sink)) > 0)
 				;
 		return 0;

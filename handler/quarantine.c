@@ -1,6 +1,9 @@
 /*
  * quarantine.c: durable, content-named files for what could not be stored.
  */
+#include <sys/stat.h>
+
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -14,13 +17,8 @@
 int
 qr_begin(struct qr *q, const struct spool *sp)
 {
-	static unsigned	 seq;
-
 	q->sp = sp;
-	q->fd = -1;
-	if (ut_path(q->tmp, sizeof(q->tmp), "%s/q.%ld.%u", sp->tmp, (long)getpid(), seq++) == -1)
-		return -1;
-	if ((q->fd = fio_open(q->tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1)
+	if ((q->fd = fio_mktemp(sp->tmp, "q", 0600, q->tmp, sizeof(q->tmp))) == -1)
 		return -1;
 	ut_hash_init(&q->hash);
 	return 0;
@@ -86,4 +84,55 @@ qr_store(const struct spool *sp, const void *p, size_t n, const char *suffix)
 		return -1;
 	}
 	return qr_end(&q, suffix);
+}
+
+int
+qr_add_line(struct ut_buf *out, const char *p, size_t n)
+{
+	size_t	 i;
+	int	 in = 0, esc = 0, wrap = n > 0 && p[0] == '[';
+	char	*w;
+
+	if (ut_buf_add(out, NULL, n + 3) == -1)
+		return -1;
+	w = out->p + out->len - (n + 3);
+	if (wrap)
+		*w++ = '[';
+	for (i = 0; i < n; i++) {
+		if (in) {
+			if (esc)
+				esc = 0;
+			else if (p[i] == '\\')
+				esc = 1;
+			else if (p[i] == '"')
+				in = 0;
+		} else if (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r')
+			continue;
+		else if (p[i] == '"')
+			in = 1;
+		*w++ = p[i];
+	}
+	if (wrap)
+		*w++ = ']';
+	*w++ = '\n';
+	out->len = (size_t)(w - out->p);
+	return 0;
+}
+
+int
+qr_held(const char *dir, uint64_t *bytes)
+{
+	DIR		*dp;
+	struct dirent	*de;
+	struct stat	 st;
+
+	*bytes = 0;
+	if ((dp = opendir(dir)) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while ((de = readdir(dp)) != NULL)
+		if (fstatat(dirfd(dp), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode))
+			*bytes += (uint64_t)st.st_size;
+	(void)closedir(dp);
+	return 0;
 }

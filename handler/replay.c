@@ -5,12 +5,15 @@
  * views are made: by a writer after a crash (rp_settle), by --rebuild, and
  * by --verify into a scratch directory to compare (check.c).
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "archive.h"
+#include "fsio.h"
 #include "replay.h"
 #include "util.h"
 
@@ -36,12 +39,18 @@ replay_line(const char *line, size_t len, off_t end, void *arg)
 	char			 ymd[11];
 	int			 rc;
 
+	r->line++;
 	if ((rc = rp_key_line(line, len, &r->e, &k)) != 1) {
-		if (rc == 0) {
-			ut_format_day(r->d->day, ymd);
+		ut_format_day(r->d->day, ymd);
+		if (rc == 0 && r->seen != NULL) {
+			/* Not made by a writer (no receipt stamp last, or not compact JSON): reported, never cut. */
+			fprintf(r->msg, "archive/%s.jsonl:%zu: not an archive line (one "
+			    "compact JSON object ending in \"_receivedAt\"); the views "
+			    "skip it; fix or remove it by hand\n", ymd, r->line);
+			r->findings++;
+		} else if (rc == 0)
 			fprintf(r->msg ? r->msg : stderr, "yespo-hook: archive/%s.jsonl: "
 			    "skipping a malformed line ending at byte %lld\n", ymd, (long long)end);
-		}
 		return rc;
 	}
 	if (r->seen != NULL) {
@@ -88,6 +97,7 @@ rp_replay_day(struct rp_replay *r, const struct spool *sp, off_t from, off_t to)
 		return -1;
 	}
 	r->pending = 0;
+	r->line = 0;
 	if (arc_scan(sp, r->d->day, from, to, replay_line, r) != 0)
 		return -1;
 	if (r->ix != NULL && ix_sync(r->ix) == -1)
@@ -149,13 +159,34 @@ reindex_line(const char *line, size_t len, off_t end, void *arg)
 	return ix_add(r->ix, &k, r->day);
 }
 
+/* sp_check_format, its refusal logged to msg. */
+static int
+check_format(const struct spool *sp, FILE *msg)
+{
+	char	 err[PATH_MAX + 128];
+	int	 rc;
+
+	if ((rc = sp_check_format(sp, err, sizeof(err))) == -1)
+		fprintf(msg, "yespo-hook: %s\n", err);
+	return rc;
+}
+
 int
 rp_open_index(const struct spool *sp, struct ix *ix, int today, int window)
 {
 	struct reindex	 r;
-	int		*days = NULL, rc = -1;
+	struct stat	 st;
+	int		*days = NULL, rc = -1, current;
 	size_t		 n = 0, j;
 
+	if ((current = check_format(sp, stderr)) == -1)
+		return -1;
+	if (!current && fio_stat(sp->index, &st) == 0) {
+		fprintf(stderr, "yespo-hook: %s: upgrading the spool to format %d: "
+		    "making the index anew from the archive\n", sp->root, SP_FORMAT);
+		if (ix_remove(sp->index) == -1)
+			return -1;
+	}
 	if (ix_open(ix, sp->index, today, window) == 0) {
 		if (!ix->created)
 			return 0;
@@ -179,7 +210,9 @@ rp_open_index(const struct spool *sp, struct ix *ix, int today, int window)
 		if (arc_scan(sp, days[j], 0, -1, reindex_line, &r) != 0)
 			goto done;
 	}
-	rc = ix_sync(ix);
+	/* The format is recorded only once the index it names is durable. */
+	if ((rc = ix_sync(ix)) == 0 && !current)
+		rc = sp_set_format(sp);
 done:
 	if (rc == -1)
 		(void)ix_close(ix);

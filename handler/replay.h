@@ -21,7 +21,8 @@ struct rp_replay {
 	FILE			*msg;	/* NULL: stderr */
 	struct ev		 e;
 	size_t			 pending;
-	int			 findings;	/* repeated keys seen */
+	size_t			 line;		/* of the day, when replayed from its start */
+	int			 findings;	/* repeated keys and foreign lines seen */
 	int			 short_file;	/* a CSV file was shorter than its checkpoint */
 };
 

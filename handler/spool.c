@@ -15,6 +15,12 @@
 #include "spool.h"
 #include "util.h"
 
+/* Temporary files untouched this long are a dead process's when unheld. */
+#define SWEEP_AGE	3600
+/* A sweep at most this often, per process and per spool. */
+#define SWEEP_EVERY	60
+#define SWEEP_STAMP	"swept"
+
 static const char *const subdirs[] = { "archive", "index", "views", "quarantine", "tmp" };
 
 /* Name the spool's paths and confine calls under it: 0, or -1 (too long). */
@@ -152,6 +158,58 @@ sp_unlock(struct spool *sp)
 }
 
 int
+sp_format(const struct spool *sp)
+{
+	char	 path[PATH_MAX], *text;
+	size_t	 len, i;
+	int	 v = 0, ok;
+
+	if (ut_path(path, sizeof(path), "%s/format", sp->root) == -1)
+		return -1;
+	if (fio_slurp(path, &text, &len) == -1)
+		return errno == ENOENT ? 1 : -1;
+	for (i = 0; i < len && text[i] >= '0' && text[i] <= '9' && v < 100000; i++)
+		v = v * 10 + (text[i] - '0');
+	ok = i > 0 && i + 1 == len && text[i] == '\n' && v >= 1;
+	free(text);
+	if (!ok) {
+		errno = EINVAL;
+		return -1;
+	}
+	return v;
+}
+
+int
+sp_check_format(const struct spool *sp, char *err, size_t errlen)
+{
+	int	 v;
+
+	if ((v = sp_format(sp)) == -1) {
+		snprintf(err, errlen, "%s/format: %s; it should hold %d",
+		    sp->root, strerror(errno), SP_FORMAT);
+		return -1;
+	}
+	if (v > SP_FORMAT) {
+		snprintf(err, errlen, "%s has format %d, newer than this binary's %d: "
+		    "refusing it; install the newer yespo-hook that wrote it",
+		    sp->root, v, SP_FORMAT);
+		errno = EPROTONOSUPPORT;
+		return -1;
+	}
+	return v == SP_FORMAT;
+}
+
+int
+sp_set_format(const struct spool *sp)
+{
+	char	 text[16];
+	int	 n;
+
+	n = snprintf(text, sizeof(text), "%d\n", SP_FORMAT);
+	return fio_replace(sp->root, "format", text, (size_t)n, 0600, 1);
+}
+
+int
 sp_current_day(const struct spool *sp)
 {
 	char	 path[PATH_MAX], *text;
@@ -178,4 +236,32 @@ sp_set_current_day(const struct spool *sp, int day)
 	ut_format_day(day, ymd);
 	ymd[10] = '\n';
 	return fio_replace(sp->views, "current", ymd, 11, 0600, 1);
+}
+
+void
+sp_sweep(const struct spool *sp, int force)
+{
+	static time_t	 last;
+	struct stat	 st;
+	char		 stamp[PATH_MAX], index[PATH_MAX];
+	time_t		 now = time(NULL);
+	int		 fd;
+
+	if (!force && last != 0 && now >= last && now - last < SWEEP_EVERY)
+		return;
+	last = now;
+	/* The stamp's time spaces the sweeps of short-lived CGI processes. */
+	if (ut_path(stamp, sizeof(stamp), "%s/" SWEEP_STAMP, sp->views) == -1 ||
+	    ut_path(index, sizeof(index), "%s/index", sp->root) == -1)
+		return;
+	if (!force && fio_stat(stamp, &st) == 0 && now >= st.st_mtime &&
+	    now - st.st_mtime < SWEEP_EVERY)
+		return;
+	if ((fd = fio_open(stamp, O_WRONLY | O_CREAT | O_NOFOLLOW, 0600)) != -1) {
+		(void)futimens(fd, NULL);
+		(void)fio_close(fd);
+	}
+	(void)fio_sweep(sp->tmp, now - SWEEP_AGE, 1);
+	(void)fio_sweep(index, now - SWEEP_AGE, 0);
+	(void)fio_sweep(sp->views, now - SWEEP_AGE, 0);
 }

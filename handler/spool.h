@@ -40,10 +40,37 @@ int	 sp_lock_read(struct spool *, int timeout_ms);
 void	 sp_unlock(struct spool *);
 
 /*
+ * The spool's format, in <spool>/format ("2\n"); a spool without the file
+ * is format 1.  1: index keys hashed from raw bytes; 2: from decoded values
+ * (ev_key).  A newer binary makes the index anew from the archive when the
+ * format is older; an older one refuses a newer spool.
+ */
+#define SP_FORMAT	2
+
+/* The spool's format: 1 or more, or -1 with errno (EINVAL: not a format file). */
+int	 sp_format(const struct spool *);
+/*
+ * Whether this binary may use the spool: 1 its format is SP_FORMAT, 0 it
+ * is older (upgrade it), -1 it is newer or unreadable, with one line in err
+ * (errno EPROTONOSUPPORT for newer).
+ */
+int	 sp_check_format(const struct spool *, char *err, size_t errlen);
+/* Record SP_FORMAT durably: 0, or -1 with errno. */
+int	 sp_set_format(const struct spool *);
+
+/*
  * The day whose archive was written last (views/current): the day, or -1
  * when none yet; -2 with errno on error.
  */
 int	 sp_current_day(const struct spool *);
 int	 sp_set_current_day(const struct spool *, int day);
+
+/*
+ * Remove temporary files and directories (tmp/, and the temporary names in
+ * index/ and views/) untouched for an hour that no live process holds:
+ * what a killed writer or --verify left.  Without force, at most once a
+ * minute (a stamp file in views/ tells processes apart).  Never fails.
+ */
+void	 sp_sweep(const struct spool *, int force);
 
 #endif

@@ -23,16 +23,35 @@ foreach(t ${YH_APACHE_TESTS})
     LABELS "e2e;apache")
 endforeach()
 
-# The package: built by a setup test (the package-dropin target is not part
-# of the default build), then unpacked and served.
-get_property(YH_DROPIN_TARBALL GLOBAL PROPERTY YH_DROPIN_TARBALL)
+# The packages: built by a setup test (the package-dropin target is not
+# part of the default build), then unpacked and run in an empty root
+# (x86_64 natively, aarch64 under qemu-user) and served by Apache.
+get_property(YH_DROPIN_TARBALL GLOBAL PROPERTY YH_DROPIN_TARBALL_x86_64)
+get_property(YH_DROPIN_TARBALL_AARCH64 GLOBAL PROPERTY YH_DROPIN_TARBALL_aarch64)
 if(YH_DROPIN_TARBALL)
+  # The first build fetches and compiles the static libraries (about a
+  # minute); later ones reuse them.
   add_test(NAME e2e.package_build
            COMMAND ${CMAKE_COMMAND} --build ${CMAKE_BINARY_DIR} --target package-dropin)
   set_tests_properties(e2e.package_build PROPERTIES
     FIXTURES_SETUP yh_dropin
-    TIMEOUT 120
+    TIMEOUT 600
     LABELS "e2e;apache")
+  foreach(arch x86_64 aarch64)
+    if(arch STREQUAL "x86_64")
+      set(yh_tarball ${YH_DROPIN_TARBALL})
+    else()
+      set(yh_tarball ${YH_DROPIN_TARBALL_AARCH64})
+    endif()
+    add_test(NAME e2e.package_chroot_${arch}
+             COMMAND ${YH_BASH} ${CMAKE_SOURCE_DIR}/tests/e2e/package_chroot.sh
+                     $<TARGET_FILE:yespo-hook> ${CMAKE_SOURCE_DIR} ${yh_tarball} ${arch})
+    set_tests_properties(e2e.package_chroot_${arch} PROPERTIES
+      FIXTURES_REQUIRED yh_dropin
+      SKIP_RETURN_CODE 77
+      TIMEOUT 120
+      LABELS "e2e;package")
+  endforeach()
   add_test(NAME e2e.package_apache
            COMMAND ${YH_BASH} ${CMAKE_SOURCE_DIR}/tests/e2e/package_apache.sh
                    $<TARGET_FILE:yespo-hook> ${CMAKE_SOURCE_DIR} ${YH_DROPIN_TARBALL})

@@ -26,11 +26,19 @@ set(YH_E2E_TESTS
   cgi_triggered
   cgi_chunked
   cgi_no_content_length
+  cgi_endless_body
+  cgi_quarantine_full
   cgi_bad_content_length
   cli_ingest
   cli_argv_ignored
+  cli_decoded_key
+  cli_newer_format
+  cli_check_token_advice
+  cli_stale_temporaries
+  cli_endless_input
   quarantine_bad_json
   quarantine_mixed
+  quarantine_pid_namespaces
   spawn_fcgi_bulk
   links_csv_file
   links_tmp_name

@@ -135,6 +135,8 @@ defaults(void)
 	CHECK(c.dedup_window_days == 45);
 	CHECK_STR(c.timezone, "UTC");
 	CHECK(c.csv_formula_guard == 1);
+	CHECK(c.max_status_files == 64);
+	CHECK(c.quarantine_max_bytes == 1073741824);
 	conf_free(&c);
 	return 0;
 }
@@ -156,7 +158,9 @@ reads_every_key(void)
 	    "max_body_bytes = 2048;\n"
 	    "dedup_window_days = 7;\n"
 	    "timezone = \"Test/Zone\";\n"
-	    "csv_formula_guard = false;\n", &c, err, sizeof(err)) == 0);
+	    "csv_formula_guard = false;\n"
+	    "max_status_files = 8;\n"
+	    "quarantine_max_bytes = 10000000000L;\n", &c, err, sizeof(err)) == 0);
 	remove_zones();
 	CHECK_STR(c.spool_dir, "/srv/spool");
 	CHECK_STR(c.csv_dir, "/var/www/csv");
@@ -169,6 +173,8 @@ reads_every_key(void)
 	CHECK(c.dedup_window_days == 7);
 	CHECK_STR(c.timezone, "Test/Zone");
 	CHECK(c.csv_formula_guard == 0);
+	CHECK(c.max_status_files == 8);
+	CHECK(c.quarantine_max_bytes == 10000000000LL);
 	conf_free(&c);
 	return 0;
 }
@@ -192,7 +198,8 @@ unknown_key_named_with_line(void)
 	return refused("spool_dir = \"/s\";\n# a comment\ntokn = \"t\";\n", 3,
 	    "unknown key 'tokn' (known keys: spool_dir, csv_dir, token, "
 	    "basic_auth, allow_from, allow_anonymous, max_body_bytes, "
-	    "dedup_window_days, timezone, csv_formula_guard)");
+	    "dedup_window_days, timezone, csv_formula_guard, max_status_files, "
+	    "quarantine_max_bytes)");
 }
 
 static int
@@ -267,6 +274,22 @@ max_body_too_small(void)
 	return refused("spool_dir = \"/s\";\ntoken = \"t\";\n"
 	    "max_body_bytes = 12;\n", 3, "max_body_bytes must be an integer "
 	    "from 1024 to 4294967296 (got 12)");
+}
+
+static int
+max_status_files_out_of_range(void)
+{
+	return refused("spool_dir = \"/s\";\ntoken = \"t\";\n"
+	    "max_status_files = 0;\n", 3, "max_status_files must be an integer "
+	    "from 1 to 1024 (got 0)");
+}
+
+static int
+quarantine_max_bytes_out_of_range(void)
+{
+	return refused("spool_dir = \"/s\";\ntoken = \"t\";\n"
+	    "quarantine_max_bytes = 1000;\n", 3, "quarantine_max_bytes must be "
+	    "an integer from 1048576 to 1125899906842624 (got 1000)");
 }
 
 static int
@@ -533,8 +556,75 @@ locate_too_long(void)
 	return 0;
 }
 
+/* Write text to dir/name. */
+static int
+put_file(const char *dir, const char *name, const char *text)
+{
+	char	 file[600];
+	FILE	*f;
+
+	snprintf(file, sizeof(file), "%s/%s", dir, name);
+	if ((f = fopen(file, "w")) == NULL)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
+
+static int
+include_relative_to_config_folder(void)
+{
+	struct conf	 c;
+	char		 dir[300], sub[320], main_conf[400], other[400], cwd[PATH_MAX], err[512];
+
+	snprintf(dir, sizeof(dir), "%s/test_inc.XXXXXX", tmpdir());
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(sub, sizeof(sub), "%s/etc", dir);
+	CHECK(mkdir(sub, 0700) == 0);
+	snprintf(main_conf, sizeof(main_conf), "%s/main.conf", sub);
+	snprintf(other, sizeof(other), "%s/secret.conf", sub);
+	CHECK(put_file(sub, "main.conf", "spool_dir = \"/srv/spool\";\n@include \"secret.conf\"\n") == 0);
+	CHECK(put_file(sub, "secret.conf", "token = \"from-the-include-0123\";\n") == 0);
+	/* A file of the same name in the working directory must not be read. */
+	CHECK(put_file(dir, "secret.conf", "token = \"from-the-cwd-0123456\";\n") == 0);
+	CHECK(getcwd(cwd, sizeof(cwd)) != NULL);
+	CHECK(chdir(dir) == 0);
+	CHECK(conf_load(main_conf, &c, err, sizeof(err)) == 0);
+	CHECK(chdir("/") == 0);
+	CHECK_STR(c.token, "from-the-include-0123");
+	conf_free(&c);
+	CHECK(conf_load(main_conf, &c, err, sizeof(err)) == 0);
+	CHECK_STR(c.token, "from-the-include-0123");
+	conf_free(&c);
+	/* An absolute @include is taken as it is. */
+	CHECK(put_file(sub, "main.conf", "spool_dir = \"/srv/spool\";\n@include \"") == 0);
+	{
+		FILE *f = fopen(main_conf, "a");
+
+		CHECK(f != NULL);
+		fprintf(f, "%s\"\n", other);
+		CHECK(fclose(f) == 0);
+	}
+	CHECK(conf_load(main_conf, &c, err, sizeof(err)) == 0);
+	CHECK_STR(c.token, "from-the-include-0123");
+	conf_free(&c);
+	/* A mistake in an included file names it by its place beside the config. */
+	CHECK(put_file(sub, "main.conf", "spool_dir = \"/srv/spool\";\n@include \"secret.conf\"\n") == 0);
+	CHECK(put_file(sub, "secret.conf", "token = \"abcdefghijklmnopq\";\ntokn = 1;\n") == 0);
+	CHECK(conf_load(main_conf, &c, err, sizeof(err)) == -1);
+	CHECK(strncmp(err, other, strlen(other)) == 0 && strncmp(err + strlen(other), ":2: ", 4) == 0);
+	CHECK(chdir(cwd) == 0);
+	unlink(other);
+	unlink(main_conf);
+	snprintf(other, sizeof(other), "%s/secret.conf", dir);
+	unlink(other);
+	rmdir(sub);
+	rmdir(dir);
+	return 0;
+}
+
 static const struct test tests[] = {
 	T(defaults),
+	T(include_relative_to_config_folder),
 	T(reads_every_key),
 	T(csv_dir_default_no_double_slash),
 	T(unknown_key_named_with_line),
@@ -548,6 +638,8 @@ static const struct test tests[] = {
 	T(spool_dir_required),
 	T(token_not_empty),
 	T(max_body_too_small),
+	T(max_status_files_out_of_range),
+	T(quarantine_max_bytes_out_of_range),
 	T(max_body_too_large),
 	T(max_body_upper_bound),
 	T(max_body_not_wrapped),

@@ -25,6 +25,7 @@ setup(int guard)
 	cx.csv_dir = csvdir;
 	cx.views_dir = viewsdir;
 	cx.guard = guard;
+	cx.max_files = 64;
 	return fio_mkdir(viewsdir, 0700) == 1 ? 0 : -1;
 }
 
@@ -166,6 +167,64 @@ formula_guard_prefixes_text(void)
 	return 0;
 }
 
+/* The cell of messageName holding the JSON string text, as written. */
+static const char *
+name_cell(const char *json_string)
+{
+	static char	 buf[512];
+	const char	*r, *p, *q;
+
+	snprintf(buf, sizeof(buf), "{\"activityStatus\":\"READ\",\"messageName\":%s}", json_string);
+	if (one(buf, 1) != 0)
+		return "";
+	/* Column 14: receivedAt, activityDateTime, ..., messageName. */
+	r = row_of("READ");
+	p = strstr(r, ",READ,,,,,,,,,,,,");
+	if (p == NULL)
+		return "";
+	p += strlen(",READ,,,,,,,,,,,,");
+	q = strstr(p, ",,,,");
+	snprintf(buf, sizeof(buf), "%.*s", (int)(q ? q - p : (long)strlen(p)), p);
+	return buf;
+}
+
+static int
+formula_guard_newline_first(void)
+{
+	CHECK_STR(name_cell("\"\\n=1+1\""), "\"'\n=1+1\"");
+	CHECK_STR(name_cell("\"\\r=1+1\""), "\"'\r=1+1\"");
+	return 0;
+}
+
+static int
+formula_guard_after_spaces(void)
+{
+	CHECK_STR(name_cell("\" =1+1\""), "' =1+1");
+	CHECK_STR(name_cell("\"   -2\""), "'   -2");
+	CHECK_STR(name_cell("\" a=1\""), " a=1");
+	return 0;
+}
+
+static int
+formula_guard_after_unicode_spaces(void)
+{
+	CHECK_STR(name_cell("\"\\u00a0=1+1\""), "'\xc2\xa0=1+1");
+	CHECK_STR(name_cell("\"\\u200b+1\""), "'\xe2\x80\x8b+1");
+	CHECK_STR(name_cell("\"\xef\xbb\xbf @x\""), "'\xef\xbb\xbf @x");
+	CHECK_STR(name_cell("\"\\u00a0x\""), "\xc2\xa0x");
+	return 0;
+}
+
+static int
+formula_guard_fullwidth_signs(void)
+{
+	CHECK_STR(name_cell("\"\xef\xbc\x9d" "1+1\""), "'\xef\xbc\x9d" "1+1");
+	CHECK_STR(name_cell("\" \\uff0b1\""), "' \xef\xbc\x8b" "1");
+	CHECK_STR(name_cell("\"\\uff0d1\""), "'\xef\xbc\x8d" "1");
+	CHECK_STR(name_cell("\"\\u00a0\\uff20x\""), "'\xc2\xa0\xef\xbc\xa0x");
+	return 0;
+}
+
 static int
 formula_guard_off(void)
 {
@@ -211,6 +270,24 @@ extra_holds_other_members(void)
 {
 	CHECK(one("{\"zeta\":[1,2],\"activityStatus\":\"READ\",\"alpha\":{\"b\":true}}", 1) == 0);
 	CHECK(strstr(row_of("READ"), ",\"{\"\"zeta\"\":[1,2],\"\"alpha\"\":{\"\"b\"\":true}}\"") != NULL);
+	return 0;
+}
+
+static int
+last_duplicate_column_wins(void)
+{
+	/* The earlier messageName is neither the cell nor in extra. */
+	CHECK(one("{\"activityStatus\":\"READ\",\"messageName\":\"first\","
+	    "\"message\\u004eame\":\"last\"}", 1) == 0);
+	CHECK_STR(row_of("READ"), STAMP ",,READ,,,,,,,,,,,,last,,,,,,,,,,,,,,,,,,,,");
+	return 0;
+}
+
+static int
+last_duplicate_extra_member_wins(void)
+{
+	CHECK(one("{\"z\":1,\"activityStatus\":\"READ\",\"a\":2,\"\\u007a\":3}", 1) == 0);
+	CHECK(strstr(row_of("READ"), ",\"{\"\"a\"\":2,\"\"\\u007a\"\":3}\"") != NULL);
 	return 0;
 }
 
@@ -462,12 +539,18 @@ static const struct test tests[] = {
 	T(quote_cell_is_doubled),
 	T(newline_cell_is_quoted),
 	T(formula_guard_prefixes_text),
+	T(formula_guard_newline_first),
+	T(formula_guard_after_spaces),
+	T(formula_guard_after_unicode_spaces),
+	T(formula_guard_fullwidth_signs),
 	T(formula_guard_off),
 	T(negative_number_not_guarded),
 	T(big_integer_exact),
 	T(escapes_decoded_nul_dropped),
 	T(null_member_is_empty),
 	T(extra_holds_other_members),
+	T(last_duplicate_column_wins),
+	T(last_duplicate_extra_member_wins),
 	T(other_status_file),
 	T(summary_sorted_and_counted),
 	T(checkpoint_round_trip),

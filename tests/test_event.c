@@ -72,11 +72,32 @@ key_fields_do_not_run_together(void)
 }
 
 static int
-key_uses_raw_bytes(void)
+key_escaped_status_is_plain_status(void)
 {
-	/* Same text after decoding, different bytes: SPEC 3 keys the raw bytes. */
-	CHECK(!same_key("{\"iid\":\"a\"}", "{\"iid\":\"\\u0061\"}"));
+	CHECK(same_key("{\"iid\":\"a\",\"activityStatus\":\"\\u0044ELIVERED\"}",
+	    "{\"iid\":\"a\",\"activityStatus\":\"DELIVERED\"}"));
+	return 0;
+}
+
+static int
+key_escaped_link_is_raw_utf8_link(void)
+{
+	/* What a tool that re-escapes JSON makes of a resend. */
+	CHECK(same_key("{\"iid\":\"a\",\"clickEventLink\":\"https://x/\\u0441\\u0430\\/\\ud83d\\ude00\"}",
+	    "{\"iid\":\"a\",\"clickEventLink\":\"https://x/\xd1\x81\xd0\xb0/\xf0\x9f\x98\x80\"}"));
+	return 0;
+}
+
+static int
+key_values_by_meaning(void)
+{
+	/* A lone surrogate is U+FFFD; \u0000 is kept; a string is no number. */
+	CHECK(same_key("{\"iid\":\"\\ud800\"}", "{\"iid\":\"\xef\xbf\xbd\"}"));
+	CHECK(!same_key("{\"iid\":\"a\\u0000\"}", "{\"iid\":\"a\"}"));
+	CHECK(!same_key("{\"iid\":\"1\"}", "{\"iid\":1}"));
+	CHECK(!same_key("{\"iid\":\"null\"}", "{\"iid\":null}"));
 	CHECK(!same_key("{\"iid\":1}", "{\"iid\":1.0}"));
+	CHECK(same_key("{\"iid\":{\"a\":[1]}}", "{\"iid\":{\"a\":[1]}}"));
 	return 0;
 }
 
@@ -188,9 +209,22 @@ status_escaped_letters_decode(void)
 }
 
 static int
-first_duplicate_member_wins(void)
+last_duplicate_status_wins(void)
 {
-	CHECK_STR(status_of("{\"activityStatus\":\"READ\",\"activityStatus\":\"CLICKED\"}"), "READ");
+	/* As JSON.parse, Python and jq read the archive line. */
+	CHECK_STR(status_of("{\"activityStatus\":\"READ\",\"activityStatus\":\"CLICKED\"}"), "CLICKED");
+	CHECK_STR(status_of("{\"activityStatus\":\"READ\",\"activity\\u0053tatus\":\"x\"}"), "OTHER");
+	return 0;
+}
+
+static int
+last_duplicate_iid_keys(void)
+{
+	/* Differing only in the first iid: the same event; in the last: two. */
+	CHECK(same_key("{\"iid\":\"a\",\"iid\":\"b\",\"activityStatus\":\"READ\"}",
+	    "{\"iid\":\"z\",\"iid\":\"b\",\"activityStatus\":\"READ\"}"));
+	CHECK(same_key("{\"iid\":\"a\",\"i\\u0069d\":\"b\"}", "{\"iid\":\"b\"}"));
+	CHECK(!same_key("{\"iid\":\"a\",\"iid\":\"b\"}", "{\"iid\":\"a\",\"iid\":\"c\"}"));
 	return 0;
 }
 
@@ -199,7 +233,9 @@ static const struct test tests[] = {
 	T(key_ignores_other_members),
 	T(key_missing_differs_from_empty),
 	T(key_fields_do_not_run_together),
-	T(key_uses_raw_bytes),
+	T(key_escaped_status_is_plain_status),
+	T(key_escaped_link_is_raw_utf8_link),
+	T(key_values_by_meaning),
 	T(escaped_member_name_is_its_column),
 	T(key_without_iid_is_whole_text),
 	T(key_of_line_equals_key_of_event),
@@ -209,7 +245,8 @@ static const struct test tests[] = {
 	T(status_unsafe_is_other),
 	T(status_length_limit),
 	T(status_escaped_letters_decode),
-	T(first_duplicate_member_wins),
+	T(last_duplicate_status_wins),
+	T(last_duplicate_iid_keys),
 };
 
 TEST_MAIN(tests)

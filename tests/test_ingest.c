@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include "conf.h"
 #include "event.h"
 #include "fsio.h"
+#include "index.h"
 #include "ingest.h"
 #include "spool.h"
 #include "test.h"
@@ -45,6 +47,8 @@ setup(void)
 	cf.dedup_window_days = 45;
 	cf.timezone = "UTC";
 	cf.csv_formula_guard = 1;
+	cf.max_status_files = 64;
+	cf.quarantine_max_bytes = 1 << 30;
 	cf.lock_wait_ms = 20000;
 	ing_use_timezone(&cf);
 	return 0;
@@ -253,7 +257,7 @@ mixed_array_stores_objects(void)
 	CHECK(post_str("[{\"iid\":\"a\"}, 5, \"x\", [1], {\"iid\":\"b\"}]", &c) == ING_OK);
 	CHECK(c.received == 5 && c.stored == 2 && c.quarantined == 3);
 	snprintf(path, sizeof(path), "%s/quarantine", spool);
-	CHECK(count_files(path) == 3);
+	CHECK(count_files(path) == 1);
 	return 0;
 }
 
@@ -276,6 +280,213 @@ oversized_body_quarantined(void)
 	snprintf(path, sizeof(path), "%s/quarantine", spool);
 	CHECK(count_files(path) == 1);
 	free(big);
+	return 0;
+}
+
+/*
+ * Another PID namespace or host sharing the spool has a worker with this
+ * process's pid: its temporary files, under any name a pid and a counter
+ * could give, must be left alone, and this body kept whole.
+ */
+static int
+quarantine_temp_names_not_shared(void)
+{
+	struct ing_counts	 c;
+	char			 path[8400], *p;
+	size_t			 len;
+	unsigned		 seq;
+	int			 fd;
+
+	CHECK(setup() == 0);
+	snprintf(path, sizeof(path), "%s/tmp", spool);
+	CHECK(mkdir(path, 0700) == 0);
+	for (seq = 0; seq < 64; seq++) {
+		snprintf(path, sizeof(path), "%s/tmp/q.%ld.%u", spool, (long)getpid(), seq);
+		CHECK((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)) != -1);
+		CHECK(write(fd, "other", 5) == 5 && close(fd) == 0);
+	}
+	CHECK(post_str("not json", &c) == ING_OK && c.quarantined == 1);
+	for (seq = 0; seq < 64; seq++) {
+		snprintf(path, sizeof(path), "%s/tmp/q.%ld.%u", spool, (long)getpid(), seq);
+		CHECK(fio_slurp(path, &p, &len) == 0);
+		CHECK_MEM(p, len, "other", 5);
+		free(p);
+	}
+	snprintf(path, sizeof(path), "%s/quarantine", spool);
+	CHECK(count_files(path) == 1);
+	return 0;
+}
+
+/* Make path's times two hours old: 0, or -1. */
+static int
+age_two_hours(const char *path)
+{
+	struct timespec	 ts[2];
+
+	ts[0].tv_sec = ts[1].tv_sec = time(NULL) - 7200;
+	ts[0].tv_nsec = ts[1].tv_nsec = 0;
+	return utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW);
+}
+
+/*
+ * The next writer removes what a killed one left in spool/tmp (a file, a
+ * --verify scratch directory) once it is an hour old, and leaves alone a
+ * fresh file and an old one a live process still holds.
+ */
+static int
+stale_temporaries_swept(void)
+{
+	struct ing_counts	 c;
+	char			 tmp[4300], old[4400], dir[4400], fresh[4400], held[4500];
+	int			 fd;
+
+	CHECK(setup() == 0);
+	snprintf(tmp, sizeof(tmp), "%s/tmp", spool);
+	CHECK(mkdir(tmp, 0700) == 0);
+	snprintf(old, sizeof(old), "%s/q.123.0", tmp);
+	snprintf(dir, sizeof(dir), "%s/verify.AbC123", tmp);
+	snprintf(fresh, sizeof(fresh), "%s/q.123.1", tmp);
+	CHECK((fd = open(old, O_WRONLY | O_CREAT, 0600)) != -1 && close(fd) == 0);
+	CHECK((fd = open(fresh, O_WRONLY | O_CREAT, 0600)) != -1 && close(fd) == 0);
+	CHECK(mkdir(dir, 0700) == 0);
+	snprintf(held, sizeof(held), "%s/keys.idx", dir);
+	CHECK((fd = open(held, O_WRONLY | O_CREAT, 0600)) != -1 && close(fd) == 0);
+	CHECK(age_two_hours(held) == 0 && age_two_hours(dir) == 0 && age_two_hours(old) == 0);
+	CHECK((fd = fio_mktemp(tmp, "q", 0600, held, sizeof(held))) != -1);
+	CHECK(age_two_hours(held) == 0);
+	CHECK(post_str("[{\"iid\":\"a\"}]", &c) == ING_OK && c.stored == 1);
+	CHECK(access(old, F_OK) == -1 && errno == ENOENT);
+	CHECK(access(dir, F_OK) == -1 && errno == ENOENT);
+	CHECK(access(fresh, F_OK) == 0);
+	CHECK(access(held, F_OK) == 0);
+	CHECK(close(fd) == 0);
+	return 0;
+}
+
+/* The one file in spool/quarantine, read whole into *p: 0, or -1. */
+static int
+only_quarantine_file(char **p, size_t *len)
+{
+	char		 dir[4300], path[4600];
+	DIR		*d;
+	struct dirent	*de;
+	int		 n = 0;
+
+	snprintf(dir, sizeof(dir), "%s/quarantine", spool);
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.') {
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			n++;
+		}
+	closedir(d);
+	return n == 1 ? fio_slurp(path, p, len) : -1;
+}
+
+/* --ingest of a quarantine file, as JSON lines. */
+static enum ing_result
+replay_lines(const char *p, size_t len, struct ing_counts *c)
+{
+	struct mem	 m = { p, len, 0 };
+
+	return ing_receive(&cf, mem_read, &m, -1, 1, c);
+}
+
+/*
+ * 100,000 numbers make one quarantine file of one line each, not 100,000
+ * files; replayed with --ingest it is quarantined again, nothing stored.
+ */
+static int
+rejected_elements_one_file(void)
+{
+	struct ing_counts	 c;
+	struct ut_buf		 b = { 0 };
+	char			 num[16], path[8400], *q;
+	size_t			 len;
+	int			 i, n;
+
+	CHECK(setup() == 0);
+	CHECK(ut_buf_addc(&b, '[') == 0);
+	for (i = 0; i < 100000; i++) {
+		n = snprintf(num, sizeof(num), "%s%d", i ? ", " : "", i);
+		CHECK(ut_buf_add(&b, num, (size_t)n) == 0);
+	}
+	CHECK(ut_buf_addc(&b, ']') == 0);
+	CHECK(post(b.p, b.len, (long long)b.len, &c) == ING_OK);
+	CHECK(c.received == 100000 && c.quarantined == 100000 && c.stored == 0);
+	CHECK(only_quarantine_file(&q, &len) == 0);
+	CHECK(len > 10 && memcmp(q, "0\n1\n2\n", 6) == 0 && memcmp(q + len - 6, "99999\n", 6) == 0);
+	CHECK(replay_lines(q, len, &c) == ING_OK);
+	CHECK(c.received == 100000 && c.quarantined == 100000 && c.stored == 0);
+	free(q);
+	CHECK(only_quarantine_file(&q, &len) == 0);
+	free(q);
+	today_path(path, sizeof(path), "archive", ".jsonl");
+	CHECK(access(path, F_OK) == -1);
+	ut_buf_free(&b);
+	return 0;
+}
+
+/*
+ * A mixed body's rejected elements share one file, one line each; an
+ * array among them is written so that --ingest reads it back as one
+ * element, not as a batch whose objects it would store.
+ */
+static int
+mixed_rejects_replay_as_rejects(void)
+{
+	struct ing_counts	 c;
+	char			*q;
+	size_t			 len;
+
+	CHECK(setup() == 0);
+	CHECK(post_str("[{\"iid\":\"a\"}, [ {\"iid\": \"b\"} ],\n \"s t\", 5]", &c) == ING_OK);
+	CHECK(c.stored == 1 && c.quarantined == 3);
+	CHECK(only_quarantine_file(&q, &len) == 0);
+	CHECK_MEM(q, len, "[[{\"iid\":\"b\"}]]\n\"s t\"\n5\n", 24);
+	CHECK(replay_lines(q, len, &c) == ING_OK);
+	CHECK(c.received == 3 && c.quarantined == 3 && c.stored == 0);
+	free(q);
+	return 0;
+}
+
+/*
+ * A quarantine at quarantine_max_bytes refuses (ING_FULL: 503) a batch
+ * that needs quarantine, whole or in part or streamed, and writes none of
+ * it; a clean batch is still stored, and the probe's check says why.
+ */
+static int
+quarantine_full_refuses_rejects_only(void)
+{
+	struct ing_counts	 c;
+	char			 path[8400], msg[8600], *big;
+	size_t			 n = (1 << 20) + 10;
+	int			 fd;
+
+	CHECK(setup() == 0);
+	cf.quarantine_max_bytes = 1 << 20;
+	snprintf(path, sizeof(path), "%s/quarantine", spool);
+	CHECK(mkdir(path, 0700) == 0);
+	snprintf(path, sizeof(path), "%s/quarantine/0123.body", spool);
+	CHECK((fd = open(path, O_WRONLY | O_CREAT, 0600)) != -1);
+	CHECK(ftruncate(fd, 1 << 20) == 0 && close(fd) == 0);
+	CHECK(ing_quarantine_full(&cf, msg, sizeof(msg)) == 1);
+	CHECK(strstr(msg, "quarantine_max_bytes") != NULL);
+	CHECK(post_str("not json", &c) == ING_FULL);
+	CHECK(post_str("[{\"iid\":\"a\"}, 5]", &c) == ING_FULL);
+	CHECK((big = malloc(n)) != NULL);
+	memset(big, 'x', n);
+	CHECK(post(big, n, (long long)n, &c) == ING_FULL);
+	CHECK(post(big, n, -1, &c) == ING_FULL);
+	free(big);
+	today_path(path, sizeof(path), "archive", ".jsonl");
+	CHECK(access(path, F_OK) == -1);
+	snprintf(path, sizeof(path), "%s/quarantine", spool);
+	CHECK(count_files(path) == 1);
+	snprintf(path, sizeof(path), "%s/tmp", spool);
+	CHECK(count_files(path) == 0);
+	CHECK(post_str("[{\"iid\":\"b\"}]", &c) == ING_OK && c.stored == 1);
 	return 0;
 }
 
@@ -389,6 +600,51 @@ rebuild_equals_incremental(void)
 	free(body);
 	free(before);
 	free(after);
+	return 0;
+}
+
+/*
+ * 5,000 distinct statuses in a day make max_status_files (64) STATUS files,
+ * the first in arrival order, and OTHER.csv for the rest, in the batch and
+ * after it; --rebuild makes the same files and --verify passes.
+ */
+static int
+status_files_bounded(void)
+{
+	struct ing_counts	 c;
+	struct ut_buf		 b = { 0 };
+	char			 ev[80], dir[8400], path[8500], *before, *after;
+	size_t			 lb, la;
+	int			 i, n;
+
+	CHECK(setup() == 0);
+	for (i = 0; i < 5000; i++) {
+		n = snprintf(ev, sizeof(ev), "%c{\"iid\":\"i%d\",\"activityStatus\":\"S%04d\"}",
+		    i ? ',' : '[', i, i);
+		CHECK(ut_buf_add(&b, ev, (size_t)n) == 0);
+	}
+	CHECK(ut_buf_addc(&b, ']') == 0);
+	CHECK(post(b.p, b.len, (long long)b.len, &c) == ING_OK && c.stored == 5000);
+	CHECK(post_str("[{\"iid\":\"x\",\"activityStatus\":\"S9999\"},"
+	    "{\"iid\":\"y\",\"activityStatus\":\"S0063\"}]", &c) == ING_OK);
+	today_path(dir, sizeof(dir), "../csv", "");
+	CHECK(count_files(dir) == 64 + 2);	/* and OTHER.csv, summary.csv */
+	snprintf(path, sizeof(path), "%s/S0063.csv", dir);
+	CHECK(count_lines(path) == 1 + 2);
+	snprintf(path, sizeof(path), "%s/S0064.csv", dir);
+	CHECK(access(path, F_OK) == -1);
+	snprintf(path, sizeof(path), "%s/OTHER.csv", dir);
+	CHECK(count_lines(path) == 1 + 5000 - 64 + 1);
+	CHECK(ck_verify(&cf, stderr) == 0);
+	CHECK(fio_slurp(path, &before, &lb) == 0);
+	CHECK(ck_rebuild(&cf, stderr) == 0);
+	CHECK(fio_slurp(path, &after, &la) == 0);
+	CHECK_MEM(after, la, before, lb);
+	CHECK(count_files(dir) == 64 + 2);
+	CHECK(ck_verify(&cf, stderr) == 0);
+	free(before);
+	free(after);
+	ut_buf_free(&b);
 	return 0;
 }
 
@@ -585,6 +841,191 @@ verify_reports_missing_index_without_making_one(void)
 	return 0;
 }
 
+/* ck_verify's result, its messages in *out (malloc'd). */
+static int
+verify_into(char **out)
+{
+	size_t	 len;
+	FILE	*f;
+	int	 rc;
+
+	*out = NULL;
+	if ((f = open_memstream(out, &len)) == NULL)
+		return -2;
+	rc = ck_verify(&cf, f);
+	fclose(f);
+	fputs(*out, stderr);
+	return rc;
+}
+
+static int
+complete_line_without_stamp_kept_and_reported(void)
+{
+	struct ing_counts	 c;
+	char			 path[8400], want[64], ymd[11], *msg;
+	int			 fd;
+
+	CHECK(setup() == 0);
+	CHECK(post_str("[{\"iid\":\"a\"}]", &c) == ING_OK);
+	today_path(path, sizeof(path), "archive", ".jsonl");
+	/* Appended by hand: whole, but no receipt stamp. */
+	CHECK((fd = open(path, O_WRONLY | O_APPEND)) != -1);
+	CHECK(write(fd, "{\"iid\":\"x\"}\n", 12) == 12);
+	close(fd);
+	CHECK(post_str("[{\"iid\":\"b\"}]", &c) == ING_OK);
+	CHECK(c.stored == 1);
+	CHECK(count_lines(path) == 3);
+	CHECK(verify_into(&msg) == 1);
+	ut_format_day(ut_local_day(time(NULL)), ymd);
+	snprintf(want, sizeof(want), "archive/%s.jsonl:2: ", ymd);
+	CHECK(strstr(msg, want) != NULL);
+	free(msg);
+	CHECK(count_lines(path) == 3);
+	return 0;
+}
+
+/* Remove the archive's last line by hand, as an operator might. */
+static int
+drop_last_archive_line(void)
+{
+	char	 path[8400], *p, *nl;
+	size_t	 len;
+
+	today_path(path, sizeof(path), "archive", ".jsonl");
+	if (fio_slurp(path, &p, &len) == -1 || len < 2)
+		return -1;
+	nl = memrchr(p, '\n', len - 1);
+	len = nl == NULL ? 0 : (size_t)(nl - p) + 1;
+	free(p);
+	return truncate(path, (off_t)len);
+}
+
+static int
+verify_names_lost_line_orphan_key(void)
+{
+	struct ing_counts	 c;
+	char			*msg;
+
+	CHECK(setup() == 0);
+	CHECK(post_str("[{\"iid\":\"a\"},{\"iid\":\"b\"}]", &c) == ING_OK);
+	CHECK(drop_last_archive_line() == 0);
+	CHECK(verify_into(&msg) == 1);
+	CHECK(strstr(msg, "1 key(s) have no line in the archive") != NULL);
+	CHECK(strstr(msg, "orphan") != NULL);
+	free(msg);
+	return 0;
+}
+
+static int
+rebuild_drops_orphan_key(void)
+{
+	struct ing_counts	 c;
+
+	CHECK(setup() == 0);
+	CHECK(post_str("[{\"iid\":\"a\"},{\"iid\":\"b\"}]", &c) == ING_OK);
+	CHECK(drop_last_archive_line() == 0);
+	CHECK(ck_rebuild(&cf, stderr) == 0);
+	CHECK(ck_verify(&cf, stderr) == 0);
+	/* The lost event, resent, is stored again rather than taken for a duplicate. */
+	CHECK(post_str("[{\"iid\":\"b\"}]", &c) == ING_OK);
+	CHECK(c.stored == 1);
+	return 0;
+}
+
+/* The key of format 1: raw bytes of the four members, as yespo-hook 1.x made it. */
+static void
+old_key(const char *text, struct ev_key *k)
+{
+	static const enum ev_col cols[4] = {
+		EV_IID, EV_ACTIVITYSTATUS, EV_ACTIVITYDATETIME, EV_CLICKEVENTLINK };
+	struct ev	 e = { 0 };
+	struct ut_hash	 h;
+	unsigned char	 present;
+	uint64_t	 len;
+	int		 i;
+
+	(void)ev_parse(&e, text, strlen(text), 0);
+	ut_hash_init(&h);
+	ut_hash_update(&h, "K", 1);
+	for (i = 0; i < 4; i++) {
+		present = e.col[cols[i]] >= 0;
+		ut_hash_update(&h, &present, 1);
+		if (!present)
+			continue;
+		len = e.m[e.col[cols[i]]].val_len;
+		ut_hash_update(&h, &len, sizeof(len));
+		ut_hash_update(&h, text + e.m[e.col[cols[i]]].val_off, (size_t)len);
+	}
+	ut_hash_final(&h, k->h);
+	ev_free(&e);
+}
+
+#define ESCAPED_A "{\"iid\":\"a\",\"activityStatus\":\"\\u0044ELIVERED\"}"
+#define ESCAPED_B "{\"iid\":\"b\",\"clickEventLink\":\"https://x/\\u0441\"}"
+
+static int
+escaped_resend_is_duplicate(void)
+{
+	struct ing_counts	 c;
+
+	CHECK(setup() == 0);
+	CHECK(post_str("[" ESCAPED_A "," ESCAPED_B "]", &c) == ING_OK);
+	CHECK(c.stored == 2);
+	CHECK(post_str("[{\"iid\":\"a\",\"activityStatus\":\"DELIVERED\"},"
+	    "{\"iid\":\"b\",\"clickEventLink\":\"https://x/\xd1\x81\"}]", &c) == ING_OK);
+	CHECK(c.stored == 0 && c.duplicates == 2);
+	return 0;
+}
+
+static int
+old_format_spool_upgraded_on_first_write(void)
+{
+	struct ing_counts	 c;
+	struct ix		 ix;
+	struct ev_key		 k;
+	char			 path[8400], *p;
+	size_t			 len;
+
+	CHECK(setup() == 0);
+	CHECK(post_str("[" ESCAPED_A "," ESCAPED_B "]", &c) == ING_OK);
+	/* Make it a spool of format 1: no format file, the index keyed by raw bytes. */
+	snprintf(path, sizeof(path), "%s/format", spool);
+	CHECK(unlink(path) == 0);
+	snprintf(path, sizeof(path), "%s/index/keys.idx", spool);
+	CHECK(ix_remove(path) == 0);
+	CHECK(ix_open(&ix, path, ut_local_day(time(NULL)), 45) == 0);
+	old_key(ESCAPED_A, &k);
+	CHECK(ix_add(&ix, &k, ix.today) == 0);
+	old_key(ESCAPED_B, &k);
+	CHECK(ix_add(&ix, &k, ix.today) == 0);
+	CHECK(ix_close(&ix) == 0);
+	CHECK(post_str("[" ESCAPED_A "," ESCAPED_B "]", &c) == ING_OK);
+	CHECK(c.stored == 0 && c.duplicates == 2);
+	snprintf(path, sizeof(path), "%s/format", spool);
+	CHECK(fio_slurp(path, &p, &len) == 0);
+	CHECK_MEM(p, len, "2\n", 2);
+	free(p);
+	CHECK(ck_verify(&cf, stderr) == 0);
+	return 0;
+}
+
+static int
+newer_format_spool_refused(void)
+{
+	struct ing_counts	 c;
+	char			 path[8400];
+
+	CHECK(setup() == 0);
+	CHECK(post_str("[{\"iid\":\"a\"}]", &c) == ING_OK);
+	snprintf(path, sizeof(path), "%s/format", spool);
+	CHECK(fio_replace(spool, "format", "3\n", 2, 0600, 1) == 0);
+	CHECK(post_str("[{\"iid\":\"b\"}]", &c) == ING_FAIL);
+	CHECK(ck_rebuild(&cf, stderr) == -1);
+	today_path(path, sizeof(path), "archive", ".jsonl");
+	CHECK(count_lines(path) == 1);
+	return 0;
+}
+
 static const struct test tests[] = {
 	T(fixture_stores_every_event),
 	T(same_iid_two_statuses_both_stored),
@@ -595,12 +1036,18 @@ static const struct test tests[] = {
 	T(resent_invalid_body_kept_once),
 	T(mixed_array_stores_objects),
 	T(oversized_body_quarantined),
+	T(quarantine_temp_names_not_shared),
+	T(rejected_elements_one_file),
+	T(mixed_rejects_replay_as_rejects),
+	T(quarantine_full_refuses_rejects_only),
+	T(stale_temporaries_swept),
 	T(short_body_writes_nothing),
 	T(body_without_length_read_to_end),
 	T(empty_body_stores_nothing),
 	T(torn_tail_cut_and_retry_stored),
 	T(unindexed_tail_counts_as_stored),
 	T(rebuild_equals_incremental),
+	T(status_files_bounded),
 	T(verify_finds_tampered_csv),
 	T(lost_index_rebuilt_from_archive),
 	T(views_lost_checkpoint_rebuilt),
@@ -609,6 +1056,12 @@ static const struct test tests[] = {
 	T(deleted_index_made_anew_from_archive),
 	T(full_index_removed_then_made_anew),
 	T(verify_reports_missing_index_without_making_one),
+	T(complete_line_without_stamp_kept_and_reported),
+	T(verify_names_lost_line_orphan_key),
+	T(rebuild_drops_orphan_key),
+	T(escaped_resend_is_duplicate),
+	T(old_format_spool_upgraded_on_first_write),
+	T(newer_format_spool_refused),
 };
 
 TEST_MAIN(tests)

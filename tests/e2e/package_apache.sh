@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # package_apache: the drop-in tarball (cmake --build build --target
 # package-dropin) unpacked into an empty directory and set up as INSTALL
-# section 3 tells a shared-hosting user: config from the example beside
+# section 3.2 tells a shared-hosting user: config from the example beside
 # bin/, the web/cgi, web/fcgid and web/downloads folders copied into the
-# document root with their .htaccess files, served by Apache with only
-# AllowOverride, and with the -dev packages' files and the system's
-# libcjson, libconfig and libfcgi hidden (a mount namespace), so the
-# binary can use only what the package holds.
+# document root with their .htaccess files, served by Apache (workers and
+# CGI programs as the unprivileged server user) with only the overrides
+# INSTALL names (AllowOverride AuthConfig FileInfo Options).  Also: the
+# binary is static; a day without data is 404, not 403; and a second copy
+# of the package unpacked inside the document root by mistake serves none
+# of its files.
 #     bash package_apache.sh BINARY SOURCE_DIR TARBALL
 # shellcheck source=apache_lib.sh
 . "$(dirname "$0")/apache_lib.sh"
@@ -23,7 +25,7 @@ mkdir -m 0755 "$H"
 tar xzf "$TARBALL" -C "$H" || yh_die "cannot unpack $TARBALL"
 [ "$(ls -A "$H")" = yespo-hook ] || yh_fail "the tarball holds more than yespo-hook/: $(ls -A "$H" | tr '\n' ' ')"
 P=$H/yespo-hook
-for f in bin/yespo-hook yespo-hook.conf.example web/cgi/.htaccess web/cgi/yespo-hook.cgi \
+for f in bin/yespo-hook yespo-hook.conf.example sample.json web/cgi/.htaccess web/cgi/yespo-hook.cgi \
 	web/fcgid/.htaccess web/fcgid/yespo-hook.fcgi web/downloads/.htaccess \
 	web/downloads/index.html conf/apache-fcgid.conf conf/lighttpd.conf \
 	conf/htaccess-cgi conf/htaccess-fcgid man/yespo-hook.8 man/yespo-hook.conf.5 INSTALL; do
@@ -33,79 +35,57 @@ done
 cmp -s "$P/web/cgi/.htaccess" "$YH_SRC/conf/htaccess-cgi" || yh_fail "web/cgi/.htaccess is not conf/htaccess-cgi"
 cmp -s "$P/web/fcgid/.htaccess" "$YH_SRC/conf/htaccess-fcgid" || yh_fail "web/fcgid/.htaccess is not conf/htaccess-fcgid"
 cmp -s "$P/web/downloads/.htaccess" "$YH_SRC/www/.htaccess" || yh_fail "web/downloads/.htaccess is not www/.htaccess"
-
-# 2. What the binary needs: glibc, and what lib/ holds, found by RUNPATH.
-if command -v readelf >/dev/null 2>&1; then
-	readelf -d "$P/bin/yespo-hook" | grep -q 'RUNPATH.*\$ORIGIN/\.\./lib' ||
-		yh_fail "bin/yespo-hook has no RUNPATH \$ORIGIN/../lib"
-	for lib in $(readelf -d "$P/bin/yespo-hook" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
-		case $lib in
-		libc.so.* | libm.so.* | libpthread.so.* | libdl.so.* | librt.so.* | ld-linux*) ;;
-		*) [ -f "$P/lib/$lib" ] || yh_fail "bin/yespo-hook needs $lib, which the package lacks" ;;
-		esac
-	done
-fi
-
-# 3. Hide the system's copies of what a host lacks: the -dev packages and
-# the libraries (bind-mounting /dev/null over each file) in a mount
-# namespace that Apache and the CGI programs run in.
-hide=""
-for pkg in libcjson-dev libconfig-dev libfcgi-dev libcjson1 libconfig9 libfcgi0ldbl; do
-	dpkg -L "$pkg" >/dev/null 2>&1 || continue
-	for f in $(dpkg -L "$pkg" | grep -E '^/usr/(include|lib)/'); do
-		[ -f "$f" ] && [ ! -L "$f" ] && hide="$hide $f"
-	done
+for d in . bin spool conf man; do
+	cmp -s "$P/$d/.htaccess" "$YH_SRC/conf/htaccess-deny" ||
+		yh_fail "the package's $d/ has no deny-all .htaccess (conf/htaccess-deny)"
 done
-if [ -n "$hide" ] && [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
-	# Apache, and all it starts, in a private mount namespace.
-	cat >"$T/apache2-hidden" <<HIDE_EOF
-#!/bin/sh
-exec unshare -m --propagation private /bin/sh -c '
-for f in$hide; do mount --bind /dev/null "\$f" || exit 1; done
-exec $YH_APACHE "\$@"' sh "\$@"
-HIDE_EOF
-	chmod 0755 "$T/apache2-hidden"
-	HIDDEN=1
-	say "hiding $(printf '%s' "$hide" | wc -w) files of the -dev and library packages"
-else
-	HIDDEN=0
-	say "cannot hide the system libraries here (needs root and unshare -m); checking with LD_DEBUG instead"
-	LD_DEBUG=libs env -i "$P/bin/yespo-hook" --version >/dev/null 2>"$T/lddebug" ||
-		yh_fail "bin/yespo-hook --version failed: $(cat "$T/lddebug")"
-	if grep -E 'trying file=.*(libcjson|libconfig|libfcgi)' "$T/lddebug" | grep -v "$P/"; then
-		yh_fail "bin/yespo-hook loads libraries from outside the package"
-	fi
+
+# 2. Static: nothing for the host's dynamic loader to find.
+if command -v readelf >/dev/null 2>&1; then
+	readelf -d "$P/bin/yespo-hook" >"$T/readelf.out" 2>&1
+	grep -q 'no dynamic section' "$T/readelf.out" ||
+		yh_fail "bin/yespo-hook is not static: $(grep -E 'NEEDED|RUNPATH' "$T/readelf.out" | tr -s ' ' | tr '\n' ';')"
 fi
 
-# 4. Set it up as INSTALL says: the config beside bin/, from the example.
+# 3. Set it up as INSTALL says: the config beside bin/, from the example.
 SPOOL=$P/spool
 D=$WWW/downloads
 CSV=$D/csv
 CONF=$P/yespo-hook.conf
 cp "$P/yespo-hook.conf.example" "$CONF"
 sed -i -e "s|^spool_dir = .*|spool_dir = \"$SPOOL\";|" \
-	-e "s|^csv_dir = .*|csv_dir = \"$CSV\";|" \
+	-e "s|^#* *csv_dir = .*|csv_dir = \"$CSV\";|" \
 	-e "s|^# token = .*|token = \"$YH_TOKEN\";|" "$CONF"
 chmod 0600 "$CONF"
-mkdir -p "$WWW/yespo-hook" "$WWW/yespo-hook-fcgid" "$D"
-cp -a "$P/web/cgi/." "$WWW/yespo-hook/"
-cp -a "$P/web/fcgid/." "$WWW/yespo-hook-fcgid/"
+mkdir -p "$WWW/hook" "$WWW/hook-fcgid" "$D"
+cp -a "$P/web/cgi/." "$WWW/hook/"
+cp -a "$P/web/fcgid/." "$WWW/hook-fcgid/"
 cp -a "$P/web/downloads/." "$D/"
-sed -i "s|^YH_HOME=.*|YH_HOME=$P|" "$WWW/yespo-hook/yespo-hook.cgi" "$WWW/yespo-hook-fcgid/yespo-hook.fcgi"
+sed -i "s|^YH_HOME=.*|YH_HOME=$P|" "$WWW/hook/yespo-hook.cgi" "$WWW/hook-fcgid/yespo-hook.fcgi"
 sed -i "s|^AuthUserFile .*|AuthUserFile $P/downloads.htpasswd|" "$D/.htaccess"
 yh_htpasswd "$P/downloads.htpasswd" anna 'd0wnl0ad pw'
 # The hosting account owns its files (the server's user here).
 chmod 0755 "$WWW"
-yh_server_owns "$H" "$WWW/yespo-hook" "$WWW/yespo-hook-fcgid" "$D"
+yh_server_owns "$H" "$WWW/hook" "$WWW/hook-fcgid" "$D"
 yh_as_server "$P/bin/yespo-hook" --check --config "$CONF" >"$T/check.out" 2>&1 ||
 	yh_fail "bin/yespo-hook --check: $(cat "$T/check.out")"
 
-yh_ap_site_htaccess
-[ "$HIDDEN" = 1 ] && YH_APACHE_RUN=$T/apache2-hidden
+# 4. By mistake, a second copy unpacked inside the document root.
+tar xzf "$TARBALL" -C "$WWW" || yh_die "cannot unpack $TARBALL into $WWW"
+chmod -R go+rX "$WWW/yespo-hook"
+
+# Only the overrides INSTALL 3.2 says the host must allow.
+cat >"$T/apache/site.conf" <<EOF
+<Directory "$WWW">
+	Options SymLinksIfOwnerMatch
+	AllowOverride AuthConfig FileInfo Options
+	Require all granted
+</Directory>
+EOF
 yh_ap_start cgid fcgid
 
 # 5. Plain CGI variant with the user's config: fixture, then downloads.
-HOOK=/yespo-hook/yespo-hook.cgi
+HOOK=/hook/yespo-hook.cgi
 yh_http GET "$BASE$HOOK"
 yh_expect_code 200 "package, CGI: GET (setup probe)"
 yh_post_fixture bulk-campaign.json bulk
@@ -120,16 +100,38 @@ fi
 yh_http GET "$BASE/downloads/" -u anna:'d0wnl0ad pw'
 yh_expect_code 200 "download index page"
 for u in /downloads/.htaccess /downloads/csv/ "/downloads/csv/$day/" /yespo-hook.conf \
-	/yespo-hook/.htaccess; do
+	/hook/.htaccess; do
 	yh_http GET "$BASE$u" -u anna:'d0wnl0ad pw'
 	case $CODE in 403 | 404) ;; *) yh_fail "GET $u: status $CODE, expected 403 or 404" ;; esac
+done
+
+# A day without data, or a status without rows: 404 (not found), not 403.
+for u in "/downloads/csv/1999-01-01/DELIVERED.csv" "/downloads/csv/$day/NO_SUCH_STATUS.csv"; do
+	yh_http GET "$BASE$u" -u anna:'d0wnl0ad pw'
+	yh_expect_code 404 "GET $u (no data)"
+done
+
+# The copy unpacked inside the document root serves none of its files.
+(cd "$WWW" && find yespo-hook -type f) >"$T/mistake.list"
+while IFS= read -r f; do
+	yh_http GET "$BASE/$f"
+	case $CODE in
+	2*) yh_fail "GET /$f (package unpacked inside the document root): $CODE, expected a refusal" ;;
+	esac
+	if [ -s "$T/resp.body" ] && [ -s "$WWW/$f" ] && cmp -s "$T/resp.body" "$WWW/$f"; then
+		yh_fail "GET /$f served the file's bytes"
+	fi
+done <"$T/mistake.list"
+for u in /yespo-hook/ /yespo-hook/bin/ /yespo-hook/spool/ /yespo-hook/web/downloads/; do
+	yh_http GET "$BASE$u"
+	case $CODE in 2*) yh_fail "GET $u (package inside the document root): $CODE" ;; esac
 done
 
 # 6. The whole suite through the CGI variant (the host's 128 KiB
 # FcgidMaxRequestLen does not apply to it), then the fcgid variant, with
 # configs written to the same place (found beside bin/).
 yh_suite
-HOOK=/yespo-hook-fcgid/yespo-hook.fcgi
+HOOK=/hook-fcgid/yespo-hook.fcgi
 yh_fresh_spool TOKEN
 yh_http GET "$BASE$HOOK"
 yh_expect_code 200 "package, fcgid: GET (setup probe)"

@@ -5,7 +5,9 @@
  * Each input is a request body.  It goes through bt_parse as a POST's body
  * would; each event then through ev_parse, ev_key, ev_status,
  * ev_format_line and cv_add, on a struct cv_day that is never committed, so
- * no file is ever written.  The harness checks invariants that a wrong
+ * no file is ever written.  The key is checked to follow decoded values
+ * (re-escaping the top-level strings keeps it) and the last occurrence of
+ * a repeated name to decide (against a pairwise oracle).  The harness checks invariants that a wrong
  * answer, a lost byte or a malformed CSV row would break, and aborts (a
  * crash to libFuzzer) when one does not hold.  AddressSanitizer and
  * UndefinedBehaviorSanitizer catch the rest.
@@ -142,6 +144,33 @@ parse_record(const char *p, size_t len, char *buf, struct field *f, size_t max,
 	}
 }
 
+/* Whether decoded text must get the formula guard's quote (yespo-hook(8)). */
+static int
+guarded(const unsigned char *s, size_t n)
+{
+	size_t	 i = 0;
+
+	if (n > 0 && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
+	    s[0] == '\t' || s[0] == '\r' || s[0] == '\n'))
+		return 1;
+	for (;;) {
+		if (i < n && s[i] == ' ')
+			i++;
+		else if (i + 1 < n && s[i] == 0xc2 && s[i + 1] == 0xa0)
+			i += 2;
+		else if (i + 2 < n && ((s[i] == 0xe2 && s[i + 1] == 0x80 && s[i + 2] == 0x8b) ||
+		    (s[i] == 0xef && s[i + 1] == 0xbb && s[i + 2] == 0xbf)))
+			i += 3;
+		else
+			break;
+	}
+	if (i < n && (s[i] == '=' || s[i] == '+' || s[i] == '-' || s[i] == '@'))
+		return 1;
+	/* U+FF0B, U+FF0D, U+FF1D, U+FF20: EF BC 8B, 8D, 9D, A0. */
+	return i + 2 < n && s[i] == 0xef && s[i + 1] == 0xbc &&
+	    (s[i + 2] == 0x8b || s[i + 2] == 0x8d || s[i + 2] == 0x9d || s[i + 2] == 0xa0);
+}
+
 /* The cell a member's value must give (yespo-hook(8), CSV files), into out; returns its length. */
 static size_t
 expected_cell(const char *v, size_t len, int guard, char *out)
@@ -157,7 +186,7 @@ expected_cell(const char *v, size_t len, int guard, char *out)
 	n = bt_unescape(v, len, out + 1);
 	CHECK(n <= len - 2);
 	CHECK(memchr(out + 1, '\0', n) == NULL);	/* \u0000 becomes nothing */
-	if (guard && n > 0 && memchr("=+-@\t\r", out[1], 6) != NULL) {
+	if (guard && guarded((const unsigned char *)out + 1, n)) {
 		out[0] = '\'';
 		return n + 1;
 	}
@@ -197,7 +226,7 @@ check_row(const struct ev *e, int guard, const char *row, size_t len)
 		size_t			 k, nextra = 0;
 
 		for (k = 0; k < e->n; k++)
-			if (!ev_is_column(e, k))
+			if (ev_in_extra(e, k))
 				nextra++;
 		if (nextra == 0)
 			CHECK(x->len == 0);
@@ -229,6 +258,162 @@ cells_cmp(const struct cv_sum *a, const struct cv_sum *b)
 		q += b->len[i];
 	}
 	return 0;
+}
+
+/* Member i's name decoded (\u0000 kept) into buf, which holds its length. */
+static size_t
+name_of(const struct ev *e, size_t i, char *buf)
+{
+	return bt_decode(e->text + e->m[i].name_off, e->m[i].name_len, buf);
+}
+
+/*
+ * The last occurrence of a name decides (names compared decoded): checked
+ * pairwise against what ev_parse found with its table.
+ */
+static void
+check_last_wins(const struct ev *e)
+{
+	char	*a, *b;
+	size_t	 i, j, la, lb, c;
+	int	 later;
+
+	CHECK((a = malloc(e->len)) != NULL && (b = malloc(e->len)) != NULL);
+	for (i = 0; i < e->n; i++) {
+		la = name_of(e, i, a);
+		for (later = 0, j = i + 1; j < e->n && !later; j++) {
+			lb = name_of(e, j, b);
+			later = la == lb && memcmp(a, b, la) == 0;
+		}
+		for (c = 0; c < EV_NCOLS; c++)
+			if (la == strlen(ev_col_names[c]) && memcmp(a, ev_col_names[c], la) == 0)
+				break;
+		if (later)
+			CHECK(e->mcol[i] == EV_SHADOWED && !ev_in_extra(e, i));
+		else if (c < EV_NCOLS)
+			CHECK(e->col[c] == (int)i && !ev_in_extra(e, i));
+		else
+			CHECK(ev_in_extra(e, i));
+	}
+	free(a);
+	free(b);
+}
+
+/*
+ * The text with every ASCII character inside its top-level strings (names
+ * and values) spelled as a \u escape, as a tool that re-escapes JSON may
+ * write it.
+ * Returns a malloc'd text and its length in *n.
+ */
+static char *
+reescape(const char *text, size_t len, size_t *n)
+{
+	static const char hex[] = "0123456789abcdef";
+	char		*out, *o;
+	size_t		 i;
+	int		 in = 0, depth = 0;
+
+	CHECK((out = malloc(len * 6 + 1)) != NULL);
+	for (o = out, i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)text[i];
+
+		if (!in && (ch == '{' || ch == '['))
+			depth++;
+		else if (!in && (ch == '}' || ch == ']'))
+			depth--;
+		/* Objects and arrays count by their text: only top-level strings change. */
+		if (!in || ch == '"' || ch >= 0x80 || depth > 1) {
+			in ^= ch == '"';
+			if (in && ch == '\\') {
+				*o++ = text[i++];
+				ch = (unsigned char)text[i];
+			}
+			*o++ = (char)ch;
+		} else if (ch == '\\') {
+			/* An escape stays as it is: \uXXXX whole, else two bytes. */
+			size_t k = text[i + 1] == 'u' ? 6 : 2;
+
+			memcpy(o, text + i, k);
+			o += k;
+			i += k - 1;
+		} else {
+			memcpy(o, "\\u00", 4);
+			o[4] = hex[ch >> 4];
+			o[5] = hex[ch & 15];
+			o += 6;
+		}
+	}
+	*n = (size_t)(o - out);
+	return out;
+}
+
+/*
+ * The decoded key: re-escaping every string gives the same key, STATUS
+ * and cells; a later duplicate of the first member with another value
+ * decides in its place.
+ */
+static void
+check_key_meaning(const struct ev *e, const struct ev_key *k, const char *status)
+{
+	struct ev	 r;
+	struct ev_key	 rk;
+	char		 rstatus[EV_STATUS_MAX + 1], *t;
+	size_t		 n, i;
+
+	if (e->col[EV_IID] < 0)
+		return;	/* keyed by its whole text, escapes and all */
+	memset(&r, 0, sizeof(r));
+	t = reescape(e->text, e->len, &n);
+	check_single(t, n, BT_EVENT, 1);
+	CHECK(ev_parse(&r, t, n, 0) == 0);
+	CHECK(r.n == e->n);
+	for (i = 0; i < EV_NCOLS; i++)
+		CHECK(r.col[i] == e->col[i]);
+	ev_key(&r, &rk);
+	CHECK(memcmp(&rk, k, sizeof(rk)) == 0);
+	ev_status(&r, rstatus);
+	CHECK(strcmp(rstatus, status) == 0);
+	ev_free(&r);
+	free(t);
+
+	/*
+	 * {A,...} plus ,A:"\u0000dup": the appended A is the one that counts
+	 * wherever A does, so the key changes when A is a key member.
+	 */
+	{
+		const struct bt_member	*m0 = &e->m[0];
+		struct ut_buf		 d = { 0 };
+		struct ev		 x;
+		struct ev_key		 xk;
+		int			 c = e->mcol[0];
+
+		memset(&x, 0, sizeof(x));
+		CHECK(ut_buf_add(&d, e->text, e->len - 1) == 0 &&
+		    ut_buf_addc(&d, ',') == 0 &&
+		    ut_buf_add(&d, e->text + m0->name_off, m0->name_len) == 0 &&
+		    ut_buf_add(&d, ":\"\\u0000dup\"}", 13) == 0);
+		check_single(d.p, d.len, BT_EVENT, 1);
+		CHECK(ev_parse(&x, d.p, d.len, 0) == 0);
+		CHECK(x.n == e->n + 1);
+		check_last_wins(&x);
+		CHECK(x.mcol[0] == EV_SHADOWED);
+		if (c >= 0)
+			CHECK(x.col[c] == (int)e->n);
+		ev_key(&x, &xk);
+		if ((c == EV_IID || c == EV_ACTIVITYSTATUS || c == EV_ACTIVITYDATETIME ||
+		    c == EV_CLICKEVENTLINK) && e->col[c] == 0) {
+			/* Unless the first value already meant the same. */
+			char	v[16];
+			size_t	vl = e->m[0].val_len;
+			int	same = e->text[e->m[0].val_off] == '"' && vl <= sizeof(v) + 2 &&
+			    bt_decode(e->text + e->m[0].val_off, vl, v) == 4 &&
+			    memcmp(v, "\0dup", 4) == 0;
+
+			CHECK(same || memcmp(&xk, k, sizeof(xk)) != 0);
+		}
+		ev_free(&x);
+		ut_buf_free(&d);
+	}
 }
 
 /* Per event: members, key, status, archive line, CSV row. */
@@ -271,14 +456,17 @@ check_event(const char *text, size_t len, const struct cv_ctx *cx,
 			CHECK(m->name_len <= sizeof(name));
 			nl = bt_unescape(text + m->name_off, m->name_len, name);
 			CHECK(nl == strlen(ev_col_names[i]) && memcmp(name, ev_col_names[i], nl) == 0);
-			CHECK(ev_is_column(&e, (size_t)e.col[i]));
+			CHECK(!ev_in_extra(&e, (size_t)e.col[i]));
 		}
 
+	check_last_wins(&e);
 	ev_key(&e, &k1);
 	ev_key(&e, &k2);
 	CHECK(memcmp(&k1, &k2, sizeof(k1)) == 0);
 
 	ev_status(&e, status);
+	if (e.n > 0)
+		check_key_meaning(&e, &k1, status);
 	CHECK(strlen(status) <= EV_STATUS_MAX);
 	CHECK(status_ok(status));
 	if (strcmp(status, "OTHER") != 0) {
@@ -331,7 +519,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char		*body = (const char *)data;
-	struct cv_ctx		 cx = { "/nonexistent/csv", "/nonexistent/views", 1 };
+	struct cv_ctx		 cx = { "/nonexistent/csv", "/nonexistent/views", 1, 64 };
 	struct cv_day		 day;
 	struct bt_batch		 b;
 	struct ut_buf		 joined = { 0 };

@@ -11,8 +11,8 @@
 #     counts {"received","stored","duplicates","quarantined"};
 #   - nothing lost: the archive (receipt stamps removed) holds exactly the
 #     events the row names, byte for byte; quarantine/ holds exactly the
-#     bytes of the body as read (a body kept whole) or of the elements the
-#     row names; spool/tmp is empty; no file lies outside the spool's own
+#     bytes of the body as read (a body kept whole) or, in one file, the
+#     lines of the elements the row names; spool/tmp is empty; no file lies outside the spool's own
 #     places (a status such as ../../x cannot name a file);
 #   - for a 4xx/5xx answer and a GET: nothing is written at all;
 #   - the CSV rows and files the row names, and `BIN --verify` passes.
@@ -73,18 +73,15 @@ zeros() { head -c "$1" /dev/zero >>"$R/body"; }
 # --- expectations -------------------------------------------------------------
 
 ev() { printf '%s\n' "$1" >>"$R/exp.arch"; }		# an event in the archive
-el() {							# an element in quarantine
-	local k
-	k=$(find "$R" -maxdepth 1 -name 'exp.el.*' | wc -l)
-	printf '%s' "$1" >"$R/exp.el.$k"
+el() {				# an element in the batch's quarantine file: its line
+	case $1 in
+	\[*) printf '[%s]\n' "$1" ;;	# an array inside [ ], as --ingest reads it back
+	*) printf '%s\n' "$1" ;;
+	esac >>"$R/exp.els"
 }
 # The body minus its first and last bytes is one event / one element.
 ev_inner() { { tail -c +2 "$R/body" | head -c -1; printf '\n'; } >>"$R/exp.arch"; }
-el_inner() {
-	local k
-	k=$(find "$R" -maxdepth 1 -name 'exp.el.*' | wc -l)
-	tail -c +2 "$R/body" | head -c -1 >"$R/exp.el.$k"
-}
+el_inner() { el "$(tail -c +2 "$R/body" | head -c -1)"; }
 ev_whole() { { cat "$R/body"; printf '\n'; } >>"$R/exp.arch"; }
 events() {	# events OBJ...: the body [OBJ,...], each stored as sent
 	local o sep='['
@@ -198,7 +195,7 @@ check_paths() {
 	local f
 	find "$R/spool" -type f | sed "s|^$R/spool/||" | LC_ALL=C sort >"$R/spool.files"
 	while IFS= read -r f; do
-		[[ $f =~ ^(lock|archive/[0-9]{4}-[0-9]{2}-[0-9]{2}\.jsonl|index/[^/]+|views/[^/]+|quarantine/[0-9a-f]+\.(body|element)|csv/[0-9]{4}-[0-9]{2}-[0-9]{2}/([A-Z][A-Z0-9_]{0,39}|summary)\.csv)$ ]] ||
+		[[ $f =~ ^(lock|format|archive/[0-9]{4}-[0-9]{2}-[0-9]{2}\.jsonl|index/[^/]+|views/[^/]+|quarantine/[0-9a-f]+\.(body|elements)|csv/[0-9]{4}-[0-9]{2}-[0-9]{2}/([A-Z][A-Z0-9_]{0,39}|summary)\.csv)$ ]] ||
 			bad "unexpected file spool/$f"
 	done <"$R/spool.files"
 	if [ -n "$(find "$R/spool/tmp" -mindepth 1 2>/dev/null)" ]; then
@@ -234,7 +231,7 @@ archive_lines() {
 show() { head -c 300 "$1" | sed -n 'l 100' | head -n 4 | sed 's/^/      /' >&2; }
 
 check_quarantine() {	# check_quarantine whole|elements
-	local f g found k
+	local f k
 	find "$R/spool/quarantine" -type f 2>/dev/null | LC_ALL=C sort >"$R/got.q"
 	if [ "$1" = whole ]; then
 		if [ "$(wc -l <"$R/got.q")" -ne 1 ]; then
@@ -249,28 +246,24 @@ check_quarantine() {	# check_quarantine whole|elements
 		fi
 		return
 	fi
-	# Each expected element in some file, each file an expected element.
-	for g in "$R"/exp.el.*; do
-		[ -e "$g" ] || continue
-		found=0
-		while IFS= read -r f; do
-			cmp -s "$f" "$g" && found=1 && break
-		done <"$R/got.q"
-		[ $found = 1 ] || { bad "no quarantine file holds the element '$(head -c 60 "$g")'"; }
-	done
-	while IFS= read -r f; do
-		case $f in *.element) ;; *) bad "unexpected quarantine file $(basename "$f")" ;; esac
-		found=0
-		for g in "$R"/exp.el.*; do
-			[ -e "$g" ] && cmp -s "$f" "$g" && found=1 && break
-		done
-		if [ $found = 0 ]; then
-			bad "quarantine holds bytes the row did not expect: $(basename "$f")"
-			show "$f"
-		fi
-	done <"$R/got.q"
-	k=$(find "$R" -maxdepth 1 -name 'exp.el.*' | wc -l)
+	# The rejected elements in one file, one line each, in order.
+	k=0
+	[ -e "$R/exp.els" ] && k=$(wc -l <"$R/exp.els")
 	[ "$k" -eq "$WANT_Q" ] || table_error "counts say $WANT_Q quarantined, the row names $k elements"
+	if [ "$k" -eq 0 ]; then
+		[ -s "$R/got.q" ] && bad "quarantine holds files: $(tr '\n' ' ' <"$R/got.q")"
+		return
+	fi
+	if [ "$(wc -l <"$R/got.q")" -ne 1 ]; then
+		bad "quarantine holds $(wc -l <"$R/got.q") files, expected one for the batch's elements"
+		return
+	fi
+	f=$(cat "$R/got.q")
+	case $f in *.elements) ;; *) bad "the batch's elements are in $(basename "$f")" ;; esac
+	if ! cmp -s "$f" "$R/exp.els"; then
+		bad "the quarantine file does not hold the rejected elements, one per line"
+		show "$f"
+	fi
 }
 
 check_csv() {
@@ -554,7 +547,7 @@ activityStatus with \u escapes (kept)| events '{"iid":"p-9","activityStatus":"\u
 activityStatus lower case, space, "" | events '{"iid":"p-10","activityStatus":"read"}' '{"iid":"p-11","activityStatus":"READ "}' '{"iid":"p-12","activityStatus":""}' '{"iid":"p-13","activityStatus":5}'; files OTHER | | 200 | 4/4/0/0
 activityStatus OTHER and NEW_STATUS  | events '{"iid":"p-14","activityStatus":"OTHER"}' '{"iid":"p-15","activityStatus":"NEW_STATUS_2"}'; files OTHER NEW_STATUS_2 | | 200 | 2/2/0/0
 member names with escapes            | events '{"\u0069id":"e-1","activity\u0053tatus":"CLICKED","a\"b":1}'; csvrow CLICKED activityStatus=CLICKED iid=e-1 'extra="{""a\""b"":1}"' | | 200 | 1/1/0/0
-duplicate members                    | events '{"iid":"e-2","activityStatus":"READ","iid":"e-3","activityStatus":"SPAM"}'; csvrow READ activityStatus=READ iid=e-2 'extra="{""iid"":""e-3"",""activityStatus"":""SPAM""}"' | | 200 | 1/1/0/0
+duplicate members                    | events '{"iid":"e-2","activityStatus":"READ","iid":"e-3","activityStatus":"SPAM"}'; csvrow SPAM activityStatus=SPAM iid=e-3 | | 200 | 1/1/0/0
 10000 members in one object          | many_members                                                |                                 | 200 | 1/1/0/0
 empty object (kept)                  | events '{}' '{"":""}'; files OTHER                          |                                 | 200 | 2/2/0/0
 a member named _receivedAt           | events '{"iid":"e-4","_receivedAt":"1999-01-01T00:00:00Z"}'; files OTHER |                  | 200 | 1/1/0/0
@@ -572,11 +565,13 @@ body at max_body_bytes (kept)        | sized 1048576; ev_inner                  
 body over max_body_bytes by 1        | sized 1048577                                               |                                 | 200 | 1/0/0/1 whole
 over the limit, no CONTENT_LENGTH    | sized 1048577                                               | cl=none                         | 200 | 1/0/0/1 whole
 3 MB of garbage over the limit       | rep 3000000 'x'                                             |                                 | 200 | 1/0/0/1 whole
-3 MB over the limit, no CL           | rep 3000000 '[{}'                                           | cl=none                         | 200 | 1/0/0/1 whole
+3 MB over the limit, no CL           | rep 1000000 '[{}'                                           | cl=none                         | 200 | 1/0/0/1 whole
+past the cap (4 x the limit), no CL  | rep 1500000 '[{}'                                           | cl=none                         | 413 | -
 a 50 MB string (64 MiB limit)        | put '[{"iid":"big","activityStatus":"DELIVERED","messageName":"'; rep 52428800 a; put '"}]'; ev_inner; files DELIVERED | conf=big | 200 | 1/1/0/0
 # -- CONTENT_LENGTH ------------------------------------------------------------------------------------------------------------------
 CONTENT_LENGTH missing               | events '{"iid":"c-1"}'                                      | cl=none                         | 200 | 1/1/0/0
 CONTENT_LENGTH empty (= unset)       | events '{"iid":"c-2"}'                                      | cl=                             | 200 | 1/1/0/0
+CONTENT_LENGTH past the cap          | events '{"iid":"c-9"}'                                      | cl=4194305                      | 413 | -
 CONTENT_LENGTH negative              | events '{"iid":"c-3"}'                                      | cl=-1                           | 400 | -
 CONTENT_LENGTH non-numeric           | events '{"iid":"c-4"}'                                      | cl=abc                          | 400 | -
 CONTENT_LENGTH +N                    | events '{"iid":"c-5"}'                                      | cl=+{n}                         | 400 | -
