@@ -270,6 +270,7 @@ struct verify {
 	FILE		*msg;
 	int		 findings;
 	int		 current;	/* the spool's format is this binary's */
+	int		 held;		/* the lock of a scratch in spool/tmp, or -1 */
 };
 
 /* Look at the spool without making anything, and keep writers out meanwhile: 0, or -1 (reported). */
@@ -295,7 +296,11 @@ look_spool(struct verify *v, const struct conf *cf)
 	return 0;
 }
 
-/* Make the scratch directory (in TMPDIR: the spool must not change) and its key table: 0, or -1. */
+/*
+ * Make the scratch directory and its key table: in TMPDIR, as the spool
+ * must not change; only where there is none (an empty chroot) in
+ * spool/tmp, held against the sweep.  0, or -1.
+ */
 static int
 make_scratch(struct verify *v, const struct conf *cf)
 {
@@ -303,7 +308,9 @@ make_scratch(struct verify *v, const struct conf *cf)
 	char		 idx[PATH_MAX];
 
 	if (ut_path(v->scratch, sizeof(v->scratch), "%s/yespo-hook-verify.XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp") == -1 || mkdtemp(v->scratch) == NULL) {
+	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp") == -1 ||
+	    (mkdtemp(v->scratch) == NULL &&
+	    (v->held = fio_mkdtemp(v->sp.tmp, "verify", v->scratch, sizeof(v->scratch))) == -1)) {
 		v->scratch[0] = '\0';
 		return -1;
 	}
@@ -381,6 +388,8 @@ end_verify(struct verify *v)
 		(void)ix_close(&v->ix);
 	if (v->scratch[0] != '\0')
 		(void)fio_remove_tree(v->scratch);
+	if (v->held != -1)
+		(void)fio_close(v->held);
 	sp_unlock(&v->sp);
 }
 
@@ -393,6 +402,7 @@ ck_verify(const struct conf *cf, FILE *msg)
 
 	memset(&v, 0, sizeof(v));
 	v.msg = msg;
+	v.held = -1;
 	if (look_spool(&v, cf) == -1)
 		return -1;
 	v.r.cx = &v.cx;
