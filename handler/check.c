@@ -23,21 +23,6 @@
 #define LOCK_WAIT_MS	60000
 
 /*
- * Whether this binary may use the spool (sp_check_format), a refusal
- * reported to msg: 1 its format, 0 an older one, -1.
- */
-static int
-check_format(const struct spool *sp, FILE *msg)
-{
-	char	 err[PATH_MAX + 128];
-	int	 rc;
-
-	if ((rc = sp_check_format(sp, err, sizeof(err))) == -1)
-		fprintf(msg, "yespo-hook: %s\n", err);
-	return rc;
-}
-
-/*
  * Open the spool and take its lock for --rebuild; refuse a spool of a
  * newer format.  *current says whether the format is this binary's.
  */
@@ -55,7 +40,7 @@ lock_spool(const struct conf *cf, struct spool *sp, FILE *msg, int *current)
 		    cf->spool_dir, strerror(errno));
 		return -1;
 	}
-	if ((*current = check_format(sp, msg)) == -1) {
+	if ((*current = rp_check_format(sp, msg)) == -1) {
 		sp_unlock(sp);
 		return -1;
 	}
@@ -288,7 +273,7 @@ look_spool(struct verify *v, const struct conf *cf)
 		    strerror(errno));
 		return -1;
 	}
-	if ((v->current = check_format(&v->sp, v->msg)) == -1) {
+	if ((v->current = rp_check_format(&v->sp, v->msg)) == -1) {
 		sp_unlock(&v->sp);
 		return -1;
 	}

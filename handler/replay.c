@@ -159,9 +159,8 @@ reindex_line(const char *line, size_t len, off_t end, void *arg)
 	return ix_add(r->ix, &k, r->day);
 }
 
-/* sp_check_format, its refusal logged to msg. */
-static int
-check_format(const struct spool *sp, FILE *msg)
+int
+rp_check_format(const struct spool *sp, FILE *msg)
 {
 	char	 err[PATH_MAX + 128];
 	int	 rc;
@@ -179,7 +178,7 @@ rp_open_index(const struct spool *sp, struct ix *ix, int today, int window)
 	int		*days = NULL, rc = -1, current;
 	size_t		 n = 0, j;
 
-	if ((current = check_format(sp, stderr)) == -1)
+	if ((current = rp_check_format(sp, stderr)) == -1)
 		return -1;
 	if (!current && fio_stat(sp->index, &st) == 0) {
 		fprintf(stderr, "yespo-hook: %s: upgrading the spool to format %d: "

@@ -47,6 +47,12 @@ int	 rp_settle(const struct cv_ctx *, const struct spool *, struct ix *,
 	    int day, struct cv_day *d);
 
 /*
+ * Whether this binary may use the spool (sp_check_format), a refusal
+ * logged to msg: 1 its format, 0 an older one, -1 a newer or unreadable one.
+ */
+int	 rp_check_format(const struct spool *, FILE *msg);
+
+/*
  * Open the index for a batch received on day today; when it is damaged or
  * missing, make it anew from the archive days within the window.  0, or -1
  * with errno.
