@@ -659,18 +659,6 @@ cv_load(const struct cv_ctx *cx, int day, struct cv_day *d, int *trusted)
 	return rc;
 }
 
-/* Whether name follows the STATUS rule, ^[A-Z][A-Z0-9_]{0,39}$. */
-static int
-is_status(const char *s)
-{
-	if (*s < 'A' || *s > 'Z')
-		return 0;
-	for (s++; *s; s++)
-		if (!((*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_'))
-			return 0;
-	return 1;
-}
-
 /* Cut a known file back to its recorded length: 0, 1 when it is shorter, -1. */
 static int
 cut_file(const char *dir, const struct cv_file *f)
@@ -717,7 +705,7 @@ cv_reset(const struct cv_ctx *cx, const struct cv_day *d)
 			continue;
 		memcpy(status, de->d_name, n - 4);
 		status[n - 4] = '\0';
-		if (!is_status(status))
+		if (!ev_status_valid(status, n - 4))
 			continue;	/* not a name this view makes */
 		for (known = 0, i = 0; i < d->nfiles; i++)
 			if (strcmp(d->files[i].status, status) == 0)
