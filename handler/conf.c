@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libconfig.h>
@@ -795,4 +796,29 @@ conf_locate(const char *cli, const char *env, char *buf, size_t len,
 		return NULL;
 	}
 	return buf;
+}
+
+int
+conf_open(const char *cli, const char *env, struct conf *c, char *err,
+    size_t errlen)
+{
+	char	 path[PATH_MAX];
+
+	memset(c, 0, sizeof(*c));
+	if (conf_locate(cli, env, path, sizeof(path), err, errlen) == NULL ||
+	    conf_load(path, c, err, errlen) == -1)
+		return -1;
+	conf_use_timezone(c);
+	return 0;
+}
+
+void
+conf_use_timezone(const struct conf *c)
+{
+	char	 tz[256];
+
+	/* A leading ':' makes glibc read the zone file by name. */
+	snprintf(tz, sizeof(tz), ":%s", c->timezone);
+	(void)setenv("TZ", tz, 1);
+	tzset();
 }

@@ -57,4 +57,15 @@ int	 conf_advice(const struct conf *, char *msg, size_t msglen);
 char	*conf_locate(const char *cli, const char *env, char *buf, size_t len,
 	    char *err, size_t errlen);
 
+/*
+ * Locate (as conf_locate), load and check the config, and set the
+ * process's zone to its timezone for receipt days.  Returns 0, or -1 with
+ * one line in err; on error c holds nothing to free.
+ */
+int	 conf_open(const char *cli, const char *env, struct conf *c, char *err,
+	    size_t errlen);
+
+/* Set the process's zone to the configured one, for receipt days. */
+void	 conf_use_timezone(const struct conf *);
+
 #endif

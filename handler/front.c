@@ -69,23 +69,21 @@ fe_counts_json(const struct ing_counts *c, char *buf, size_t len)
 static int
 load_config(struct fe_request *r, struct conf *cf)
 {
-	char		 path[PATH_MAX], err[1024];
+	char		 err[1024];
 	const char	*env;
 
 	/* SetEnv in .htaccess arrives as a request parameter, not in the environment. */
 	if ((env = param(r, "YESPO_HOOK_CONFIG")) == NULL)
 		env = getenv("YESPO_HOOK_CONFIG");
-	if (conf_locate(NULL, env, path, sizeof(path), err, sizeof(err)) == NULL ||
-	    conf_load(path, cf, err, sizeof(err)) == -1) {
+	if (conf_open(NULL, env, cf, err, sizeof(err)) == -1) {
 		fprintf(stderr, "yespo-hook: %s\n", err);
 		return -1;
 	}
 	if (ing_healthy(cf, err, sizeof(err)) == -1) {
-		fprintf(stderr, "yespo-hook: %s: %s\n", path, err);
+		fprintf(stderr, "yespo-hook: %s: %s\n", cf->path, err);
 		conf_free(cf);
 		return -1;
 	}
-	ing_use_timezone(cf);
 	return 0;
 }
 

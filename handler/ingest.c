@@ -41,17 +41,6 @@ log_errno(const char *what)
 	fprintf(stderr, "yespo-hook: %s: %s\n", what, strerror(errno));
 }
 
-void
-ing_use_timezone(const struct conf *cf)
-{
-	char	 tz[256];
-
-	/* A leading ':' makes glibc read the zone file by name. */
-	snprintf(tz, sizeof(tz), ":%s", cf->timezone);
-	(void)setenv("TZ", tz, 1);
-	tzset();
-}
-
 int
 ing_healthy(const struct conf *cf, char *err, size_t errlen)
 {

@@ -62,7 +62,4 @@ int		 ing_healthy(const struct conf *, char *err, size_t errlen);
  */
 int		 ing_figures(const struct conf *, unsigned long long *events, time_t *last);
 
-/* Set the process's zone to the configured one, for receipt days. */
-void		 ing_use_timezone(const struct conf *);
-
 #endif

@@ -118,22 +118,6 @@ fd_read(void *ctx, void *buf, size_t len)
 	return fio_read(*(int *)ctx, buf, len);
 }
 
-/* Load the config for a command; reports why not. */
-static int
-load_config(const char *cli, struct conf *cf)
-{
-	char	 path[PATH_MAX], err[1024];
-
-	if (conf_locate(cli, getenv("YESPO_HOOK_CONFIG"), path, sizeof(path),
-	    err, sizeof(err)) == NULL ||
-	    conf_load(path, cf, err, sizeof(err)) == -1) {
-		fprintf(stderr, "yespo-hook: %s\n", err);
-		return -1;
-	}
-	ing_use_timezone(cf);
-	return 0;
-}
-
 static int
 run_check(const struct conf *cf)
 {
@@ -201,7 +185,7 @@ run_command(int argc, char **argv)
 {
 	struct conf	 cf;
 	const char	*cmd = NULL, *config = NULL;
-	char		**files;
+	char		**files, err[1024];
 	int		 i, nfiles = 0, rc;
 
 	if ((files = calloc((size_t)argc, sizeof(*files))) == NULL)
@@ -231,9 +215,11 @@ run_command(int argc, char **argv)
 	else if (strcmp(cmd, "--check") != 0 && strcmp(cmd, "--ingest") != 0 &&
 	    strcmp(cmd, "--rebuild") != 0 && strcmp(cmd, "--verify") != 0)
 		fprintf(stderr, "yespo-hook: unknown option %s\n%s", cmd, usage);
-	else if (load_config(config, &cf) == -1)
+	else if (conf_open(config, getenv("YESPO_HOOK_CONFIG"), &cf, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "yespo-hook: %s\n", err);
 		rc = 1;
-	else {
+	} else {
 		if (strcmp(cmd, "--check") == 0)
 			rc = run_check(&cf);
 		else if (strcmp(cmd, "--ingest") == 0)
