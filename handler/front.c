@@ -15,6 +15,7 @@
 #include "auth.h"
 #include "conf.h"
 #include "front.h"
+#include "health.h"
 #include "util.h"
 
 #define RETRY_AFTER	"60"
@@ -79,7 +80,7 @@ load_config(struct fe_request *r, struct conf *cf)
 		fprintf(stderr, "yespo-hook: %s\n", err);
 		return -1;
 	}
-	if (ing_healthy(cf, err, sizeof(err)) == -1) {
+	if (hl_spool_ready(cf, err, sizeof(err)) == -1) {
 		fprintf(stderr, "yespo-hook: %s: %s\n", cf->path, err);
 		conf_free(cf);
 		return -1;
@@ -153,7 +154,7 @@ answer_probe(struct fe_request *r, const struct conf *cf,
 	int			 checked = cf->token || cf->basic_user || cf->allow_from;
 
 	if (checked && auth_check(cf, ar) == AUTH_OK &&
-	    ing_figures(cf, &events, &last) == 0 &&
+	    hl_figures(cf, &events, &last) == 0 &&
 	    (o = cJSON_CreateObject()) != NULL &&
 	    cJSON_AddStringToObject(o, "status", "ok") &&
 	    cJSON_AddNumberToObject(o, "events_today", (double)events)) {

@@ -1,0 +1,21 @@
+/*
+ * health.h: the state of a configured spool, for the probe and --check.
+ */
+#ifndef YH_HEALTH_H
+#define YH_HEALTH_H
+
+#include <stddef.h>
+#include <time.h>
+
+struct conf;
+
+/* Whether a POST could be stored now: 0, or -1 with the reason in err. */
+int	 hl_spool_ready(const struct conf *, char *err, size_t errlen);
+
+/*
+ * Today's figures for the probe: events in today's views and when today's
+ * archive last grew (0 when it has not).  Reads only.  0, or -1.
+ */
+int	 hl_figures(const struct conf *, unsigned long long *events, time_t *last);
+
+#endif
