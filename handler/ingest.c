@@ -2,9 +2,12 @@
  * ingest.c: a batch's way to disk.
  *
  * Outside the lock: read and parse the body, quarantine what cannot be an
- * event.  Under the lock: repair the views a crashed writer left behind,
- * drop duplicates, append the new events to the day's archive and
- * fdatasync (the commit point), then update the index and the CSV view.
+ * event.  Under the lock: bring the index up to the archive (and the views,
+ * when they can be written), drop duplicates, append the new events to the
+ * day's archive and fdatasync (the commit point), then update the index and
+ * the CSV view.  Only the archive and the index gate the answer: a view
+ * that fails is logged, recorded in views/behind for the probe, and
+ * repaired by a later writer or --rebuild (yespo-hook(8)).
  */
 #include <errno.h>
 #include <limits.h>
@@ -131,7 +134,10 @@ struct run {
 	const struct conf	*cf;
 	struct spool		*sp;
 	struct cv_ctx		 cx;
-	struct cv_day		 d;		/* today's view */
+	struct cv_fault		 fault;		/* where a view failed */
+	struct cv_day		 d;		/* today's view, when views_ok */
+	int			 views_ok;	/* today's views hold its archive */
+	int			 behind;	/* a view failed in this batch */
 	struct ix		 ix;
 	int			 ixopen;
 	struct keyset		 seen;
@@ -162,32 +168,98 @@ make_buffers(struct run *r, const struct bt_batch *b, size_t nevents)
 	return 0;
 }
 
-/* A day other than today was written last: its views become durable now.  0, or -1. */
+/*
+ * A view of day could not be updated: log the path, the step, the error
+ * and the user in one line, and record it for the probe and the next
+ * writer.  The events are safe in the archive either way.
+ */
+static void
+views_behind(struct run *r, int day)
+{
+	char	 who[192], text[PATH_MAX + 400], ymd[11];
+
+	ut_whoami(who, sizeof(who), 0);
+	ut_format_day(day, ymd);
+	if (r->fault.op != NULL)
+		snprintf(text, sizeof(text), "%s %s: %s (running as %s)", r->fault.op,
+		    r->fault.path, strerror(r->fault.error), who);
+	else
+		snprintf(text, sizeof(text), "updating the views of %s: %s (running as %s)",
+		    ymd, strerror(errno), who);
+	fprintf(stderr, "yespo-hook: views of %s behind the archive: %s; the events "
+	    "are stored, a later writer or --rebuild repairs the views\n", ymd, text);
+	if (sp_set_views_behind(r->sp, day, text) == -1)
+		log_errno("writing views/behind");
+	r->fault.op = NULL;
+	r->behind = 1;
+}
+
+/*
+ * Make a day other than today durable: its index and views.  A view that
+ * fails is recorded, not fatal.  0, or -1 (logged) when the archive or the
+ * index failed.
+ */
 static int
 checkpoint_day(struct run *r, int day)
 {
 	struct cv_day	 old;
+	int		 rc;
 
-	if (rp_settle(&r->cx, r->sp, &r->ix, day, &old) == -1)
+	if ((rc = rp_settle(&r->cx, r->sp, &r->ix, day, &old)) == -1)
 		return -1;
-	if (ix_sync(&r->ix) == -1 || cv_commit(&r->cx, &old, old.archive_len, 1) != 0) {
-		log_errno("checkpointing the previous day");
+	if (ix_sync(&r->ix) == -1) {
+		log_errno("checkpointing the previous day's index");
 		cv_free(&old);
 		return -1;
 	}
+	if (rc == 1 || cv_commit(&r->cx, &old, old.archive_len, 1) != 0)
+		views_behind(r, day);
 	cv_free(&old);
 	return 0;
 }
 
 /*
- * Make the index and views hold every archived event before new ones are
- * judged: open (or remake) the index, close the day written last, repair
- * today's views.  0, or -1 (logged).
+ * With today's views whole, repair the days an earlier failure left
+ * behind, and forget the record once they are all whole.  0, or -1
+ * (logged) when the archive or the index failed.
+ */
+static int
+repair_behind(struct run *r, int cur)
+{
+	char	 text[8];
+	int	*days = NULL, first, rc = -1;
+	size_t	 n = 0, j;
+
+	if ((rc = sp_views_behind(r->sp, &first, text, sizeof(text))) != 1) {
+		if (rc == -1)
+			log_errno("reading views/behind");
+		return 0;
+	}
+	if (arc_days(r->sp->root, &days, &n) == -1) {
+		log_errno("listing the archive");
+		return -1;
+	}
+	rc = 0;
+	for (j = 0; j < n && rc == 0; j++)
+		if (days[j] >= first && days[j] < r->today && days[j] != cur)
+			rc = checkpoint_day(r, days[j]);
+	free(days);
+	if (rc == 0 && !r->behind && sp_clear_views_behind(r->sp) == -1)
+		log_errno("removing views/behind");
+	return rc;
+}
+
+/*
+ * Make the index hold every archived event before new ones are judged:
+ * open (or remake) the index, close the day written last, repair today's
+ * views and those an earlier failure left behind.  Only the archive and
+ * the index can fail this: a view that cannot be repaired stays behind.
+ * 0, or -1 (logged).
  */
 static int
 open_views(struct run *r)
 {
-	int	 cur;
+	int	 cur, rc;
 
 	if (rp_open_index(r->sp, &r->ix, r->today, r->cf->dedup_window_days) == -1) {
 		log_errno(r->sp->index);
@@ -200,7 +272,12 @@ open_views(struct run *r)
 	}
 	if (cur >= 0 && cur != r->today && checkpoint_day(r, cur) == -1)
 		return -1;
-	if (rp_settle(&r->cx, r->sp, &r->ix, r->today, &r->d) == -1)
+	if ((rc = rp_settle(&r->cx, r->sp, &r->ix, r->today, &r->d)) == -1)
+		return -1;
+	r->views_ok = rc == 0;
+	if (!r->views_ok)
+		views_behind(r, r->today);
+	else if (repair_behind(r, cur) == -1)
 		return -1;
 	if (cur != r->today && sp_set_current_day(r->sp, r->today) == -1) {
 		log_errno("writing views/current");
@@ -242,7 +319,7 @@ drop_duplicates(struct run *r, const struct bt_batch *b, struct ing_counts *c)
 		}
 		r->lines.len += ev_format_line(text, it->text_len, r->stamp,
 		    r->lines.p + r->lines.len);
-		if (cv_add(&r->cx, &r->d, &e, r->stamp) == -1)
+		if (r->views_ok && cv_add(&r->cx, &r->d, &e, r->stamp) == -1)
 			goto nomem;
 		r->fresh[r->nfresh++] = k;
 	}
@@ -259,6 +336,8 @@ out:
  * After the commit: add the new keys to the index and the rows to the
  * CSV files, making both durable when the last checkpoint is old enough.
  * A failure here sets degraded; the next writer repairs from the archive.
+ * Views already behind are left to it: it replays the archive from their
+ * last state, into the index too.
  */
 static void
 update_views(struct run *r, off_t end, struct ing_counts *c)
@@ -272,12 +351,14 @@ update_views(struct run *r, off_t end, struct ing_counts *c)
 			c->degraded = 1;
 			return;
 		}
+	if (!r->views_ok)
+		return;
 	durable = r->now - r->d.durable_at >= CHECKPOINT_SECONDS || r->now < r->d.durable_at;
 	if (durable && ix_sync(&r->ix) == -1) {
 		log_errno("syncing the index");
 		c->degraded = 1;
 	} else if (cv_commit(&r->cx, &r->d, end, durable) != 0) {
-		log_errno("updating the CSV files");
+		views_behind(r, r->today);
 		c->degraded = 1;
 	}
 }
@@ -316,6 +397,7 @@ store_events(const struct conf *cf, struct spool *sp, const struct bt_batch *b,
 	r.cx.views_dir = sp->views;
 	r.cx.guard = cf->csv_formula_guard;
 	r.cx.max_files = cf->max_status_files;
+	r.cx.fault = &r.fault;
 	if (make_buffers(&r, b, nevents) == -1)
 		goto out;
 	if (sp_lock(sp, cf->lock_wait_ms) == -1) {
