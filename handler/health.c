@@ -4,15 +4,176 @@
  */
 #include <sys/stat.h>
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "conf.h"
 #include "csvview.h"
+#include "fsio.h"
 #include "health.h"
+#include "spool.h"
 #include "util.h"
+
+static const char *const spool_files[] = { "lock", "index/keys.idx", "views/current" };
+
+/*
+ * Write "WHAT PATH: PROBLEM (running as uid N "name")" to err, the line
+ * the probe and --check give.  Returns -1 for "return problem(...)".
+ */
+static int __attribute__((format(printf, 5, 6)))
+problem(char *err, size_t errlen, const char *what, const char *path,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 why[PATH_MAX + 128], who[192];
+
+	va_start(ap, fmt);
+	(void)vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	ut_whoami(who, sizeof(who), 0);
+	snprintf(err, errlen, "%s %s: %s (running as %s)", what, path, why, who);
+	return -1;
+}
+
+/* Whether the running user may change path (a directory: create names in it). */
+static int
+may_write(const char *path, int dir)
+{
+	return faccessat(AT_FDCWD, path, dir ? W_OK | X_OK : W_OK, AT_EACCESS) == 0;
+}
+
+/* A directory the running user can write in: 0, or -1 with the problem in err. */
+static int
+check_dir(const char *what, const char *path, char *err, size_t errlen)
+{
+	struct stat	 st;
+
+	if (stat(path, &st) == -1)
+		return problem(err, errlen, what, path, "%s", errno == ENOENT ?
+		    "does not exist" : strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return problem(err, errlen, what, path, "is not a directory");
+	if (!may_write(path, 1))
+		return problem(err, errlen, what, path, "is not writable");
+	return 0;
+}
+
+/*
+ * Make path and its missing parents, as a writer could not: it makes
+ * csv_dir alone.  0, or -1 with the problem in err.
+ */
+static int
+make_path(const char *what, const char *path, char *err, size_t errlen)
+{
+	char		 p[PATH_MAX], up[PATH_MAX], *slash;
+	struct stat	 st;
+	size_t		 i, n = strlen(path);
+
+	if (n >= sizeof(p))
+		return problem(err, errlen, what, path, "the name is too long");
+	memcpy(p, path, n + 1);
+	for (i = 1; i <= n; i++) {
+		if (p[i] != '/' && p[i] != '\0')
+			continue;
+		p[i] = '\0';
+		if (stat(p, &st) == 0) {
+			if (!S_ISDIR(st.st_mode))
+				return problem(err, errlen, what, path,
+				    "cannot create: %s is not a directory", p);
+		} else if (errno != ENOENT)
+			return problem(err, errlen, what, path, "cannot create: %s: %s",
+			    p, strerror(errno));
+		else if (fio_mkdir(p, 0755) == -1) {
+			memcpy(up, p, i + 1);
+			if ((slash = strrchr(up, '/')) != NULL)
+				slash[slash == up] = '\0';
+			return problem(err, errlen, what, path, errno == EACCES ?
+			    "cannot create: parent %s does not exist and %s is not writable" :
+			    "cannot create %s: %s", p, errno == EACCES ? up : strerror(errno));
+		} else {
+			memcpy(up, p, i + 1);
+			if ((slash = strrchr(up, '/')) != NULL)
+				slash[slash == up] = '\0';
+			if (fio_sync_dir(up) == -1)
+				return problem(err, errlen, what, path, "cannot sync %s: %s",
+				    up, strerror(errno));
+		}
+		if (i < n)
+			p[i] = '/';
+	}
+	return 0;
+}
+
+/* Every file of a directory writable by the running user: 0, or -1 with the problem in err. */
+static int
+check_files(const char *what, const char *dir, char *err, size_t errlen)
+{
+	char		 path[PATH_MAX];
+	DIR		*dp;
+	struct dirent	*de;
+	int		 rc = 0;
+
+	if ((dp = opendir(dir)) == NULL)
+		return errno == ENOENT ? 0 : problem(err, errlen, what, dir, "cannot be read: %s",
+		    strerror(errno));
+	while (rc == 0 && (de = readdir(dp)) != NULL) {
+		if (de->d_name[0] == '.' ||
+		    ut_path(path, sizeof(path), "%s/%s", dir, de->d_name) == -1)
+			continue;
+		if (!may_write(path, de->d_type == DT_DIR))
+			rc = problem(err, errlen, what, path, "is not writable");
+	}
+	closedir(dp);
+	return rc;
+}
+
+int
+hl_setup_ok(const struct conf *cf, char *err, size_t errlen)
+{
+	char	 path[PATH_MAX], ymd[11];
+	size_t	 i;
+
+	if (check_dir("spool_dir", cf->spool_dir, err, errlen) == -1)
+		return -1;
+	for (i = 0; sp_subdirs[i] != NULL; i++)
+		if (ut_path(path, sizeof(path), "%s/%s", cf->spool_dir, sp_subdirs[i]) == 0 &&
+		    access(path, F_OK) == 0 && check_dir("spool_dir", path, err, errlen) == -1)
+			return -1;
+	for (i = 0; i < sizeof(spool_files) / sizeof(spool_files[0]); i++)
+		if (ut_path(path, sizeof(path), "%s/%s", cf->spool_dir, spool_files[i]) == 0 &&
+		    access(path, F_OK) == 0 && !may_write(path, 0))
+			return problem(err, errlen, "spool_dir", path, "is not writable");
+	if (make_path("csv_dir", cf->csv_dir, err, errlen) == -1 ||
+	    check_dir("csv_dir", cf->csv_dir, err, errlen) == -1)
+		return -1;
+	/* Files a shell user made today (--ingest as root) would stop the writers. */
+	ut_format_day(ut_local_day(time(NULL)), ymd);
+	if (ut_path(path, sizeof(path), "%s/%s", cf->csv_dir, ymd) == 0 &&
+	    access(path, F_OK) == 0 &&
+	    (check_dir("csv_dir", path, err, errlen) == -1 ||
+	    check_files("csv_dir", path, err, errlen) == -1))
+		return -1;
+	return 0;
+}
+
+int
+hl_views_behind(const struct conf *cf, char *text, size_t len)
+{
+	struct spool	 sp;
+	char		 err[512];
+	int		 day;
+
+	if (sp_open(&sp, cf->spool_dir, err, sizeof(err)) == -1)
+		return -1;
+	return sp_views_behind(&sp, &day, text, len);
+}
 
 int
 hl_spool_ready(const struct conf *cf, char *err, size_t errlen)

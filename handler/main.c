@@ -17,6 +17,7 @@
 #include "conf.h"
 #include "fsio.h"
 #include "front.h"
+#include "health.h"
 #include "ingest.h"
 #include "replay.h"
 #include "spool.h"
@@ -36,7 +37,8 @@ static const char help[] =
     "Receives Yespo activity webhooks as a FastCGI or CGI program and keeps\n"
     "them as daily JSON-lines archives and per-status CSV files.\n"
     "\n"
-    "  --check    validate the config and the spool; exit 0 or 1\n"
+    "  --check    validate the config, make csv_dir when missing, and check\n"
+    "             that spool and csv_dir are writable by this user; exit 0 or 1\n"
     "  --ingest   store files (a JSON array or object, or JSON lines; '-' for\n"
     "             standard input) exactly as a POST would; print the counts\n"
     "  --rebuild  make the index, CSVs and summaries anew from the archive\n"
@@ -124,6 +126,10 @@ run_check(const struct conf *cf)
 	struct spool	 sp;
 	char		 err[1024];
 
+	if (hl_setup_ok(cf, err, sizeof(err)) == -1) {
+		fprintf(stderr, "yespo-hook: %s\n", err);
+		return 1;
+	}
 	if (sp_open(&sp, cf->spool_dir, err, sizeof(err)) == -1) {
 		fprintf(stderr, "yespo-hook: %s: %s\n", cf->path, err);
 		return 1;
