@@ -167,10 +167,11 @@ int
 hl_views_behind(const struct conf *cf, char *text, size_t len)
 {
 	struct spool	 sp;
-	char		 err[512];
 	int		 day;
 
-	if (sp_open(&sp, cf->spool_dir, err, sizeof(err)) == -1)
+	/* Read only: sp_open would make the spool's directories. */
+	memset(&sp, 0, sizeof(sp));
+	if (ut_path(sp.views, sizeof(sp.views), "%s/views", cf->spool_dir) == -1)
 		return -1;
 	return sp_views_behind(&sp, &day, text, len);
 }
