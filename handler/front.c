@@ -71,12 +71,16 @@ static int
 load_config(struct fe_request *r, struct conf *cf)
 {
 	char		 err[1024];
-	const char	*env;
+	const char	*env, *program;
 
 	/* SetEnv in .htaccess arrives as a request parameter, not in the environment. */
 	if ((env = param(r, "YESPO_HOOK_CONFIG")) == NULL)
 		env = getenv("YESPO_HOOK_CONFIG");
-	if (conf_open(NULL, env, cf, err, sizeof(err)) == -1) {
+	/* Where /proc is not mounted, the script's own path tells the binary's folder. */
+	if ((program = param(r, "SCRIPT_FILENAME")) == NULL &&
+	    (program = getenv("SCRIPT_FILENAME")) == NULL)
+		program = r->argv0;
+	if (conf_open(NULL, env, program, cf, err, sizeof(err)) == -1) {
 		fprintf(stderr, "yespo-hook: %s\n", err);
 		return -1;
 	}

@@ -78,10 +78,10 @@ fcgi_write(void *ctx, const void *buf, size_t len)
 }
 
 static int
-serve_fastcgi(void)
+serve_fastcgi(const char *argv0)
 {
 	FCGX_Request		 req;
-	struct fe_request	 r = { &req, fcgi_param, fcgi_read, fcgi_write, 0 };
+	struct fe_request	 r = { &req, fcgi_param, fcgi_read, fcgi_write, 0, argv0 };
 	int			 restart = 0;
 
 	if (FCGX_InitRequest(&req, 0, 0) != 0)
@@ -221,7 +221,7 @@ run_command(int argc, char **argv)
 	else if (strcmp(cmd, "--check") != 0 && strcmp(cmd, "--ingest") != 0 &&
 	    strcmp(cmd, "--rebuild") != 0 && strcmp(cmd, "--verify") != 0)
 		fprintf(stderr, "yespo-hook: unknown option %s\n%s", cmd, usage);
-	else if (conf_open(config, getenv("YESPO_HOOK_CONFIG"), &cf, err,
+	else if (conf_open(config, getenv("YESPO_HOOK_CONFIG"), argv[0], &cf, err,
 	    sizeof(err)) == -1) {
 		fprintf(stderr, "yespo-hook: %s\n", err);
 		rc = 1;
@@ -243,7 +243,7 @@ run_command(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	struct fe_request	 r = { NULL, cgi_param, cgi_read, cgi_write, 0 };
+	struct fe_request	 r = { NULL, cgi_param, cgi_read, cgi_write, 0, argv[0] };
 
 	if (FCGX_Init() != 0)
 		return 1;
@@ -258,7 +258,7 @@ main(int argc, char **argv)
 #ifdef M_MMAP_THRESHOLD
 		(void)mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 #endif
-		return serve_fastcgi();
+		return serve_fastcgi(argv[0]);
 	}
 	/* A CGI server may pass a query string as argv (RFC 3875 4.4): ignore it. */
 	if (getenv("GATEWAY_INTERFACE") != NULL) {
