@@ -43,6 +43,7 @@ set(YH_E2E_TESTS
   setup_csv_dir_unusable
   views_behind_after_commit
   config_unreadable_other_user
+  cgi_no_proc
 )
 
 foreach(t ${YH_E2E_TESTS})
