@@ -210,6 +210,7 @@ hl_figures(const struct conf *cf, unsigned long long *events, time_t *last)
 	cx.views_dir = views;
 	cx.guard = cf->csv_formula_guard;
 	cx.max_files = cf->max_status_files;
+	cx.fault = NULL;
 	if (cv_load(&cx, today, &d, &trusted) != 0)
 		return -1;
 	for (i = 0; i < d.nsums; i++)

@@ -292,6 +292,7 @@ rp_rebuild(const struct conf *cf, FILE *msg)
 {
 	struct spool	 sp;
 	struct cv_ctx	 cx;
+	struct cv_fault	 fault = { 0 };
 	struct cv_day	 d;
 	struct ix	 ix;
 	struct replay	 r;
@@ -306,6 +307,7 @@ rp_rebuild(const struct conf *cf, FILE *msg)
 	cx.views_dir = sp.views;
 	cx.guard = cf->csv_formula_guard;
 	cx.max_files = cf->max_status_files;
+	cx.fault = &fault;
 	memset(&r, 0, sizeof(r));
 	memset(&d, 0, sizeof(d));
 	if (ix_remove(sp.index) == -1 ||
@@ -333,7 +335,11 @@ rp_rebuild(const struct conf *cf, FILE *msg)
 		fprintf(msg, "yespo-hook: removing %s/behind: %s\n", sp.views, strerror(errno));
 	goto done;
 fail:
-	fprintf(msg, "yespo-hook: --rebuild: %s\n", strerror(errno));
+	if (fault.op != NULL)
+		fprintf(msg, "yespo-hook: --rebuild: %s %s: %s\n", fault.op, fault.path,
+		    strerror(fault.error));
+	else
+		fprintf(msg, "yespo-hook: --rebuild: %s\n", strerror(errno));
 done:
 	cv_free(&d);
 	ev_free(&r.e);
@@ -513,6 +519,7 @@ rp_verify(const struct conf *cf, FILE *msg)
 	cx.views_dir = views;
 	cx.guard = cf->csv_formula_guard;
 	cx.max_files = cf->max_status_files;
+	cx.fault = NULL;
 	today = ut_local_day(time(NULL));
 	if (ix_open(&seen, idx, 0, cf->dedup_window_days) == -1 ||
 	    arc_days(sp.root, &days, &n) == -1)
