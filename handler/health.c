@@ -65,6 +65,17 @@ check_dir(const char *what, const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+/* The directory that holds p ("/" for a name at the top), into up. */
+static void
+parent_of(const char *p, char *up, size_t len)
+{
+	char	*slash;
+
+	snprintf(up, len, "%s", p);
+	if ((slash = strrchr(up, '/')) != NULL)
+		slash[slash == up ? 1 : 0] = '\0';
+}
+
 /*
  * Make path and its missing parents, as a writer could not: it makes
  * csv_dir alone.  0, or -1 with the problem in err.
@@ -72,9 +83,10 @@ check_dir(const char *what, const char *path, char *err, size_t errlen)
 static int
 make_path(const char *what, const char *path, char *err, size_t errlen)
 {
-	char		 p[PATH_MAX], up[PATH_MAX], *slash;
+	char		 p[PATH_MAX], up[PATH_MAX];
 	struct stat	 st;
 	size_t		 i, n = strlen(path);
+	int		 e;
 
 	if (n >= sizeof(p))
 		return problem(err, errlen, what, path, "the name is too long");
@@ -91,16 +103,18 @@ make_path(const char *what, const char *path, char *err, size_t errlen)
 			return problem(err, errlen, what, path, "cannot create: %s: %s",
 			    p, strerror(errno));
 		else if (fio_mkdir(p, 0755) == -1) {
-			memcpy(up, p, i + 1);
-			if ((slash = strrchr(up, '/')) != NULL)
-				slash[slash == up] = '\0';
-			return problem(err, errlen, what, path, errno == EACCES ?
-			    "cannot create: parent %s does not exist and %s is not writable" :
-			    "cannot create %s: %s", p, errno == EACCES ? up : strerror(errno));
+			e = errno;
+			parent_of(p, up, sizeof(up));
+			if (e != EACCES)
+				return problem(err, errlen, what, path, "cannot create %s: %s",
+				    p, strerror(e));
+			if (i == n)
+				return problem(err, errlen, what, path,
+				    "cannot create: %s is not writable", up);
+			return problem(err, errlen, what, path, "cannot create: parent %s "
+			    "does not exist and %s is not writable", p, up);
 		} else {
-			memcpy(up, p, i + 1);
-			if ((slash = strrchr(up, '/')) != NULL)
-				slash[slash == up] = '\0';
+			parent_of(p, up, sizeof(up));
 			if (fio_sync_dir(up) == -1)
 				return problem(err, errlen, what, path, "cannot sync %s: %s",
 				    up, strerror(errno));
