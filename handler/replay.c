@@ -102,6 +102,8 @@ replay_line(const char *line, size_t len, off_t end, void *arg)
 	return 0;
 }
 
+static int	 reindex_day(const struct spool *, struct ix *, int, off_t, off_t);
+
 /* Replay a day's archive from byte from (0: the whole day, views made anew). */
 static int
 replay_day(struct replay *r, const struct spool *sp, off_t from, off_t to)
@@ -133,30 +135,41 @@ rp_settle(const struct cv_ctx *cx, const struct spool *sp, struct ix *ix,
     int day, struct cv_day *d)
 {
 	struct replay	 r;
-	off_t		 size, end;
-	int		 rc, whole, trusted;
+	char		 ymd[11];
+	off_t		 size, end, from;
+	int		 rc, trusted;
 
 	if ((rc = cv_load(cx, day, d, &trusted)) == -1 ||
 	    arc_size(sp->root, day, &size) == -1)
 		goto fail;
 	if (rc == 0 && trusted && size == d->archive_len)
 		return 0;
-	whole = rc == 1 || size < d->archive_len;
-	if (arc_repair(sp->root, day, whole ? 0 : d->archive_len, &end) == -1)
+	from = rc == 1 || size < d->archive_len ? 0 : d->archive_len;
+	if (arc_repair(sp->root, day, from, &end) == -1)
 		goto fail;
 	memset(&r, 0, sizeof(r));
 	r.cx = cx;
 	r.d = d;
 	r.ix = ix;
-	rc = replay_day(&r, sp, whole ? 0 : d->archive_len, end);
+	rc = replay_day(&r, sp, from, end);
 	if (rc == -1 && r.short_file)	/* files lost bytes: only the whole day can mend them */
 		rc = replay_day(&r, sp, 0, end);
 	ev_free(&r.e);
-	if (rc == -1)
+	if (rc == 0)
+		return 0;
+	/*
+	 * The index holds the day up to from, as the views' state does.  When
+	 * the rest goes into the index alone, the archive and the index are
+	 * sound and what failed was a view: it must not stop the next append.
+	 */
+	cv_free(d);
+	if (day + ix->window >= ix->today && reindex_day(sp, ix, day, from, end) == -1)
 		goto fail;
-	return 0;
+	return 1;
 fail:
-	fprintf(stderr, "yespo-hook: repairing the views: %s\n", strerror(errno));
+	ut_format_day(day, ymd);
+	fprintf(stderr, "yespo-hook: repairing archive/%s.jsonl and the index: %s\n",
+	    ymd, strerror(errno));
 	cv_free(d);
 	return -1;
 }
@@ -180,6 +193,21 @@ reindex_line(const char *line, size_t len, off_t end, void *arg)
 	return ix_add(r->ix, &k, r->day);
 }
 
+/* Add the keys of a day's archive lines between from and to (< 0: the end) to the index: 0, or -1. */
+static int
+reindex_day(const struct spool *sp, struct ix *ix, int day, off_t from, off_t to)
+{
+	struct reindex	 r;
+	int		 rc;
+
+	memset(&r, 0, sizeof(r));
+	r.ix = ix;
+	r.day = day;
+	rc = arc_scan(sp->root, day, from, to, reindex_line, &r);
+	ev_free(&r.e);
+	return rc == 0 ? 0 : -1;
+}
+
 /* sp_check_format, its refusal logged to msg. */
 static int
 check_format(const struct spool *sp, FILE *msg)
@@ -195,7 +223,6 @@ check_format(const struct spool *sp, FILE *msg)
 int
 rp_open_index(const struct spool *sp, struct ix *ix, int today, int window)
 {
-	struct reindex	 r;
 	int		*days = NULL, rc = -1, current;
 	size_t		 n = 0, j;
 
@@ -219,24 +246,18 @@ rp_open_index(const struct spool *sp, struct ix *ix, int today, int window)
 		if (ix_remove(sp->index) == -1 || ix_open(ix, sp->index, today, window) == -1)
 			return -1;
 	}
-	memset(&r, 0, sizeof(r));
-	r.ix = ix;
 	if (arc_days(sp->root, &days, &n) == -1)
 		goto done;
-	for (j = 0; j < n; j++) {
-		if (days[j] + window < today)
-			continue;
-		r.day = days[j];
-		if (arc_scan(sp->root, days[j], 0, -1, reindex_line, &r) != 0)
+	for (j = 0; j < n; j++)
+		if (days[j] + window >= today &&
+		    reindex_day(sp, ix, days[j], 0, -1) == -1)
 			goto done;
-	}
 	/* The format is recorded only once the index it names is durable. */
 	if ((rc = ix_sync(ix)) == 0 && !current)
 		rc = sp_set_format(sp);
 done:
 	if (rc == -1)
 		(void)ix_close(ix);
-	ev_free(&r.e);
 	free(days);
 	return rc;
 }
@@ -271,6 +292,7 @@ rp_rebuild(const struct conf *cf, FILE *msg)
 {
 	struct spool	 sp;
 	struct cv_ctx	 cx;
+	struct cv_fault	 fault = { 0 };
 	struct cv_day	 d;
 	struct ix	 ix;
 	struct replay	 r;
@@ -285,6 +307,7 @@ rp_rebuild(const struct conf *cf, FILE *msg)
 	cx.views_dir = sp.views;
 	cx.guard = cf->csv_formula_guard;
 	cx.max_files = cf->max_status_files;
+	cx.fault = &fault;
 	memset(&r, 0, sizeof(r));
 	memset(&d, 0, sizeof(d));
 	if (ix_remove(sp.index) == -1 ||
@@ -308,9 +331,15 @@ rp_rebuild(const struct conf *cf, FILE *msg)
 	if (ix_sync(&ix) == -1 || (!current && sp_set_format(&sp) == -1))
 		goto fail;
 	rc = 0;
+	if (sp_clear_views_behind(&sp) == -1)
+		fprintf(msg, "yespo-hook: removing %s/behind: %s\n", sp.views, strerror(errno));
 	goto done;
 fail:
-	fprintf(msg, "yespo-hook: --rebuild: %s\n", strerror(errno));
+	if (fault.op != NULL)
+		fprintf(msg, "yespo-hook: --rebuild: %s %s: %s\n", fault.op, fault.path,
+		    strerror(fault.error));
+	else
+		fprintf(msg, "yespo-hook: --rebuild: %s\n", strerror(errno));
 done:
 	cv_free(&d);
 	ev_free(&r.e);
@@ -490,6 +519,7 @@ rp_verify(const struct conf *cf, FILE *msg)
 	cx.views_dir = views;
 	cx.guard = cf->csv_formula_guard;
 	cx.max_files = cf->max_status_files;
+	cx.fault = NULL;
 	today = ut_local_day(time(NULL));
 	if (ix_open(&seen, idx, 0, cf->dedup_window_days) == -1 ||
 	    arc_days(sp.root, &days, &n) == -1)
@@ -509,7 +539,7 @@ rp_verify(const struct conf *cf, FILE *msg)
 	r.msg = msg;
 	for (j = 0; j < n; j++) {
 		struct cv_ctx rcx = { cf->csv_dir, sp.views, cf->csv_formula_guard,
-		    cf->max_status_files };
+		    cf->max_status_files, NULL };
 
 		ut_format_day(days[j], ymd);
 		memset(&d, 0, sizeof(d));

@@ -40,6 +40,10 @@ set(YH_E2E_TESTS
   quarantine_mixed
   quarantine_pid_namespaces
   spawn_fcgi_bulk
+  setup_csv_dir_unusable
+  views_behind_after_commit
+  config_unreadable_other_user
+  cgi_no_proc
 )
 
 foreach(t ${YH_E2E_TESTS})
