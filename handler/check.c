@@ -52,6 +52,7 @@ ck_rebuild(const struct conf *cf, FILE *msg)
 {
 	struct spool	 sp;
 	struct cv_ctx	 cx;
+	struct cv_fault	 fault = { 0 };
 	struct cv_day	 d;
 	struct ix	 ix;
 	struct rp_replay r;
@@ -67,6 +68,7 @@ ck_rebuild(const struct conf *cf, FILE *msg)
 	cx.views_dir = sp.views;
 	cx.guard = cf->csv_formula_guard;
 	cx.max_files = cf->max_status_files;
+	cx.fault = &fault;
 	memset(&r, 0, sizeof(r));
 	memset(&d, 0, sizeof(d));
 	if (ix_remove(sp.index) == -1 ||
@@ -90,9 +92,15 @@ ck_rebuild(const struct conf *cf, FILE *msg)
 	if (ix_sync(&ix) == -1 || (!current && sp_set_format(&sp) == -1))
 		goto fail;
 	rc = 0;
+	if (sp_clear_views_behind(&sp) == -1)
+		fprintf(msg, "yespo-hook: removing %s/behind: %s\n", sp.views, strerror(errno));
 	goto done;
 fail:
-	fprintf(msg, "yespo-hook: --rebuild: %s\n", strerror(errno));
+	if (fault.op != NULL)
+		fprintf(msg, "yespo-hook: --rebuild: %s %s: %s\n", fault.op, fault.path,
+		    strerror(fault.error));
+	else
+		fprintf(msg, "yespo-hook: --rebuild: %s\n", strerror(errno));
 done:
 	cv_free(&d);
 	ev_free(&r.e);
@@ -308,6 +316,7 @@ make_scratch(struct verify *v, const struct conf *cf)
 	v->cx.views_dir = v->views;
 	v->cx.guard = cf->csv_formula_guard;
 	v->cx.max_files = cf->max_status_files;
+	v->cx.fault = NULL;
 	return ix_open(&v->seen, idx, 0, cf->dedup_window_days);
 }
 
@@ -333,7 +342,7 @@ static int
 verify_day(struct verify *v, const struct conf *cf, int day)
 {
 	struct cv_ctx	 live = { cf->csv_dir, v->sp.views, cf->csv_formula_guard,
-			    cf->max_status_files };
+			    cf->max_status_files, NULL };
 	struct cv_day	 real;
 	char		 ymd[11];
 	off_t		 size;

@@ -14,12 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libconfig.h>
 
 #include "conf.h"
 #include "fsio.h"
+#include "util.h"
 
 #define MAX_BODY_MIN	1024LL
 #define MAX_BODY_MAX	4294967296LL
@@ -600,6 +602,31 @@ read_beside(config_t *cfg, const char *abs, const char *dir)
 }
 
 /*
+ * Say why the config at path cannot be read and what to do.  Permission
+ * denied where the shell could read it means the web server runs CGI as
+ * another user: name the user and group it runs as.
+ */
+static void
+explain_unreadable(const char *path, char *err, size_t errlen)
+{
+	char	 who[256];
+	int	 e = explain_io(path);
+
+	if (e != EACCES) {
+		snprintf(err, errlen, "cannot read config file %s: %s; create it "
+		    "from conf/yespo-hook.conf.example or set YESPO_HOOK_CONFIG",
+		    path, strerror(e));
+		return;
+	}
+	ut_whoami(who, sizeof(who), 1);
+	snprintf(err, errlen, "cannot read config file %s: %s (running as %s); "
+	    "the web server runs CGI as another user than your shell: make the "
+	    "file and spool_dir that user's (suEXEC), or give the file to its "
+	    "group (chgrp GROUP %s; chmod 640 %s)", path, strerror(e), who,
+	    path, path);
+}
+
+/*
  * Returns 0 with c filled in and checked, or -1 with one line in err and
  * nothing left to free in c.
  */
@@ -631,10 +658,7 @@ conf_load(const char *path, struct conf *c, char *err, size_t errlen)
 	if (rc == 0) {
 		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO &&
 		    config_error_file(&cfg) == NULL)
-			snprintf(err, errlen, "cannot read config file %s: %s; "
-			    "create it from conf/yespo-hook.conf.example or set "
-			    "YESPO_HOOK_CONFIG", path,
-			    strerror(explain_io(path)));
+			explain_unreadable(path, err, errlen);
 		else
 			snprintf(err, errlen, "%s:%d: %s",
 			    user_file(&x, config_error_file(&cfg)),
@@ -765,8 +789,8 @@ copy_path(const char *p, const char *what, char *buf, size_t len, char *err,
  * err written.
  */
 char *
-conf_locate(const char *cli, const char *env, char *buf, size_t len,
-    char *err, size_t errlen)
+conf_locate(const char *cli, const char *env, const char *program,
+    char *buf, size_t len, char *err, size_t errlen)
 {
 	char		 exe[PATH_MAX], *p;
 	ssize_t		 n;
@@ -778,14 +802,18 @@ conf_locate(const char *cli, const char *env, char *buf, size_t len,
 		return copy_path(env, "YESPO_HOOK_CONFIG", buf, len, err,
 		    errlen);
 	n = readlink("/proc/self/exe", exe, sizeof(exe));
-	if (n == -1 || (size_t)n >= sizeof(exe)) {
-		snprintf(err, errlen, "cannot find the binary's folder "
-		    "(/proc/self/exe: %s); use --config FILE or set "
-		    "YESPO_HOOK_CONFIG", n == -1 ? strerror(errno) :
-		    "path too long");
+	if (n > 0 && (size_t)n < sizeof(exe))
+		exe[n] = '\0';
+	else if (program == NULL || strchr(program, '/') == NULL ||
+	    realpath(program, exe) == NULL) {
+		/* A bare argv[0] was found on PATH: it names no folder. */
+		snprintf(err, errlen, "cannot find the binary's folder: no "
+		    "/proc/self/exe, and %s%s; use --config FILE or set "
+		    "YESPO_HOOK_CONFIG to the config's path", program ?
+		    "no folder in " : "no SCRIPT_FILENAME or argv[0]",
+		    program ? program : "");
 		return NULL;
 	}
-	exe[n] = '\0';
 	/* The binary's folder, then its parent; "" stands for "/". */
 	for (i = 0; i < 2; i++)
 		if ((p = strrchr(exe, '/')) != NULL)
@@ -796,4 +824,29 @@ conf_locate(const char *cli, const char *env, char *buf, size_t len,
 		return NULL;
 	}
 	return buf;
+}
+
+int
+conf_open(const char *cli, const char *env, const char *program,
+    struct conf *c, char *err, size_t errlen)
+{
+	char	 path[PATH_MAX];
+
+	memset(c, 0, sizeof(*c));
+	if (conf_locate(cli, env, program, path, sizeof(path), err, errlen) == NULL ||
+	    conf_load(path, c, err, errlen) == -1)
+		return -1;
+	conf_use_timezone(c);
+	return 0;
+}
+
+void
+conf_use_timezone(const struct conf *c)
+{
+	char	 tz[256];
+
+	/* A leading ':' makes glibc read the zone file by name. */
+	snprintf(tz, sizeof(tz), ":%s", c->timezone);
+	(void)setenv("TZ", tz, 1);
+	tzset();
 }

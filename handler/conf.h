@@ -51,10 +51,23 @@ int	 conf_advice(const struct conf *, char *msg, size_t msglen);
 /*
  * Choose the config file (yespo-hook(8), ENVIRONMENT): cli when not NULL, else env when not NULL
  * and not empty, else "yespo-hook.conf" in the parent of the directory that
- * holds the running binary.  Writes the path to buf; returns buf, or NULL
- * when no path could be made (err says why).
+ * holds the running binary.  The binary is found by /proc/self/exe, or
+ * where /proc is not mounted by program (SCRIPT_FILENAME, else argv[0];
+ * NULL when unknown).  Writes the path to buf; returns buf, or NULL when
+ * no path could be made (err says why and what to do).
  */
-char	*conf_locate(const char *cli, const char *env, char *buf, size_t len,
-	    char *err, size_t errlen);
+char	*conf_locate(const char *cli, const char *env, const char *program,
+	    char *buf, size_t len, char *err, size_t errlen);
+
+/*
+ * Locate (as conf_locate), load and check the config, and set the
+ * process's zone to its timezone for receipt days.  Returns 0, or -1 with
+ * one line in err; on error c holds nothing to free.
+ */
+int	 conf_open(const char *cli, const char *env, const char *program,
+	    struct conf *c, char *err, size_t errlen);
+
+/* Set the process's zone to the configured one, for receipt days. */
+void	 conf_use_timezone(const struct conf *);
 
 #endif

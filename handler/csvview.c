@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,27 @@ static const char summary_header[] =
     "activityStatus,mediaType,messageId,messageName,events\r\n";
 
 #define STATE_MAGIC	"yespo-hook-views 2\n"
+
+/*
+ * Note in cx->fault, when nothing is noted yet, that op failed on the path
+ * fmt names.  Keeps errno; returns -1 so callers can "return note(...)".
+ */
+static int __attribute__((format(printf, 3, 4)))
+note(const struct cv_ctx *cx, const char *op, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 saved = errno;
+
+	if (cx->fault != NULL && cx->fault->op == NULL) {
+		cx->fault->op = op;
+		cx->fault->error = saved;
+		va_start(ap, fmt);
+		(void)vsnprintf(cx->fault->path, sizeof(cx->fault->path), fmt, ap);
+		va_end(ap);
+	}
+	errno = saved;
+	return -1;
+}
 
 static int
 day_dir(const struct cv_ctx *cx, int day, char *buf, size_t len)
@@ -320,25 +342,25 @@ make_day_dir(const struct cv_ctx *cx, int day, char *dir, size_t len)
 	int	 made;
 
 	if (day_dir(cx, day, dir, len) == -1)
-		return -1;
+		return note(cx, "cannot name", "%s", cx->csv_dir);
 	if ((made = fio_mkdir(cx->csv_dir, 0755)) == -1)
-		return -1;
+		return note(cx, "cannot create", "%s", cx->csv_dir);
 	if (made == 1) {
 		/* csv_dir's parent must learn of it too; its name comes from the config. */
 		char parent[PATH_MAX], *slash;
 
 		if (ut_path(parent, sizeof(parent), "%s", cx->csv_dir) == -1)
-			return -1;
+			return note(cx, "cannot name", "%s", cx->csv_dir);
 		if ((slash = strrchr(parent, '/')) != NULL && slash != parent) {
 			*slash = '\0';
 			if (fio_sync_dir(parent) == -1)
-				return -1;
+				return note(cx, "cannot sync", "%s", parent);
 		}
 	}
 	if ((made = fio_mkdir(dir, 0755)) == -1)
-		return -1;
+		return note(cx, "cannot create", "%s", dir);
 	if (made == 1 && fio_sync_dir(cx->csv_dir) == -1)
-		return -1;
+		return note(cx, "cannot sync", "%s", cx->csv_dir);
 	return 0;
 }
 
@@ -512,18 +534,21 @@ cv_commit(const struct cv_ctx *cx, struct cv_day *d, off_t archive_len, int dura
 	for (i = 0; i < d->nfiles; i++)
 		if (d->files[i].rows.len > 0 &&
 		    (rc = write_file(dir, &d->files[i])) != 0)
-			return rc;
+			return rc == -1 ? note(cx, "cannot write", "%s/%s.csv", dir,
+			    d->files[i].status) : rc;
 	if (d->changed && write_summary(dir, d) == -1)
-		return -1;
+		return note(cx, "cannot write", "%s/summary.csv", dir);
 	d->archive_len = archive_len;
 	/* Without a boot id a hint cannot be trusted, so every commit is a checkpoint. */
 	if (durable || *ut_boot_id() == '\0') {
 		d->durable_at = time(NULL);
-		if (sync_files(dir, d) == -1 || write_state(cx, d, "ckpt", 1) == -1)
-			return -1;
+		if (sync_files(dir, d) == -1)
+			return note(cx, "cannot sync the files of", "%s", dir);
+		if (write_state(cx, d, "ckpt", 1) == -1)
+			return note(cx, "cannot write the day's checkpoint in", "%s", cx->views_dir);
 	}
 	if (write_state(cx, d, "hint", 0) == -1)
-		return -1;
+		return note(cx, "cannot write the day's state in", "%s", cx->views_dir);
 	d->changed = 0;
 	return 0;
 }
@@ -657,18 +682,6 @@ cv_load(const struct cv_ctx *cx, int day, struct cv_day *d, int *trusted)
 	return rc;
 }
 
-/* Whether name follows the STATUS rule, ^[A-Z][A-Z0-9_]{0,39}$. */
-static int
-is_status(const char *s)
-{
-	if (*s < 'A' || *s > 'Z')
-		return 0;
-	for (s++; *s; s++)
-		if (!((*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_'))
-			return 0;
-	return 1;
-}
-
 /* Cut a known file back to its recorded length: 0, 1 when it is shorter, -1. */
 static int
 cut_file(const char *dir, const struct cv_file *f)
@@ -724,12 +737,13 @@ cv_reset(const struct cv_ctx *cx, const struct cv_day *d)
 	int		 known, removed = 0, rc;
 
 	if (day_dir(cx, d->day, dir, sizeof(dir)) == -1)
-		return -1;
+		return note(cx, "cannot name", "%s", cx->csv_dir);
 	for (i = 0; i < d->nfiles; i++)
 		if ((rc = cut_file(dir, &d->files[i])) != 0)
-			return rc;
+			return rc == -1 ? note(cx, "cannot cut back", "%s/%s.csv", dir,
+			    d->files[i].status) : rc;
 	if ((dp = fio_opendir(dir)) == NULL)
-		return errno == ENOENT ? 0 : -1;
+		return errno == ENOENT ? 0 : note(cx, "cannot read", "%s", dir);
 	while ((errno = 0, de = readdir(dp)) != NULL) {
 		n = strlen(de->d_name);
 		if (n < 5 || n - 4 > EV_STATUS_MAX || strcmp(de->d_name + n - 4, ".csv") != 0 ||
@@ -737,7 +751,7 @@ cv_reset(const struct cv_ctx *cx, const struct cv_day *d)
 			continue;
 		memcpy(status, de->d_name, n - 4);
 		status[n - 4] = '\0';
-		if (!is_status(status))
+		if (!ev_status_valid(status, n - 4))
 			continue;	/* not a name this view makes */
 		for (known = 0, i = 0; i < d->nfiles; i++)
 			if (strcmp(d->files[i].status, status) == 0)
@@ -756,11 +770,14 @@ cv_reset(const struct cv_ctx *cx, const struct cv_day *d)
 		removed = 1;
 	}
 	if (errno != 0) {
+		note(cx, "cannot clean up", "%s", dir);
 		closedir(dp);
 		return -1;
 	}
 	closedir(dp);
-	return removed ? fio_sync_dir(dir) : 0;
+	if (removed && fio_sync_dir(dir) == -1)
+		return note(cx, "cannot sync", "%s", dir);
+	return 0;
 }
 
 void

@@ -16,16 +16,25 @@
 
 #include <sys/types.h>
 
+#include <limits.h>
 #include <time.h>
 
 #include "event.h"
 #include "util.h"
+
+/* Where a view's update failed first, for the caller's log line. */
+struct cv_fault {
+	const char	*op;		/* "cannot write" ...; NULL: nothing failed */
+	char		 path[PATH_MAX];
+	int		 error;		/* its errno */
+};
 
 struct cv_ctx {
 	const char	*csv_dir;
 	const char	*views_dir;
 	int		 guard;		/* csv_formula_guard */
 	int		 max_files;	/* max_status_files: later statuses go to OTHER */
+	struct cv_fault	*fault;		/* NULL, or where to note the first failure */
 };
 
 struct cv_file {

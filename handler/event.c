@@ -297,7 +297,7 @@ ev_status(const struct ev *e, char buf[EV_STATUS_MAX + 1])
 {
 	const struct bt_member	*m;
 	const char		*s;
-	size_t			 i, n;
+	size_t			 n;
 
 	strcpy(buf, "OTHER");
 	if (e->col[EV_ACTIVITYSTATUS] < 0)
@@ -314,15 +314,25 @@ ev_status(const struct ev *e, char buf[EV_STATUS_MAX + 1])
 		char tmp[EV_STATUS_MAX * 6 + 2];
 
 		n = bt_unescape(s, m->val_len, tmp);
-		if (n < 1 || n > EV_STATUS_MAX || tmp[0] < 'A' || tmp[0] > 'Z')
+		if (!ev_status_valid(tmp, n))
 			return;
-		for (i = 1; i < n; i++)
-			if (!((tmp[i] >= 'A' && tmp[i] <= 'Z') ||
-			    (tmp[i] >= '0' && tmp[i] <= '9') || tmp[i] == '_'))
-				return;
 		memcpy(buf, tmp, n);
 		buf[n] = '\0';
 	}
+}
+
+int
+ev_status_valid(const char *s, size_t n)
+{
+	size_t	 i;
+
+	if (n < 1 || n > EV_STATUS_MAX || s[0] < 'A' || s[0] > 'Z')
+		return 0;
+	for (i = 1; i < n; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return 0;
+	return 1;
 }
 
 size_t

@@ -79,6 +79,9 @@ void	 ev_key(const struct ev *, struct ev_key *);
 /* The STATUS of the event's files: the activityStatus, or "OTHER". */
 void	 ev_status(const struct ev *, char buf[EV_STATUS_MAX + 1]);
 
+/* Whether the n bytes at s follow the STATUS rule, ^[A-Z][A-Z0-9_]{0,39}$: 1 or 0. */
+int	 ev_status_valid(const char *s, size_t n);
+
 /*
  * Write the archive line of a compact event text with a receipt stamp,
  * newline included, to out, which holds len + EV_LINE_EXTRA bytes.

@@ -15,6 +15,7 @@
 #include "auth.h"
 #include "conf.h"
 #include "front.h"
+#include "health.h"
 #include "util.h"
 
 #define RETRY_AFTER	"60"
@@ -69,23 +70,20 @@ fe_counts_json(const struct ing_counts *c, char *buf, size_t len)
 static int
 load_config(struct fe_request *r, struct conf *cf)
 {
-	char		 path[PATH_MAX], err[1024];
-	const char	*env;
+	char		 err[1024];
+	const char	*env, *program;
 
 	/* SetEnv in .htaccess arrives as a request parameter, not in the environment. */
 	if ((env = param(r, "YESPO_HOOK_CONFIG")) == NULL)
 		env = getenv("YESPO_HOOK_CONFIG");
-	if (conf_locate(NULL, env, path, sizeof(path), err, sizeof(err)) == NULL ||
-	    conf_load(path, cf, err, sizeof(err)) == -1) {
+	/* Where /proc is not mounted, the script's own path tells the binary's folder. */
+	if ((program = param(r, "SCRIPT_FILENAME")) == NULL &&
+	    (program = getenv("SCRIPT_FILENAME")) == NULL)
+		program = r->argv0;
+	if (conf_open(NULL, env, program, cf, err, sizeof(err)) == -1) {
 		fprintf(stderr, "yespo-hook: %s\n", err);
 		return -1;
 	}
-	if (ing_healthy(cf, err, sizeof(err)) == -1) {
-		fprintf(stderr, "yespo-hook: %s: %s\n", path, err);
-		conf_free(cf);
-		return -1;
-	}
-	ing_use_timezone(cf);
 	return 0;
 }
 
@@ -141,8 +139,11 @@ serve_post(struct fe_request *r, const struct conf *cf)
 }
 
 /*
- * The probe (yespo-hook(8), HTTP): {"status":"ok"}, and today's figures for a caller
- * that passes a configured check; an anonymous spool tells nobody more.
+ * The probe (yespo-hook(8), HTTP): 200 {"status":"ok"} when a batch could
+ * be stored and its views written, else 503 {"status":"unhealthy"}, so that
+ * a wrong setup fails at Save.  A caller that passes a configured check
+ * also gets today's figures, the problem, and whether the views are
+ * behind; an anonymous spool tells nobody more.
  */
 static void
 answer_probe(struct fe_request *r, const struct conf *cf,
@@ -151,21 +152,36 @@ answer_probe(struct fe_request *r, const struct conf *cf,
 	unsigned long long	 events;
 	time_t			 last;
 	cJSON			*o = NULL;
-	char			 stamp[21], full[PATH_MAX + 160], *body = NULL;
-	int			 checked = cf->token || cf->basic_user || cf->allow_from;
+	char			 stamp[21], err[1024], views[1024], full[PATH_MAX + 160];
+	char			*body = NULL;
+	int			 ok, told;
 
-	if (checked && auth_check(cf, ar) == AUTH_OK &&
-	    ing_figures(cf, &events, &last) == 0 &&
-	    (o = cJSON_CreateObject()) != NULL &&
-	    cJSON_AddStringToObject(o, "status", "ok") &&
-	    cJSON_AddNumberToObject(o, "events_today", (double)events)) {
-		ut_utc_stamp(last, stamp);
-		if ((last == 0 || cJSON_AddStringToObject(o, "last_received", stamp)) &&
-		    (ing_quarantine_full(cf, full, sizeof(full)) != 1 ||
-		    cJSON_AddStringToObject(o, "quarantine_full", full)))
-			body = cJSON_PrintUnformatted(o);
+	if (!(ok = hl_setup_ok(cf, err, sizeof(err)) == 0))
+		fprintf(stderr, "yespo-hook: %s: %s\n", cf->path, err);
+	told = (cf->token || cf->basic_user || cf->allow_from) &&
+	    auth_check(cf, ar) == AUTH_OK;
+	if (told && (o = cJSON_CreateObject()) != NULL &&
+	    cJSON_AddStringToObject(o, "status", ok ? "ok" : "unhealthy")) {
+		if (!ok)
+			(void)cJSON_AddStringToObject(o, "problem", err);
+		else if (hl_figures(cf, &events, &last) == 0 &&
+		    cJSON_AddNumberToObject(o, "events_today", (double)events) &&
+		    last != 0) {
+			ut_utc_stamp(last, stamp);
+			(void)cJSON_AddStringToObject(o, "last_received", stamp);
+		}
+		if (ok && hl_views_behind(cf, views, sizeof(views)) == 1 &&
+		    cJSON_AddStringToObject(o, "views", "behind"))
+			(void)cJSON_AddStringToObject(o, "problem", views);
+		if (ok && ing_quarantine_full(cf, full, sizeof(full)) == 1)
+			(void)cJSON_AddStringToObject(o, "quarantine_full", full);
+		body = cJSON_PrintUnformatted(o);
 	}
-	respond(r, "200 OK", NULL, body ? body : "{\"status\":\"ok\"}", head);
+	if (ok)
+		respond(r, "200 OK", NULL, body ? body : "{\"status\":\"ok\"}", head);
+	else
+		respond(r, "503 Service Unavailable", "Retry-After: " RETRY_AFTER "\r\n",
+		    body ? body : "{\"status\":\"unhealthy\"}", head);
 	cJSON_free(body);
 	cJSON_Delete(o);
 }
@@ -176,24 +192,30 @@ fe_serve(struct fe_request *r)
 	struct auth_request	 ar;
 	struct conf		 cf;
 	const char		*method = param(r, "REQUEST_METHOD");
-	int			 head, restart = 0;
+	char			 err[1024];
+	int			 head, probe, restart = 0;
 
 	if (method == NULL)
 		method = "";
 	r->unread = 0;
 	head = strcmp(method, "HEAD") == 0;
+	probe = head || strcmp(method, "GET") == 0;
 	if (load_config(r, &cf) == -1) {
 		respond(r, "503 Service Unavailable", "Retry-After: " RETRY_AFTER "\r\n",
-		    "{\"status\":\"unavailable\"}", head);
+		    probe ? "{\"status\":\"unhealthy\"}" : "{\"status\":\"unavailable\"}", head);
 		return 0;
 	}
 	ar.query = param(r, "QUERY_STRING");
 	ar.x_token = param(r, "HTTP_X_WEBHOOK_TOKEN");
 	ar.authorization = param(r, "HTTP_AUTHORIZATION");
 	ar.remote_addr = param(r, "REMOTE_ADDR");
-	if (head || strcmp(method, "GET") == 0)
+	if (probe)
 		answer_probe(r, &cf, &ar, head);
-	else if (strcmp(method, "POST") != 0)
+	else if (hl_spool_ready(&cf, err, sizeof(err)) == -1) {
+		fprintf(stderr, "yespo-hook: %s: %s\n", cf.path, err);
+		respond(r, "503 Service Unavailable", "Retry-After: " RETRY_AFTER "\r\n",
+		    "{\"status\":\"unavailable\"}", 0);
+	} else if (strcmp(method, "POST") != 0)
 		respond(r, "405 Method Not Allowed", "Allow: GET, HEAD, POST\r\n",
 		    "{\"error\":\"method not allowed\"}", 0);
 	else {

@@ -18,6 +18,7 @@ struct fe_request {
 	int		(*write)(void *ctx, const void *, size_t);
 	/* Set by fe_serve when the rest of the body must not be read: it may be endless. */
 	int		 unread;
+	const char	*argv0;		/* how the program was started */
 };
 
 /*

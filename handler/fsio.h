@@ -16,8 +16,12 @@
  *     the trees, made and removed by this process alone.
  *   - fopen (conf.c scan_literal, and libconfig itself), readlink of
  *     /proc/self/exe and open of "." for @include (conf.c), fopen of
- *     /proc/.../boot_id (util.c): reading the configuration and the
- *     kernel, never the spool or csv_dir.
+ *     /proc/.../boot_id, /etc/passwd and /etc/group (util.c): reading the
+ *     configuration and the system, never the spool or csv_dir.
+ *   - stat, access, opendir in health.c: the probe's and --check's look at
+ *     spool_dir and csv_dir, reading only, asking this process's rights.
+ *   - futimens (spool.c sp_sweep): the sweep's time stamp, on a descriptor
+ *     fio_open opened.
  *   - In fsio.c itself, the sweep of stale temporaries (opendir, open,
  *     unlink, rmdir, nftw in spool/tmp, index/, views/: directories
  *     sp_open has checked are no links) and getrandom for their names.

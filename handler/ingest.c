@@ -2,12 +2,13 @@
  * ingest.c: a batch's way to disk.
  *
  * Outside the lock: read and parse the body, quarantine what cannot be an
- * event.  Under the lock: repair the views a crashed writer left behind,
- * drop duplicates, append the new events to the day's archive and
- * fdatasync (the commit point), then update the index and the CSV view.
+ * event.  Under the lock: bring the index up to the archive (and the views,
+ * when they can be written), drop duplicates, append the new events to the
+ * day's archive and fdatasync (the commit point), then update the index and
+ * the CSV view.  Only the archive and the index gate the answer: a view
+ * that fails is logged, recorded in views/behind for the probe, and
+ * repaired by a later writer or --rebuild (yespo-hook(8)).
  */
-#include <sys/stat.h>
-
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -40,52 +41,6 @@ static void
 log_errno(const char *what)
 {
 	fprintf(stderr, "yespo-hook: %s: %s\n", what, strerror(errno));
-}
-
-void
-ing_use_timezone(const struct conf *cf)
-{
-	char	 tz[256];
-
-	/* A leading ':' makes glibc read the zone file by name. */
-	snprintf(tz, sizeof(tz), ":%s", cf->timezone);
-	(void)setenv("TZ", tz, 1);
-	tzset();
-}
-
-int
-ing_healthy(const struct conf *cf, char *err, size_t errlen)
-{
-	return sp_check(cf->spool_dir, 1, err, errlen);
-}
-
-int
-ing_figures(const struct conf *cf, unsigned long long *events, time_t *last)
-{
-	struct spool	 sp;
-	struct cv_ctx	 cx;
-	struct cv_day	 d;
-	struct stat	 st;
-	char		 path[PATH_MAX];
-	size_t		 i;
-	int		 today = ut_local_day(time(NULL)), trusted;
-
-	*events = 0;
-	*last = 0;
-	if (sp_look(&sp, cf->spool_dir, path, sizeof(path)) == -1)
-		return -1;
-	cx.csv_dir = cf->csv_dir;
-	cx.views_dir = sp.views;
-	cx.guard = cf->csv_formula_guard;
-	cx.max_files = cf->max_status_files;
-	if (cv_load(&cx, today, &d, &trusted) != 0)
-		return -1;
-	for (i = 0; i < d.nsums; i++)
-		*events += d.sums[i].count;
-	cv_free(&d);
-	if (arc_path(&sp, today, path, sizeof(path)) == 0 && fio_stat(path, &st) == 0)
-		*last = st.st_mtime;
-	return 0;
 }
 
 int
@@ -175,76 +130,177 @@ keyset_free(struct keyset *s)
 	free(s->used);
 }
 
-/*
- * Store the batch's events under the lock.  Returns ING_OK once the new
- * events are durable in the archive, whatever happens to the views after.
- */
-static enum ing_result
-store_events(const struct conf *cf, struct spool *sp, const struct bt_batch *b,
-    size_t nevents, struct ing_counts *c)
-{
-	struct cv_ctx	 cx = { cf->csv_dir, sp->views, cf->csv_formula_guard,
-			    cf->max_status_files };
-	struct cv_day	 d, old;
-	struct ix	 ix;
-	struct ev	 e;
-	struct keyset	 seen = { 0 };
-	struct ev_key	 k, *fresh = NULL;
-	struct ut_buf	 lines = { 0 };
-	enum ing_result	 rc = ING_FAIL;
-	char		 stamp[EV_STAMP_LEN + 1];
-	time_t		 now;
-	size_t		 i, nfresh = 0, need = 0;
-	off_t		 end;
-	int		 today, cur, ixopen = 0, durable, known, viewrc;
+/* What one batch works with under the lock. */
+struct run {
+	const struct conf	*cf;
+	struct spool		*sp;
+	struct cv_ctx		 cx;
+	struct cv_fault		 fault;		/* where a view failed */
+	struct cv_day		 d;		/* today's view, when views_ok */
+	int			 views_ok;	/* today's views hold its archive */
+	int			 behind;	/* a view failed in this batch */
+	struct ix		 ix;
+	int			 ixopen;
+	struct keyset		 seen;
+	struct ev_key		*fresh;		/* keys of the events to store */
+	size_t			 nfresh;
+	struct ut_buf		 lines;		/* their archive lines */
+	char			 stamp[EV_STAMP_LEN + 1];
+	time_t			 now;
+	int			 today;
+};
 
-	memset(&d, 0, sizeof(d));
-	memset(&e, 0, sizeof(e));
-	/* Room for every line at once, so the buffer is never doubled into. */
+/* Room for every key and every line at once, so no buffer is doubled into: 0, or -1. */
+static int
+make_buffers(struct run *r, const struct bt_batch *b, size_t nevents)
+{
+	size_t	 i, need = 0;
+
 	for (i = 0; i < b->nitems; i++)
 		if (b->items[i].kind == BT_EVENT)
 			need += b->items[i].text_len + EV_LINE_EXTRA;
-	if (keyset_init(&seen, nevents) == -1 ||
-	    (fresh = calloc(nevents, sizeof(*fresh))) == NULL ||
-	    ut_buf_add(&lines, NULL, need) == -1) {
+	if (keyset_init(&r->seen, nevents) == -1 ||
+	    (r->fresh = calloc(nevents, sizeof(*r->fresh))) == NULL ||
+	    ut_buf_add(&r->lines, NULL, need) == -1) {
 		log_errno("batch");
-		goto out;
+		return -1;
 	}
-	lines.len = 0;
-	if (sp_lock(sp, cf->lock_wait_ms) == -1) {
-		log_errno("waiting for the spool lock");
-		goto out;
-	}
-	now = time(NULL);
-	today = ut_local_day(now);
-	ut_utc_stamp(now, stamp);
-	if (rp_open_index(sp, &ix, today, cf->dedup_window_days) == -1) {
-		log_errno(sp->index);
-		goto unlock;
-	}
-	ixopen = 1;
-	if ((cur = sp_current_day(sp)) == -2) {
-		log_errno("reading views/current");
-		goto unlock;
-	}
-	if (cur >= 0 && cur != today) {
-		/* The day is done with: its views become durable now. */
-		if (rp_settle(&cx, sp, &ix, cur, &old) == -1)
-			goto unlock;
-		if (ix_sync(&ix) == -1 || cv_commit(&cx, &old, old.archive_len, 1) != 0) {
-			log_errno("checkpointing the previous day");
-			cv_free(&old);
-			goto unlock;
-		}
-		cv_free(&old);
-	}
-	if (rp_settle(&cx, sp, &ix, today, &d) == -1)
-		goto unlock;
-	if (cur != today && sp_set_current_day(sp, today) == -1) {
-		log_errno("writing views/current");
-		goto unlock;
-	}
+	r->lines.len = 0;
+	return 0;
+}
 
+/*
+ * A view of day could not be updated: log the path, the step, the error
+ * and the user in one line, and record it for the probe and the next
+ * writer.  The events are safe in the archive either way.
+ */
+static void
+views_behind(struct run *r, int day)
+{
+	char	 who[192], text[PATH_MAX + 400], ymd[11];
+
+	ut_whoami(who, sizeof(who), 0);
+	ut_format_day(day, ymd);
+	if (r->fault.op != NULL)
+		snprintf(text, sizeof(text), "%s %s: %s (running as %s)", r->fault.op,
+		    r->fault.path, strerror(r->fault.error), who);
+	else
+		snprintf(text, sizeof(text), "updating the views of %s: %s (running as %s)",
+		    ymd, strerror(errno), who);
+	fprintf(stderr, "yespo-hook: views of %s behind the archive: %s; the events "
+	    "are stored, a later writer or --rebuild repairs the views\n", ymd, text);
+	if (sp_set_views_behind(r->sp, day, text) == -1)
+		log_errno("writing views/behind");
+	r->fault.op = NULL;
+	r->behind = 1;
+}
+
+/*
+ * Make a day other than today durable: its index and views.  A view that
+ * fails is recorded, not fatal.  0, or -1 (logged) when the archive or the
+ * index failed.
+ */
+static int
+checkpoint_day(struct run *r, int day)
+{
+	struct cv_day	 old;
+	int		 rc;
+
+	if ((rc = rp_settle(&r->cx, r->sp, &r->ix, day, &old)) == -1)
+		return -1;
+	if (ix_sync(&r->ix) == -1) {
+		log_errno("checkpointing the previous day's index");
+		cv_free(&old);
+		return -1;
+	}
+	if (rc == 1 || cv_commit(&r->cx, &old, old.archive_len, 1) != 0)
+		views_behind(r, day);
+	cv_free(&old);
+	return 0;
+}
+
+/*
+ * With today's views whole, repair the days an earlier failure left
+ * behind, and forget the record once they are all whole.  0, or -1
+ * (logged) when the archive or the index failed.
+ */
+static int
+repair_behind(struct run *r, int cur)
+{
+	char	 text[8];
+	int	*days = NULL, first, rc = -1;
+	size_t	 n = 0, j;
+
+	if ((rc = sp_views_behind(r->sp, &first, text, sizeof(text))) != 1) {
+		if (rc == -1)
+			log_errno("reading views/behind");
+		return 0;
+	}
+	if (arc_days(r->sp, &days, &n) == -1) {
+		log_errno("listing the archive");
+		return -1;
+	}
+	rc = 0;
+	for (j = 0; j < n && rc == 0; j++)
+		if (days[j] >= first && days[j] < r->today && days[j] != cur)
+			rc = checkpoint_day(r, days[j]);
+	free(days);
+	if (rc == 0 && !r->behind && sp_clear_views_behind(r->sp) == -1)
+		log_errno("removing views/behind");
+	return rc;
+}
+
+/*
+ * Make the index hold every archived event before new ones are judged:
+ * open (or remake) the index, close the day written last, repair today's
+ * views and those an earlier failure left behind.  Only the archive and
+ * the index can fail this: a view that cannot be repaired stays behind.
+ * 0, or -1 (logged).
+ */
+static int
+open_views(struct run *r)
+{
+	int	 cur, rc;
+
+	if (rp_open_index(r->sp, &r->ix, r->today, r->cf->dedup_window_days) == -1) {
+		log_errno(r->sp->index);
+		return -1;
+	}
+	r->ixopen = 1;
+	if ((cur = sp_current_day(r->sp)) == -2) {
+		log_errno("reading views/current");
+		return -1;
+	}
+	if (cur >= 0 && cur != r->today && checkpoint_day(r, cur) == -1)
+		return -1;
+	if ((rc = rp_settle(&r->cx, r->sp, &r->ix, r->today, &r->d)) == -1)
+		return -1;
+	r->views_ok = rc == 0;
+	if (!r->views_ok)
+		views_behind(r, r->today);
+	else if (repair_behind(r, cur) == -1)
+		return -1;
+	if (cur != r->today && sp_set_current_day(r->sp, r->today) == -1) {
+		log_errno("writing views/current");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Keep the batch's new events: those neither in the index nor earlier in
+ * the batch get their archive line and CSV row; the rest are counted as
+ * duplicates.  0, or -1 (logged).
+ */
+static int
+drop_duplicates(struct run *r, const struct bt_batch *b, struct ing_counts *c)
+{
+	struct ev	 e;
+	struct ev_key	 k;
+	size_t		 i;
+	int		 known, rc = -1;
+
+	memset(&e, 0, sizeof(e));
 	for (i = 0; i < b->nitems; i++) {
 		const struct bt_item *it = &b->items[i];
 		const char *text = b->text + it->text_off;
@@ -254,69 +310,133 @@ store_events(const struct conf *cf, struct spool *sp, const struct bt_batch *b,
 		if (ev_parse(&e, text, it->text_len, 0) == -1)
 			goto nomem;
 		ev_key(&e, &k);
-		if ((known = ix_has(&ix, &k)) == -1) {
+		if ((known = ix_has(&r->ix, &k)) == -1) {
 			log_errno("reading the index");
-			goto unlock;
+			goto out;
 		}
-		if (known || !keyset_add(&seen, &k)) {
+		if (known || !keyset_add(&r->seen, &k)) {
 			c->duplicates++;
 			continue;
 		}
-		lines.len += ev_format_line(text, it->text_len, stamp, lines.p + lines.len);
-		if (cv_add(&cx, &d, &e, stamp) == -1)
+		r->lines.len += ev_format_line(text, it->text_len, r->stamp,
+		    r->lines.p + r->lines.len);
+		if (r->views_ok && cv_add(&r->cx, &r->d, &e, r->stamp) == -1)
 			goto nomem;
-		fresh[nfresh++] = k;
+		r->fresh[r->nfresh++] = k;
 	}
-	if (nfresh == 0) {
+	rc = 0;
+	goto out;
+nomem:
+	log_errno("batch");
+out:
+	ev_free(&e);
+	return rc;
+}
+
+/*
+ * After the commit: add the new keys to the index and the rows to the
+ * CSV files, making both durable when the last checkpoint is old enough.
+ * A failure here sets degraded; the next writer repairs from the archive.
+ * Views already behind are left to it: it replays the archive from their
+ * last state, into the index too.
+ */
+static void
+update_views(struct run *r, off_t end, struct ing_counts *c)
+{
+	size_t	 i;
+	int	 durable, rc;
+
+	for (i = 0; i < r->nfresh; i++)
+		if (ix_add(&r->ix, &r->fresh[i], r->today) == -1) {
+			log_errno("adding to the index");
+			c->degraded = 1;
+			return;
+		}
+	if (!r->views_ok)
+		return;
+	durable = r->now - r->d.durable_at >= CHECKPOINT_SECONDS || r->now < r->d.durable_at;
+	if (durable && ix_sync(&r->ix) == -1) {
+		log_errno("syncing the index");
+		c->degraded = 1;
+	} else if ((rc = cv_commit(&r->cx, &r->d, end, durable)) == 1) {
+		/* A file lost bytes (or was a planted link, removed): the day anew. */
+		cv_free(&r->d);
+		r->views_ok = rp_settle(&r->cx, r->sp, &r->ix, r->today, &r->d) == 0;
+		if (!r->views_ok) {
+			views_behind(r, r->today);
+			c->degraded = 1;
+		}
+	} else if (rc != 0) {
+		views_behind(r, r->today);
+		c->degraded = 1;
+	}
+}
+
+/* Close the index (removing a damaged one, which the next writer remakes) and unlock. */
+static void
+release(struct run *r, enum ing_result rc, struct ing_counts *c)
+{
+	if (r->ixopen && r->ix.damaged) {
+		fprintf(stderr, "yespo-hook: %s is damaged; removing it\n", r->sp->index);
+		(void)ix_close(&r->ix);
+		(void)ix_remove(r->sp->index);
+		r->ixopen = 0;
+	}
+	if (r->ixopen && ix_close(&r->ix) == -1 && rc == ING_OK)
+		c->degraded = 1;
+	sp_unlock(r->sp);
+}
+
+/*
+ * Store the batch's events under the lock.  Returns ING_OK once the new
+ * events are durable in the archive, whatever happens to the views after.
+ */
+static enum ing_result
+store_events(const struct conf *cf, struct spool *sp, const struct bt_batch *b,
+    size_t nevents, struct ing_counts *c)
+{
+	struct run	 r;
+	enum ing_result	 rc = ING_FAIL;
+	off_t		 end;
+
+	memset(&r, 0, sizeof(r));
+	r.cf = cf;
+	r.sp = sp;
+	r.cx.csv_dir = cf->csv_dir;
+	r.cx.views_dir = sp->views;
+	r.cx.guard = cf->csv_formula_guard;
+	r.cx.max_files = cf->max_status_files;
+	r.cx.fault = &r.fault;
+	if (make_buffers(&r, b, nevents) == -1)
+		goto out;
+	if (sp_lock(sp, cf->lock_wait_ms) == -1) {
+		log_errno("waiting for the spool lock");
+		goto out;
+	}
+	r.now = time(NULL);
+	r.today = ut_local_day(r.now);
+	ut_utc_stamp(r.now, r.stamp);
+	if (open_views(&r) == -1 || drop_duplicates(&r, b, c) == -1)
+		goto unlock;
+	if (r.nfresh == 0) {
 		rc = ING_OK;
 		goto unlock;
 	}
-	if (arc_append(sp, today, lines.p, lines.len, &end) == -1) {
+	if (arc_append(sp, r.today, r.lines.p, r.lines.len, &end) == -1) {
 		log_errno("appending to the archive");
 		goto unlock;
 	}
 	/* Committed: from here on the answer is 200; a view that fails is repaired by the next writer. */
 	rc = ING_OK;
-	c->stored = nfresh;
-	for (i = 0; i < nfresh; i++)
-		if (ix_add(&ix, &fresh[i], today) == -1) {
-			log_errno("adding to the index");
-			c->degraded = 1;
-			goto unlock;
-		}
-	durable = now - d.durable_at >= CHECKPOINT_SECONDS || now < d.durable_at;
-	if (durable && ix_sync(&ix) == -1) {
-		log_errno("syncing the index");
-		c->degraded = 1;
-	} else if ((viewrc = cv_commit(&cx, &d, end, durable)) == 1) {
-		/* A file lost bytes (or was a planted link, removed): the day anew. */
-		cv_free(&d);
-		if (rp_settle(&cx, sp, &ix, today, &d) == -1)
-			c->degraded = 1;
-	} else if (viewrc != 0) {
-		log_errno("updating the CSV files");
-		c->degraded = 1;
-	}
-	goto unlock;
-nomem:
-	log_errno("batch");
+	c->stored = r.nfresh;
+	update_views(&r, end, c);
 unlock:
-	/* A damaged index is made anew from the archive by the next writer. */
-	if (ixopen && ix.damaged) {
-		fprintf(stderr, "yespo-hook: %s is damaged; removing it\n", sp->index);
-		(void)ix_close(&ix);
-		(void)ix_remove(sp->index);
-		ixopen = 0;
-	}
-	if (ixopen && ix_close(&ix) == -1 && rc == ING_OK)
-		c->degraded = 1;
-	sp_unlock(sp);
+	release(&r, rc, c);
 out:
-	cv_free(&d);
-	ev_free(&e);
-	ut_buf_free(&lines);
-	keyset_free(&seen);
-	free(fresh);
+	cv_free(&r.d);
+	ut_buf_free(&r.lines);
+	keyset_free(&r.seen);
+	free(r.fresh);
 	return rc;
 }
 

@@ -7,7 +7,6 @@
 
 #include <sys/types.h>
 #include <stddef.h>
-#include <time.h>
 
 struct conf;
 
@@ -52,17 +51,5 @@ enum ing_result	 ing_receive(const struct conf *, ing_reader, void *ctx,
  * saying so in msg, 0 when not, -1 when it cannot be read.  Reads only.
  */
 int		 ing_quarantine_full(const struct conf *, char *msg, size_t msglen);
-
-/* Whether a POST could be stored now: 0, or -1 with the reason in err. */
-int		 ing_healthy(const struct conf *, char *err, size_t errlen);
-
-/*
- * Today's figures for the probe: events in today's views and when today's
- * archive last grew (0 when it has not).  Reads only.  0, or -1.
- */
-int		 ing_figures(const struct conf *, unsigned long long *events, time_t *last);
-
-/* Set the process's zone to the configured one, for receipt days. */
-void		 ing_use_timezone(const struct conf *);
 
 #endif

@@ -17,6 +17,7 @@
 #include "conf.h"
 #include "fsio.h"
 #include "front.h"
+#include "health.h"
 #include "ingest.h"
 #include "check.h"
 #include "spool.h"
@@ -36,7 +37,8 @@ static const char help[] =
     "Receives Yespo activity webhooks as a FastCGI or CGI program and keeps\n"
     "them as daily JSON-lines archives and per-status CSV files.\n"
     "\n"
-    "  --check    validate the config and the spool; exit 0 or 1\n"
+    "  --check    validate the config, make csv_dir when missing, and check\n"
+    "             that spool and csv_dir are writable by this user; exit 0 or 1\n"
     "  --ingest   store files (a JSON array or object, or JSON lines; '-' for\n"
     "             standard input) exactly as a POST would; print the counts\n"
     "  --rebuild  make the index, CSVs and summaries anew from the archive\n"
@@ -76,10 +78,10 @@ fcgi_write(void *ctx, const void *buf, size_t len)
 }
 
 static int
-serve_fastcgi(void)
+serve_fastcgi(const char *argv0)
 {
 	FCGX_Request		 req;
-	struct fe_request	 r = { &req, fcgi_param, fcgi_read, fcgi_write, 0 };
+	struct fe_request	 r = { &req, fcgi_param, fcgi_read, fcgi_write, 0, argv0 };
 	int			 restart = 0;
 
 	if (FCGX_InitRequest(&req, 0, 0) != 0)
@@ -118,28 +120,16 @@ fd_read(void *ctx, void *buf, size_t len)
 	return fio_read(*(int *)ctx, buf, len);
 }
 
-/* Load the config for a command; reports why not. */
-static int
-load_config(const char *cli, struct conf *cf)
-{
-	char	 path[PATH_MAX], err[1024];
-
-	if (conf_locate(cli, getenv("YESPO_HOOK_CONFIG"), path, sizeof(path),
-	    err, sizeof(err)) == NULL ||
-	    conf_load(path, cf, err, sizeof(err)) == -1) {
-		fprintf(stderr, "yespo-hook: %s\n", err);
-		return -1;
-	}
-	ing_use_timezone(cf);
-	return 0;
-}
-
 static int
 run_check(const struct conf *cf)
 {
 	struct spool	 sp;
 	char		 err[1024];
 
+	if (hl_setup_ok(cf, err, sizeof(err)) == -1) {
+		fprintf(stderr, "yespo-hook: %s\n", err);
+		return 1;
+	}
 	if (sp_open(&sp, cf->spool_dir, err, sizeof(err)) == -1) {
 		fprintf(stderr, "yespo-hook: %s: %s\n", cf->path, err);
 		return 1;
@@ -201,7 +191,7 @@ run_command(int argc, char **argv)
 {
 	struct conf	 cf;
 	const char	*cmd = NULL, *config = NULL;
-	char		**files;
+	char		**files, err[1024];
 	int		 i, nfiles = 0, rc;
 
 	if ((files = calloc((size_t)argc, sizeof(*files))) == NULL)
@@ -231,9 +221,11 @@ run_command(int argc, char **argv)
 	else if (strcmp(cmd, "--check") != 0 && strcmp(cmd, "--ingest") != 0 &&
 	    strcmp(cmd, "--rebuild") != 0 && strcmp(cmd, "--verify") != 0)
 		fprintf(stderr, "yespo-hook: unknown option %s\n%s", cmd, usage);
-	else if (load_config(config, &cf) == -1)
+	else if (conf_open(config, getenv("YESPO_HOOK_CONFIG"), argv[0], &cf, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "yespo-hook: %s\n", err);
 		rc = 1;
-	else {
+	} else {
 		if (strcmp(cmd, "--check") == 0)
 			rc = run_check(&cf);
 		else if (strcmp(cmd, "--ingest") == 0)
@@ -251,7 +243,7 @@ run_command(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	struct fe_request	 r = { NULL, cgi_param, cgi_read, cgi_write, 0 };
+	struct fe_request	 r = { NULL, cgi_param, cgi_read, cgi_write, 0, argv[0] };
 
 	if (FCGX_Init() != 0)
 		return 1;
@@ -266,7 +258,7 @@ main(int argc, char **argv)
 #ifdef M_MMAP_THRESHOLD
 		(void)mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 #endif
-		return serve_fastcgi();
+		return serve_fastcgi(argv[0]);
 	}
 	/* A CGI server may pass a query string as argv (RFC 3875 4.4): ignore it. */
 	if (getenv("GATEWAY_INTERFACE") != NULL) {

@@ -127,7 +127,7 @@ qr_held(const char *dir, uint64_t *bytes)
 	struct stat	 st;
 
 	*bytes = 0;
-	if ((dp = opendir(dir)) == NULL)
+	if ((dp = fio_opendir(dir)) == NULL)
 		return errno == ENOENT ? 0 : -1;
 	while ((de = readdir(dp)) != NULL)
 		if (fstatat(dirfd(dp), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&

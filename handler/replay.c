@@ -82,6 +82,8 @@ replay_line(const char *line, size_t len, off_t end, void *arg)
 	return 0;
 }
 
+static int	 reindex_day(const struct spool *, struct ix *, int, off_t, off_t);
+
 int
 rp_replay_day(struct rp_replay *r, const struct spool *sp, off_t from, off_t to)
 {
@@ -112,30 +114,41 @@ rp_settle(const struct cv_ctx *cx, const struct spool *sp, struct ix *ix,
     int day, struct cv_day *d)
 {
 	struct rp_replay r;
-	off_t		 size, end;
-	int		 rc, whole, trusted;
+	char		 ymd[11];
+	off_t		 size, end, from;
+	int		 rc, trusted;
 
 	if ((rc = cv_load(cx, day, d, &trusted)) == -1 ||
 	    arc_size(sp, day, &size) == -1)
 		goto fail;
 	if (rc == 0 && trusted && size == d->archive_len)
 		return 0;
-	whole = rc == 1 || size < d->archive_len;
-	if (arc_repair(sp, day, whole ? 0 : d->archive_len, &end) == -1)
+	from = rc == 1 || size < d->archive_len ? 0 : d->archive_len;
+	if (arc_repair(sp, day, from, &end) == -1)
 		goto fail;
 	memset(&r, 0, sizeof(r));
 	r.cx = cx;
 	r.d = d;
 	r.ix = ix;
-	rc = rp_replay_day(&r, sp, whole ? 0 : d->archive_len, end);
+	rc = rp_replay_day(&r, sp, from, end);
 	if (rc == -1 && r.short_file)	/* files lost bytes: only the whole day can mend them */
 		rc = rp_replay_day(&r, sp, 0, end);
 	ev_free(&r.e);
-	if (rc == -1)
+	if (rc == 0)
+		return 0;
+	/*
+	 * The index holds the day up to from, as the views' state does.  When
+	 * the rest goes into the index alone, the archive and the index are
+	 * sound and what failed was a view: it must not stop the next append.
+	 */
+	cv_free(d);
+	if (day + ix->window >= ix->today && reindex_day(sp, ix, day, from, end) == -1)
 		goto fail;
-	return 0;
+	return 1;
 fail:
-	fprintf(stderr, "yespo-hook: repairing the views: %s\n", strerror(errno));
+	ut_format_day(day, ymd);
+	fprintf(stderr, "yespo-hook: repairing archive/%s.jsonl and the index: %s\n",
+	    ymd, strerror(errno));
 	cv_free(d);
 	return -1;
 }
@@ -159,6 +172,21 @@ reindex_line(const char *line, size_t len, off_t end, void *arg)
 	return ix_add(r->ix, &k, r->day);
 }
 
+/* Add the keys of a day's archive lines between from and to (< 0: the end) to the index: 0, or -1. */
+static int
+reindex_day(const struct spool *sp, struct ix *ix, int day, off_t from, off_t to)
+{
+	struct reindex	 r;
+	int		 rc;
+
+	memset(&r, 0, sizeof(r));
+	r.ix = ix;
+	r.day = day;
+	rc = arc_scan(sp, day, from, to, reindex_line, &r);
+	ev_free(&r.e);
+	return rc == 0 ? 0 : -1;
+}
+
 int
 rp_check_format(const struct spool *sp, FILE *msg)
 {
@@ -173,7 +201,6 @@ rp_check_format(const struct spool *sp, FILE *msg)
 int
 rp_open_index(const struct spool *sp, struct ix *ix, int today, int window)
 {
-	struct reindex	 r;
 	struct stat	 st;
 	int		*days = NULL, rc = -1, current;
 	size_t		 n = 0, j;
@@ -198,24 +225,18 @@ rp_open_index(const struct spool *sp, struct ix *ix, int today, int window)
 		if (ix_remove(sp->index) == -1 || ix_open(ix, sp->index, today, window) == -1)
 			return -1;
 	}
-	memset(&r, 0, sizeof(r));
-	r.ix = ix;
 	if (arc_days(sp, &days, &n) == -1)
 		goto done;
-	for (j = 0; j < n; j++) {
-		if (days[j] + window < today)
-			continue;
-		r.day = days[j];
-		if (arc_scan(sp, days[j], 0, -1, reindex_line, &r) != 0)
+	for (j = 0; j < n; j++)
+		if (days[j] + window >= today &&
+		    reindex_day(sp, ix, days[j], 0, -1) == -1)
 			goto done;
-	}
 	/* The format is recorded only once the index it names is durable. */
 	if ((rc = ix_sync(ix)) == 0 && !current)
 		rc = sp_set_format(sp);
 done:
 	if (rc == -1)
 		(void)ix_close(ix);
-	ev_free(&r.e);
 	free(days);
 	return rc;
 }

@@ -41,7 +41,10 @@ int	 rp_replay_day(struct rp_replay *r, const struct spool *, off_t from, off_t 
  * When a hint of this boot says they are, that is all; else cut a torn
  * tail, then replay what the day's state does not hold (all of the day
  * when the checkpoint is lost or the files disagree with it) and make a
- * checkpoint.  Leaves the day's state in d.  Returns 0, or -1 with errno.
+ * checkpoint.  Returns 0 with the day's state in d; 1 when a view could
+ * not be written (noted in the context's fault) but the archive is whole
+ * and the index holds every key of the day: d is then empty, the views
+ * stay behind; -1 with errno when the archive or the index failed.
  */
 int	 rp_settle(const struct cv_ctx *, const struct spool *, struct ix *,
 	    int day, struct cv_day *d);

@@ -21,7 +21,7 @@
 #define SWEEP_EVERY	60
 #define SWEEP_STAMP	"swept"
 
-static const char *const subdirs[] = { "archive", "index", "views", "quarantine", "tmp" };
+const char *const sp_subdirs[] = { "archive", "index", "views", "quarantine", "tmp", NULL };
 
 /* Name the spool's paths and confine calls under it: 0, or -1 (too long). */
 static int
@@ -86,8 +86,8 @@ sp_open(struct spool *sp, const char *root, char *err, size_t errlen)
 	}
 	if (sp_check(root, 1, err, errlen) == -1)
 		return -1;
-	for (i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++) {
-		if (ut_path(path, sizeof(path), "%s/%s", root, subdirs[i]) == -1 ||
+	for (i = 0; sp_subdirs[i] != NULL; i++) {
+		if (ut_path(path, sizeof(path), "%s/%s", root, sp_subdirs[i]) == -1 ||
 		    (rc = fio_mkdir(path, 0700)) == -1) {
 			snprintf(err, errlen, "cannot make %s: %s", path, strerror(errno));
 			return -1;
@@ -264,4 +264,60 @@ sp_sweep(const struct spool *sp, int force)
 	(void)fio_sweep(sp->tmp, now - SWEEP_AGE, 1);
 	(void)fio_sweep(index, now - SWEEP_AGE, 0);
 	(void)fio_sweep(sp->views, now - SWEEP_AGE, 0);
+}
+
+int
+sp_views_behind(const struct spool *sp, int *day, char *text, size_t len)
+{
+	char	 path[PATH_MAX], *buf, *nl;
+	size_t	 n;
+
+	if (ut_path(path, sizeof(path), "%s/behind", sp->views) == -1)
+		return -1;
+	if (fio_slurp(path, &buf, &n) == -1)
+		return errno == ENOENT ? 0 : -1;
+	/* "YYYY-MM-DD\ntext\n"; a record cut short still names its day when it can. */
+	if (n >= 11 && buf[10] == '\n') {
+		buf[10] = '\0';
+		*day = ut_parse_day(buf);
+	} else
+		*day = -1;
+	if ((nl = strchr(buf + (n >= 11 ? 11 : n), '\n')) != NULL)
+		*nl = '\0';
+	snprintf(text, len, "%s", n >= 11 ? buf + 11 : "");
+	free(buf);
+	/* An unreadable day: every day may be behind. */
+	if (*day < 0)
+		*day = 0;
+	return 1;
+}
+
+int
+sp_set_views_behind(const struct spool *sp, int day, const char *text)
+{
+	char	 ymd[11], old[8], *buf;
+	int	 was, first = 0, sync, rc, len;
+
+	if ((was = sp_views_behind(sp, &first, old, sizeof(old))) == -1)
+		return -1;
+	/* Synced when new or earlier, so a power cut cannot hide a day behind. */
+	sync = !was || day < first;
+	if (was && first < day)
+		day = first;
+	ut_format_day(day, ymd);
+	if ((len = asprintf(&buf, "%s\n%s\n", ymd, text)) == -1)
+		return -1;
+	rc = fio_replace(sp->views, "behind", buf, (size_t)len, 0600, sync);
+	free(buf);
+	return rc;
+}
+
+int
+sp_clear_views_behind(const struct spool *sp)
+{
+	char	 path[PATH_MAX];
+
+	if (ut_path(path, sizeof(path), "%s/behind", sp->views) == -1)
+		return -1;
+	return fio_unlink(path) == -1 && errno != ENOENT ? -1 : 0;
 }

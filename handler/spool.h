@@ -5,6 +5,7 @@
 #define YH_SPOOL_H
 
 #include <limits.h>
+#include <stddef.h>
 
 struct spool {
 	const char	*root;
@@ -16,6 +17,9 @@ struct spool {
 	char		 lock[PATH_MAX];	/* lock */
 	int		 lockfd;
 };
+
+/* The spool's subdirectories, NULL-terminated. */
+extern const char *const sp_subdirs[];
 
 /*
  * Check that the spool directory exists and is writable, and make its
@@ -72,5 +76,16 @@ int	 sp_set_current_day(const struct spool *, int day);
  * minute (a stamp file in views/ tells processes apart).  Never fails.
  */
 void	 sp_sweep(const struct spool *, int force);
+
+/*
+ * The record of views left behind their archive (views/behind): the first
+ * day whose views may lag, and the text of the last failure.  Returns 1
+ * with both filled in, 0 when there is no record, -1 with errno.
+ */
+int	 sp_views_behind(const struct spool *, int *day, char *text, size_t len);
+/* Record that day's views are behind because of text, keeping an earlier day: 0, or -1. */
+int	 sp_set_views_behind(const struct spool *, int day, const char *text);
+/* Forget the record, the views being whole again: 0, or -1 with errno. */
+int	 sp_clear_views_behind(const struct spool *);
 
 #endif

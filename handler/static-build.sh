@@ -1,8 +1,8 @@
 #!/bin/sh
 # handler/static-build.sh: the drop-in package's static yespo-hook for one
-# architecture, linked against musl and against libfcgi, libconfig and
-# cJSON built from their Debian source packages (see handler/package.cmake,
-# which runs it).
+# architecture, linked against musl and against libfcgi, libconfig, cJSON,
+# libxlsxwriter and zlib built from their Debian source packages (see
+# handler/package.cmake, which runs it).
 #
 #     static-build.sh ARCH WORK OUT VERSION SOURCE.c...
 #
@@ -24,7 +24,9 @@ set -eu
 [ $# -ge 5 ] || { echo "usage: $0 ARCH WORK OUT VERSION SOURCE.c..." >&2; exit 2; }
 ARCH=$1 WORK=$2 OUT=$3 VERSION=$4
 shift 4
-LIBS="libfcgi libconfig cjson"
+LIBS="libfcgi libconfig cjson libxlsxwriter zlib"
+# A cache made for another set of libraries is made anew.
+MARK=built.$(echo $LIBS | tr ' ' '+')
 
 die() { echo "static-build.sh: $*" >&2; exit 1; }
 
@@ -55,7 +57,7 @@ EOF
 
 # The Debian source packages, unpacked with their patches applied.
 fetch_sources() {
-	[ -f "$WORK/src/fetched" ] && return 0
+	[ -f "$WORK/src/$MARK" ] && return 0
 	apt_private
 	rm -rf "$WORK/src" && mkdir -p "$WORK/src"
 	# shellcheck disable=SC2086 # APT_OPTS is a list of words without spaces
@@ -65,7 +67,7 @@ fetch_sources() {
 		dsc=$(ls "$WORK/src/${lib}"_*.dsc) || die "no $lib .dsc"
 		(cd "$WORK/src" && dpkg-source -x "$dsc" "$lib" >&2) || die "dpkg-source -x $dsc failed"
 	done
-	touch "$WORK/src/fetched"
+	touch "$WORK/src/$MARK"
 }
 
 # Debian's musl for arm64: libc.a, crt files and headers, plus a gcc specs
@@ -102,8 +104,8 @@ esac
 CFLAGS="-O2 -fno-plt"
 P=$WORK/$ARCH
 
-# The three libraries, once per architecture.
-if [ ! -f "$P/built" ]; then
+# The libraries, once per architecture.
+if [ ! -f "$P/$MARK" ]; then
 	fetch_sources
 	rm -rf "$P" && mkdir -p "$P/include" "$P/lib" "$P/obj"
 	S=$WORK/src
@@ -152,13 +154,32 @@ EOF
 		cp "$S/libfcgi/include/$h" "$P/include/"
 	done
 	cp "$P/obj/fcgi_config.h" "$P/include/"
-	touch "$P/built"
+	# zlib, for libxlsxwriter's zip container: its C files, no configure.
+	mkdir -p "$P/obj/zlib"
+	for f in adler32 compress crc32 deflate gzclose gzlib gzread gzwrite infback \
+	    inffast inflate inftrees trees uncompr zutil; do
+		$CC $CFLAGS -D_LARGEFILE64_SOURCE=1 -c "$S/zlib/$f.c" -o "$P/obj/zlib/$f.o"
+	done
+	$AR rcs "$P/lib/libz.a" "$P/obj/zlib"/*.o
+	cp "$S/zlib/zlib.h" "$S/zlib/zconf.h" "$P/include/"
+	# libxlsxwriter with its bundled minizip, tmpfileplus and md5.
+	X=$S/libxlsxwriter
+	mkdir -p "$P/obj/xlsx"
+	for f in "$X"/src/*.c "$X"/third_party/minizip/ioapi.c "$X"/third_party/minizip/zip.c \
+	    "$X"/third_party/tmpfileplus/tmpfileplus.c "$X"/third_party/md5/md5.c; do
+		$CC $CFLAGS -I"$X/include" -I"$P/include" -DNOCRYPT -DNOUNCRYPT \
+			-c "$f" -o "$P/obj/xlsx/$(basename "$f" .c).o"
+	done
+	$AR rcs "$P/lib/libxlsxwriter.a" "$P/obj/xlsx"/*.o
+	cp -R "$X/include/xlsxwriter.h" "$X/include/xlsxwriter" "$P/include/"
+	touch "$P/$MARK"
 fi
 
 # yespo-hook itself: static, stripped, no dynamic section.
 mkdir -p "$(dirname "$OUT")"
 $CC $CFLAGS -std=c11 -D_GNU_SOURCE -DYH_VERSION="\"$VERSION\"" -Wall -Wextra \
 	-I"$P/include" -I"$P/include/cjson" -static -o "$OUT.tmp" "$@" \
-	"$P/lib/libfcgi.a" "$P/lib/libconfig.a" "$P/lib/libcjson.a" -lm
+	"$P/lib/libfcgi.a" "$P/lib/libconfig.a" "$P/lib/libcjson.a" \
+	"$P/lib/libxlsxwriter.a" "$P/lib/libz.a" -lm
 $STRIP --strip-unneeded "$OUT.tmp"
 mv "$OUT.tmp" "$OUT"

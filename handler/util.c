@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -196,6 +197,46 @@ ut_boot_id(void)
 		}
 	}
 	return id;
+}
+
+/* The name of id in a file of "name:x:id:..." lines (/etc/passwd, /etc/group), or "". */
+static void
+name_of(const char *file, unsigned long id, char *buf, size_t len)
+{
+	FILE		*f;
+	char		 line[1024], *p, *q, *end;
+
+	buf[0] = '\0';
+	if ((f = fopen(file, "re")) == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if ((p = strchr(line, ':')) == NULL || (q = strchr(p + 1, ':')) == NULL)
+			continue;
+		if (strtoul(q + 1, &end, 10) != id || end == q + 1 || *end != ':')
+			continue;
+		/* A name longer than buf is cut short; it only labels a message. */
+		if ((size_t)(p - line) + 4 > len)
+			p = line + len - 4;
+		*p = '\0';
+		snprintf(buf, len, " \"%.*s\"", (int)(len - 4), line);
+		break;
+	}
+	fclose(f);
+}
+
+void
+ut_whoami(char *buf, size_t len, int group)
+{
+	char		 user[80], grp[80];
+	unsigned long	 uid = (unsigned long)geteuid(), gid = (unsigned long)getegid();
+
+	name_of("/etc/passwd", uid, user, sizeof(user));
+	if (!group) {
+		snprintf(buf, len, "uid %lu%s", uid, user);
+		return;
+	}
+	name_of("/etc/group", gid, grp, sizeof(grp));
+	snprintf(buf, len, "uid %lu%s, gid %lu%s", uid, user, gid, grp);
 }
 
 /*

@@ -46,6 +46,13 @@ void		 ut_utc_stamp(time_t t, char *buf);
  */
 const char	*ut_boot_id(void);
 
+/*
+ * The effective user, as messages name it: uid 1001 "anna", and with group
+ * set also gid 1001 "anna".  Names come from /etc/passwd and /etc/group
+ * (no NSS module is loaded); a name not found there is left out.
+ */
+void		 ut_whoami(char *buf, size_t len, int group);
+
 /* SipHash-2-4 with a 128-bit result, fed in pieces. */
 struct ut_hash {
 	uint64_t	 v[4];

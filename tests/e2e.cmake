@@ -48,6 +48,10 @@ set(YH_E2E_TESTS
   index_bad_header
   verify_read_only
   rebuild_keeps_foreign_csv
+  setup_csv_dir_unusable
+  views_behind_after_commit
+  config_unreadable_other_user
+  cgi_no_proc
 )
 
 foreach(t ${YH_E2E_TESTS})

@@ -504,7 +504,7 @@ locate_cli_first(void)
 {
 	char	 buf[PATH_MAX], err[512];
 
-	CHECK(conf_locate("/a.conf", "/b.conf", buf, sizeof(buf), err,
+	CHECK(conf_locate("/a.conf", "/b.conf", NULL, buf, sizeof(buf), err,
 	    sizeof(err)) == buf);
 	CHECK_STR(buf, "/a.conf");
 	return 0;
@@ -515,7 +515,7 @@ locate_env_second(void)
 {
 	char	 buf[PATH_MAX], err[512];
 
-	CHECK(conf_locate(NULL, "/b.conf", buf, sizeof(buf), err,
+	CHECK(conf_locate(NULL, "/b.conf", NULL, buf, sizeof(buf), err,
 	    sizeof(err)) == buf);
 	CHECK_STR(buf, "/b.conf");
 	return 0;
@@ -530,7 +530,7 @@ locate_beside_binary(void)
 	size_t	 dlen;
 	char	*rest;
 
-	CHECK(conf_locate(NULL, "", buf, sizeof(buf), err, sizeof(err)) == buf);
+	CHECK(conf_locate(NULL, "", NULL, buf, sizeof(buf), err, sizeof(err)) == buf);
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	CHECK(n > 0);
 	exe[n] = '\0';
@@ -550,7 +550,7 @@ locate_too_long(void)
 {
 	char	 buf[8], err[512];
 
-	CHECK(conf_locate("/a/long/path.conf", NULL, buf, sizeof(buf), err,
+	CHECK(conf_locate("/a/long/path.conf", NULL, NULL, buf, sizeof(buf), err,
 	    sizeof(err)) == NULL);
 	CHECK(strstr(err, "too long") != NULL);
 	return 0;

@@ -50,7 +50,7 @@ setup(void)
 	cf.max_status_files = 64;
 	cf.quarantine_max_bytes = 1 << 30;
 	cf.lock_wait_ms = 20000;
-	ing_use_timezone(&cf);
+	conf_use_timezone(&cf);
 	return 0;
 }
 

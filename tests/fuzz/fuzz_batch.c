@@ -519,7 +519,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char		*body = (const char *)data;
-	struct cv_ctx		 cx = { "/nonexistent/csv", "/nonexistent/views", 1, 64 };
+	struct cv_ctx		 cx = { "/nonexistent/csv", "/nonexistent/views", 1, 64, NULL };
 	struct cv_day		 day;
 	struct bt_batch		 b;
 	struct ut_buf		 joined = { 0 };
