@@ -12,11 +12,11 @@
 set -eu
 
 # What the build, the demo and every test need (the same list as .ci/run).
-PACKAGES="build-essential cmake pkg-config libfcgi-dev libcjson-dev libconfig-dev
+PACKAGES="build-essential cmake pkg-config libfcgi-dev libcjson-dev libconfig-dev libxlsxwriter-dev
 lighttpd spawn-fcgi libfcgi-bin curl clang libclang-rt-14-dev
 apache2 libapache2-mod-fcgid apache2-utils binutils util-linux
 musl-tools gcc-aarch64-linux-gnu qemu-user-static dpkg-dev xz-utils
-postgresql sqlite3 python3"
+postgresql sqlite3 python3 python3-openpyxl libreoffice-calc-nogui chromium tzdata"
 
 top=$(cd "$(dirname "$0")/.." && pwd -P)
 demo=$top/demo
@@ -187,6 +187,7 @@ cat >"$ltconf" <<EOF
 # lighttpd configuration of the demo, written by conf/demo.sh.
 # conf/lighttpd.conf is the commented example for a real server.
 server.modules = ( "mod_access", "mod_fastcgi" )
+index-file.names = ( "index.html" )
 server.document-root = "$demo/www"
 server.bind = "127.0.0.1"
 server.port = $port
@@ -194,7 +195,11 @@ server.pid-file = "$pidfile"
 server.errorlog = "$demo/log/error.log"
 server.upload-dirs = ( "$demo/tmp" )
 server.max-request-size = 66560
-mimetype.assign = ( ".csv" => "text/csv; charset=utf-8" )
+mimetype.assign = (
+	".csv" => "text/csv; charset=utf-8",
+	".xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	".html" => "text/html; charset=utf-8",
+)
 fastcgi.server = ( "/yespo-hook" => ((
 	"bin-path" => "$bin",
 	"socket" => "$sockdir/yespo-hook.sock",
@@ -203,7 +208,7 @@ fastcgi.server = ( "/yespo-hook" => ((
 	"bin-environment" => ( "YESPO_HOOK_CONFIG" => "$conf" ),
 )) )
 \$HTTP["url"] !~ "^/yespo-hook" {
-	url.access-allow = ( ".csv" )
+	url.access-allow = ( "/", "/index.html", ".csv", ".xlsx" )
 }
 EOF
 if [ -n "$run_user" ]; then
@@ -279,7 +284,7 @@ posting it again stores nothing new (duplicates: 4).
 Where the files appear (the day is the receipt day, UTC):
   archive     $demo/spool/archive/$day.jsonl
   CSVs        $demo/www/csv/$day/DELIVERED.csv, UNDELIVERED.csv, summary.csv
-  download    $base/csv/$day/summary.csv
+  download    $base/csv/ (the page: days, counts, links), $base/csv/$day/summary.csv
   quarantine  $demo/spool/quarantine/
   server log  $demo/log/error.log
 

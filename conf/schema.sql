@@ -2,12 +2,17 @@
 --
 --     psql -d DB -f conf/schema.sql
 --
--- Two ways in, load one or both (conf/load-postgresql.sh does it for a day):
+-- Three ways in: yespo_archive and yespo_csv are loaded a day at a time
+-- (conf/load-postgresql.sh); yespo_feed is fed continuously, each event
+-- exactly once, by a consumer (conf/feed-postgresql.sh):
 --
 --   yespo_archive  the archive, one row per event, exact: the line as text
 --                  and as json.  json, not jsonb: jsonb rejects \u0000 and
 --                  reorders members; json keeps every byte and still gives
 --                  ->> and json_populate_record.
+--   yespo_feed     every archived event once: the line as text, unique,
+--                  so a loader that hands in events again after a crash
+--                  adds nothing.
 --   yespo_csv      the per-status CSV files as they are, every column text:
 --                  ids past 2^63 (contactId can have 21 digits) abort a
 --                  bigint COPY, phones and ids keep their leading zeros,
@@ -22,6 +27,16 @@ CREATE TABLE IF NOT EXISTS yespo_archive (
 	doc	json GENERATED ALWAYS AS (line::json) STORED
 );
 CREATE INDEX IF NOT EXISTS yespo_archive_day ON yespo_archive (day);
+
+-- Each event is archived once, under its event key (yespo-hook(8)), so
+-- its archive line is its identity here; hashing the text, not parsing
+-- it, also means no odd escape (\u0000, a lone surrogate) can ever stop
+-- the feed.
+CREATE TABLE IF NOT EXISTS yespo_feed (
+	line		text NOT NULL,
+	line_key	text GENERATED ALWAYS AS (md5(line)) STORED UNIQUE,
+	loaded_at	timestamptz NOT NULL DEFAULT now()
+);
 
 -- The members as text columns.  Numbers come out of ->> with every digit.
 -- PostgreSQL cannot turn a \u0000 escape into text, so the view drops it

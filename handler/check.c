@@ -17,8 +17,11 @@
 #include "check.h"
 #include "conf.h"
 #include "fsio.h"
+#include "health.h"
+#include "page.h"
 #include "replay.h"
 #include "util.h"
+#include "xlsx.h"
 
 #define LOCK_WAIT_MS	60000
 
@@ -42,6 +45,35 @@ lock_spool(const struct conf *cf, struct spool *sp, FILE *msg, int *current)
 	}
 	if ((*current = rp_check_format(sp, msg)) == -1) {
 		sp_unlock(sp);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * After a rebuild, without the lock (a closed day's archive no longer
+ * changes): every closed day's workbook, when xlsx is on, and the page.
+ * 0, or -1 (reported to msg).
+ */
+static int
+publish_all(const struct conf *cf, const int *days, size_t n, FILE *msg)
+{
+	unsigned long long	 events;
+	time_t			 last;
+	char			 ymd[11];
+	size_t			 j;
+	int			 today = ut_local_day(time(NULL));
+
+	for (j = 0; cf->xlsx && j < n && days[j] < today; j++)
+		if (xl_write_day(cf, days[j]) == -1) {
+			ut_format_day(days[j], ymd);
+			fprintf(msg, "yespo-hook: --rebuild: the workbook of %s: %s\n", ymd,
+			    strerror(errno));
+			return -1;
+		}
+	if (hl_figures(cf, &events, &last) == -1 || pg_write(cf->csv_dir, today, last) == -1) {
+		fprintf(msg, "yespo-hook: --rebuild: %s/index.html: %s\n", cf->csv_dir,
+		    strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -106,8 +138,10 @@ done:
 	ev_free(&r.e);
 	if (ixopen && ix_close(&ix) == -1)
 		rc = -1;
-	free(days);
 	sp_unlock(&sp);
+	if (rc == 0 && publish_all(cf, days, n, msg) == -1)
+		rc = -1;
+	free(days);
 	return rc;
 }
 

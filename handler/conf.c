@@ -39,7 +39,8 @@
 static const char *const root_keys[] = {
 	"spool_dir", "csv_dir", "token", "basic_auth", "allow_from",
 	"allow_anonymous", "max_body_bytes", "dedup_window_days", "timezone",
-	"csv_formula_guard", "max_status_files", "quarantine_max_bytes", NULL
+	"csv_formula_guard", "max_status_files", "quarantine_max_bytes", "xlsx",
+	"on_commit", NULL
 };
 
 static const char *const basic_keys[] = { "user", "password", NULL };
@@ -667,6 +668,7 @@ conf_load(const char *path, struct conf *c, char *err, size_t errlen)
 	}
 	root = config_root_setting(&cfg);
 	c->csv_formula_guard = 1;
+	c->xlsx = 1;
 	/* Long enough for a writer ahead to finish, short of mod_fcgid's 40 s FcgidIOTimeout. */
 	c->lock_wait_ms = 20000;
 	if (save_string(&x, path, &c->path) == -1 ||
@@ -687,7 +689,9 @@ conf_load(const char *path, struct conf *c, char *err, size_t errlen)
 	    get_int(&x, root, "max_status_files", STATUS_FILES_MIN,
 	    STATUS_FILES_MAX, &files) == -1 ||
 	    get_int(&x, root, "quarantine_max_bytes", QUARANTINE_MIN,
-	    QUARANTINE_MAX, &qmax) == -1)
+	    QUARANTINE_MAX, &qmax) == -1 ||
+	    get_bool(&x, root, "xlsx", &c->xlsx) == -1 ||
+	    get_path(&x, root, "on_commit", &c->on_commit) == -1)
 		goto fail;
 	c->max_body_bytes = body;
 	c->dedup_window_days = (int)days;
@@ -762,6 +766,7 @@ conf_free(struct conf *c)
 	free(c->basic_password);
 	free(c->allow_from);
 	free(c->timezone);
+	free(c->on_commit);
 	memset(c, 0, sizeof(*c));
 }
 

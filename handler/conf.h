@@ -29,6 +29,8 @@ struct conf {
 	int		 csv_formula_guard;	/* default 1 */
 	int		 max_status_files;	/* STATUS files a day before OTHER; default 64 */
 	int64_t		 quarantine_max_bytes;	/* default 1 GiB */
+	int		 xlsx;		/* default 1: a workbook per closed day */
+	char		*on_commit;	/* NULL, or a command run after a batch's answer */
 	int		 lock_wait_ms;	/* not a file key: a writer's wait for the spool lock */
 };
 

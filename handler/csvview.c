@@ -219,6 +219,27 @@ format_row(const struct cv_ctx *cx, const struct ev *e, const char *stamp,
 	return 0;
 }
 
+int
+cv_cell(const struct cv_ctx *cx, const struct ev *e, int col, struct ut_buf *out)
+{
+	const char	*v;
+	size_t		 len;
+
+	out->len = 0;
+	if (col == EV_NCOLS)
+		return extra_text(e, out);
+	if ((v = member_value(e, (enum ev_col)col, &len)) == NULL)
+		return 0;
+	return cell_text(cx, v, len, out);
+}
+
+int
+cv_row(const struct cv_ctx *cx, const struct ev *e, const char *stamp,
+    struct ut_buf *row, struct ut_buf *cell)
+{
+	return format_row(cx, e, stamp, row, cell);
+}
+
 static struct cv_file *
 find_file(struct cv_day *d, const char *status, int create)
 {

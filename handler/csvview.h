@@ -91,6 +91,20 @@ int	 cv_commit(const struct cv_ctx *, struct cv_day *, off_t archive_len, int du
 
 void	 cv_free(struct cv_day *);
 
+/*
+ * The text of an event's cell in column col (an enum ev_col, or EV_NCOLS
+ * for extra), as the CSV holds it before RFC 4180 quoting, into out
+ * (emptied first; empty for a missing member or null).  0, or -1.
+ */
+int	 cv_cell(const struct cv_ctx *, const struct ev *, int col, struct ut_buf *out);
+
+/*
+ * Append an event's CSV row (receipt stamp given, CRLF included) to row,
+ * exactly as its STATUS file holds it; cell is scratch space.  0, or -1.
+ */
+int	 cv_row(const struct cv_ctx *, const struct ev *, const char *stamp,
+	    struct ut_buf *row, struct ut_buf *cell);
+
 /* The CSV header row, CRLF included. */
 extern const char cv_header[];
 

@@ -116,6 +116,7 @@ serve_post(struct fe_request *r, const struct conf *cf)
 	case ING_OK:
 		fe_counts_json(&c, body, sizeof(body));
 		respond(r, "200 OK", NULL, body, 0);
+		r->after = c.stored > 0;
 		return c.degraded;
 	case ING_SHORT:
 		respond(r, "400 Bad Request", NULL,
@@ -195,6 +196,7 @@ fe_serve(struct fe_request *r)
 	char			 err[1024];
 	int			 head, probe, restart = 0;
 
+	r->after = 0;
 	if (method == NULL)
 		method = "";
 	r->unread = 0;
@@ -233,6 +235,19 @@ fe_serve(struct fe_request *r)
 			break;
 		}
 	}
-	conf_free(&cf);
+	if (r->after)
+		r->cf = cf;
+	else
+		conf_free(&cf);
 	return restart;
+}
+
+void
+fe_after(struct fe_request *r)
+{
+	if (!r->after)
+		return;
+	(void)ing_after(&r->cf);
+	conf_free(&r->cf);
+	r->after = 0;
 }

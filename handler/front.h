@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "conf.h"
 #include "ingest.h"
 
 struct fe_request {
@@ -19,6 +20,9 @@ struct fe_request {
 	/* Set by fe_serve when the rest of the body must not be read: it may be endless. */
 	int		 unread;
 	const char	*argv0;		/* how the program was started */
+	/* Set by fe_serve: work for fe_after, with the request's config. */
+	int		 after;
+	struct conf	 cf;
 };
 
 /*
@@ -27,6 +31,13 @@ struct fe_request {
  * else 0.
  */
 int	 fe_serve(struct fe_request *);
+
+/*
+ * The work a request leaves for after its answer has gone out (the
+ * download page), when fe_serve set r->after.  Call it once the response
+ * is complete: after FCGX_Finish_r, or once a CGI's output is closed.
+ */
+void	 fe_after(struct fe_request *);
 
 /* The counts as the JSON object a POST answers with; buf holds 160 bytes. */
 void	 fe_counts_json(const struct ing_counts *, char *buf, size_t len);

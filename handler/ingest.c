@@ -9,6 +9,8 @@
  * that fails is logged, recorded in views/behind for the probe, and
  * repaired by a later writer or --rebuild (yespo-hook(8)).
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -23,18 +25,26 @@
 #include "csvview.h"
 #include "event.h"
 #include "fsio.h"
+#include "health.h"
+#include "hook.h"
 #include "index.h"
 #include "ingest.h"
+#include "page.h"
 #include "quarantine.h"
 #include "replay.h"
 #include "spool.h"
 #include "util.h"
+#include "xlsx.h"
 
 /*
  * Views are synced and checkpointed at most this often; a power cut costs
  * at most this much replay.  Only the archive is synced for every batch.
  */
 #define CHECKPOINT_SECONDS	60
+/* The download page is made at most this often, and at day change. */
+#define PAGE_SECONDS	60
+/* A writer that holds the lock longer will publish after its own answer. */
+#define PAGE_LOCK_MS	1000
 #define READ_CHUNK	65536
 
 static void
@@ -697,5 +707,55 @@ out:
 	/* A request that wrote nothing leaves the spool as it was. */
 	if (rc == ING_OK)
 		sp_sweep(&sp, 0);
+	return rc;
+}
+
+/* Whether the page was made within the last minute of today. */
+static int
+page_fresh(const struct conf *cf, time_t now)
+{
+	struct stat	 st;
+	char		 path[PATH_MAX];
+
+	if (ut_path(path, sizeof(path), "%s/index.html", cf->csv_dir) == -1 ||
+	    fio_stat(path, &st) == -1)
+		return 0;
+	return st.st_mtime <= now && now - st.st_mtime < PAGE_SECONDS &&
+	    ut_local_day(st.st_mtime) == ut_local_day(now);
+}
+
+int
+ing_after(const struct conf *cf)
+{
+	struct spool		 sp;
+	unsigned long long	 events;
+	time_t			 now = time(NULL), last;
+	char			 err[512];
+	int			 rc = -1;
+
+	if (sp_open(&sp, cf->spool_dir, err, sizeof(err)) == -1) {
+		fprintf(stderr, "yespo-hook: %s\n", err);
+		return -1;
+	}
+	fio_root(FIO_CSV, cf->csv_dir, 1);
+	if (hk_start(cf) == -1)
+		log_errno("starting on_commit");
+	if (page_fresh(cf, now))
+		return 0;
+	/* Without the lock: a closed day's archive no longer changes. */
+	if (cf->xlsx && xl_catch_up(cf, ut_local_day(now)) == -1)
+		log_errno("writing a workbook");
+	if (sp_lock(&sp, PAGE_LOCK_MS) == -1) {
+		if (errno == ETIMEDOUT)
+			return 0;
+		log_errno("waiting for the spool lock");
+		return -1;
+	}
+	if (hl_figures(cf, &events, &last) == -1 ||
+	    pg_write(cf->csv_dir, ut_local_day(now), last) == -1)
+		log_errno("writing the download page");
+	else
+		rc = 0;
+	sp_unlock(&sp);
 	return rc;
 }

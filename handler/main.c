@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <malloc.h>
 #include <stdio.h>
@@ -14,13 +15,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "conf.h"
-#include "fsio.h"
+#include "consumer.h"
+#include "event.h"
+#include "export.h"
 #include "front.h"
+#include "fsio.h"
 #include "health.h"
 #include "ingest.h"
-#include "check.h"
 #include "spool.h"
+#include "util.h"
 
 #ifndef YH_VERSION
 #define YH_VERSION "unknown"
@@ -31,7 +36,13 @@ static const char usage[] =
     "       yespo-hook --check   [--config FILE]\n"
     "       yespo-hook --ingest  [--config FILE] FILE...\n"
     "       yespo-hook --rebuild [--config FILE]\n"
-    "       yespo-hook --verify  [--config FILE]\n";
+    "       yespo-hook --verify  [--config FILE]\n"
+    "       yespo-hook --export  [--config FILE] [--from DAY] [--to DAY] [--status S]...\n"
+    "                            [--format csv|jsonl] [--output FILE]\n"
+    "       yespo-hook --tail    [--config FILE] --consumer NAME [--max-events N]\n"
+    "                            [--format jsonl|csv]\n"
+    "       yespo-hook --ack     [--config FILE] --consumer NAME\n"
+    "       yespo-hook --consumers [--config FILE]\n";
 
 static const char help[] =
     "Receives Yespo activity webhooks as a FastCGI or CGI program and keeps\n"
@@ -44,6 +55,15 @@ static const char help[] =
     "  --rebuild  make the index, CSVs and summaries anew from the archive\n"
     "  --verify   check that they match the archive and no key repeats\n"
     "             within dedup_window_days; exit 0 or 1\n"
+    "  --export   one file of the archived events of a range of days (all\n"
+    "             by default; DAY is YYYY-MM-DD), of some STATUS files only\n"
+    "             with --status, as CSV (a first column day, then the columns\n"
+    "             of the STATUS files) or JSON lines as archived; to standard\n"
+    "             output, or whole to --output FILE\n"
+    "  --tail     the archived events after NAME's committed offset (a new\n"
+    "             consumer starts at the oldest), at most N; they stay pending\n"
+    "  --ack      commit NAME's pending offset: run it once they are stored\n"
+    "  --consumers  each consumer, its committed offset and its lag\n"
     "  --config FILE  the config file; else $YESPO_HOOK_CONFIG; else\n"
     "             yespo-hook.conf in the parent of the binary's directory\n"
     "\n"
@@ -81,7 +101,8 @@ static int
 serve_fastcgi(const char *argv0)
 {
 	FCGX_Request		 req;
-	struct fe_request	 r = { &req, fcgi_param, fcgi_read, fcgi_write, 0, argv0 };
+	struct fe_request	 r = { .ctx = &req, .param = fcgi_param,
+				    .read = fcgi_read, .write = fcgi_write, .argv0 = argv0 };
 	int			 restart = 0;
 
 	if (FCGX_InitRequest(&req, 0, 0) != 0)
@@ -89,6 +110,7 @@ serve_fastcgi(const char *argv0)
 	while (!restart && FCGX_Accept_r(&req) >= 0) {
 		restart = fe_serve(&r);
 		FCGX_Finish_r(&req);
+		fe_after(&r);
 	}
 	return 0;
 }
@@ -186,64 +208,242 @@ run_ingest(const struct conf *cf, char **files, int nfiles)
 	return failed;
 }
 
+/* What the command line asks for; set by parse_args. */
+struct args {
+	const char	 *cmd;		/* "--check", ...: the option given, in full */
+	char		  cmdbuf[32];
+	const char	 *config;
+	char		**files;	/* --ingest's operands */
+	int		  nfiles;
+	struct ex_opts	  ex;
+	const char	 *consumer;
+	long long	  max_events;	/* < 0: no limit */
+	int		 *given;	/* the options given that not every command takes */
+	int		  ngiven;
+	int		  format_given;
+};
+
+/* A day option's value into *day: 0, or -1 after saying why. */
+static int
+parse_day(const char *opt, const char *s, int *day)
+{
+	if ((*day = ut_parse_day(s)) == -1) {
+		fprintf(stderr, "yespo-hook: %s %s: not a day; use YYYY-MM-DD\n", opt, s);
+		return -1;
+	}
+	return 0;
+}
+
+/* One option's value into a: 0, or -1 after saying why. */
+static int
+take_value(struct args *a, int ch, const char *opt, const char *v)
+{
+	const char	*why;
+
+	switch (ch) {
+	case 'f':
+		return parse_day(opt, v, &a->ex.from);
+	case 't':
+		return parse_day(opt, v, &a->ex.to);
+	case 's':
+		if (!ev_status_valid(v, strlen(v))) {
+			fprintf(stderr, "yespo-hook: --status %s: not a STATUS name "
+			    "(DELIVERED, OTHER, ...)\n", v);
+			return -1;
+		}
+		a->ex.status[a->ex.nstatus++] = v;
+		return 0;
+	case 'F':
+		if (strcmp(v, "csv") == 0)
+			a->ex.format = EX_CSV;
+		else if (strcmp(v, "jsonl") == 0)
+			a->ex.format = EX_JSONL;
+		else {
+			fprintf(stderr, "yespo-hook: --format %s: use csv or jsonl\n", v);
+			return -1;
+		}
+		return 0;
+	case 'o':
+		a->ex.output = v;
+		return 0;
+	case 'n':
+		if (!cs_name_valid(v)) {
+			fprintf(stderr, "yespo-hook: --consumer %s: use 1 to 64 letters, "
+			    "digits, '_' or '-'\n", v);
+			return -1;
+		}
+		a->consumer = v;
+		return 0;
+	case 'm':
+		a->max_events = ut_strtonum(v, 1, LLONG_MAX, &why);
+		if (why != NULL) {
+			fprintf(stderr, "yespo-hook: --max-events %s: %s; give a "
+			    "positive number\n", v, why);
+			return -1;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+/* The commands that take an option (by its short code), or NULL for all. */
+static const char *
+option_commands(int ch)
+{
+	switch (ch) {
+	case 'f': case 't': case 's': case 'o':
+		return "--export";
+	case 'F':
+		return "--export --tail";
+	case 'n':
+		return "--tail --ack";
+	case 'm':
+		return "--tail";
+	}
+	return NULL;
+}
+
+/* Fill a from argv: 0, or -1 after a usage message (exit 2). */
+static int
+parse_args(int argc, char **argv, struct args *a)
+{
+	static const struct option opts[] = {
+		{ "version", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "check", no_argument, NULL, 'c' },
+		{ "ingest", no_argument, NULL, 'i' },
+		{ "rebuild", no_argument, NULL, 'r' },
+		{ "verify", no_argument, NULL, 'V' },
+		{ "export", no_argument, NULL, 'e' },
+		{ "tail", no_argument, NULL, 'T' },
+		{ "ack", no_argument, NULL, 'A' },
+		{ "consumers", no_argument, NULL, 'L' },
+		{ "config", required_argument, NULL, 'C' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 't' },
+		{ "status", required_argument, NULL, 's' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "consumer", required_argument, NULL, 'n' },
+		{ "max-events", required_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*opt;
+	int		 ch, idx, i;
+
+	memset(a, 0, sizeof(*a));
+	a->ex.to = INT_MAX;
+	a->max_events = -1;
+	if ((a->ex.status = calloc((size_t)argc, sizeof(*a->ex.status))) == NULL ||
+	    (a->given = calloc((size_t)argc, sizeof(*a->given))) == NULL)
+		return -1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, &idx)) != -1) {
+		opt = argv[optind - 1];
+		if (ch == '?') {
+			fprintf(stderr, "yespo-hook: %s: unknown option, or its value "
+			    "is missing\n", opt);
+			return -1;
+		}
+		if (ch == 'C')
+			a->config = optarg;
+		else if (optarg != NULL) {
+			if (take_value(a, ch, opts[idx].name, optarg) == -1)
+				return -1;
+			a->given[a->ngiven++] = idx;
+		} else if (a->cmd != NULL) {
+			fprintf(stderr, "yespo-hook: %s and %s: one at a time\n", a->cmd, opt);
+			return -1;
+		} else {
+			/* getopt_long takes abbreviations: keep the full name. */
+			snprintf(a->cmdbuf, sizeof(a->cmdbuf), "--%s", opts[idx].name);
+			a->cmd = a->cmdbuf;
+		}
+	}
+	a->files = argv + optind;
+	a->nfiles = argc - optind;
+	if (a->cmd == NULL) {
+		fprintf(stderr, "yespo-hook: say what to do\n");
+		return -1;
+	}
+	if (strcmp(a->cmd, "--ingest") == 0 && a->nfiles == 0) {
+		fprintf(stderr, "yespo-hook: --ingest needs at least one FILE "
+		    "('-' for standard input)\n");
+		return -1;
+	}
+	if (strcmp(a->cmd, "--ingest") != 0 && a->nfiles > 0) {
+		fprintf(stderr, "yespo-hook: %s: unexpected for %s\n", a->files[0], a->cmd);
+		return -1;
+	}
+	for (i = 0; i < a->ngiven; i++) {
+		const struct option *o = &opts[a->given[i]];
+
+		if (strstr(option_commands(o->val), a->cmd) == NULL) {
+			fprintf(stderr, "yespo-hook: --%s goes with %s, not %s\n",
+			    o->name, option_commands(o->val), a->cmd);
+			return -1;
+		}
+	}
+	/* A loader takes lines as archived unless it asks otherwise. */
+	if (strcmp(a->cmd, "--tail") == 0 && !a->format_given)
+		a->ex.format = EX_JSONL;
+	if ((strcmp(a->cmd, "--tail") == 0 || strcmp(a->cmd, "--ack") == 0) &&
+	    a->consumer == NULL) {
+		fprintf(stderr, "yespo-hook: %s needs --consumer NAME\n", a->cmd);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 run_command(int argc, char **argv)
 {
+	struct args	 a;
 	struct conf	 cf;
-	const char	*cmd = NULL, *config = NULL;
-	char		**files, err[1024];
-	int		 i, nfiles = 0, rc;
+	char		 err[1024];
+	int		 rc = 2;
 
-	if ((files = calloc((size_t)argc, sizeof(*files))) == NULL)
-		return 1;
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
-			config = argv[++i];
-		else if (strncmp(argv[i], "--", 2) == 0 && cmd == NULL &&
-		    strcmp(argv[i], "--config") != 0)
-			cmd = argv[i];
-		else if (cmd != NULL && strcmp(cmd, "--ingest") == 0)
-			files[nfiles++] = argv[i];
-		else
-			cmd = "";
-	}
-	rc = 2;
-	if (cmd == NULL || *cmd == '\0')
+	if (parse_args(argc, argv, &a) == -1)
 		fputs(usage, stderr);
-	else if (strcmp(cmd, "--version") == 0) {
+	else if (strcmp(a.cmd, "--version") == 0) {
 		printf("yespo-hook %s\n", YH_VERSION);
 		rc = 0;
-	} else if (strcmp(cmd, "--help") == 0) {
+	} else if (strcmp(a.cmd, "--help") == 0) {
 		printf("%s\n%s", usage, help);
 		rc = 0;
-	} else if (strcmp(cmd, "--ingest") == 0 && nfiles == 0)
-		fprintf(stderr, "yespo-hook: --ingest needs at least one FILE ('-' for standard input)\n%s", usage);
-	else if (strcmp(cmd, "--check") != 0 && strcmp(cmd, "--ingest") != 0 &&
-	    strcmp(cmd, "--rebuild") != 0 && strcmp(cmd, "--verify") != 0)
-		fprintf(stderr, "yespo-hook: unknown option %s\n%s", cmd, usage);
-	else if (conf_open(config, getenv("YESPO_HOOK_CONFIG"), argv[0], &cf, err,
+	} else if (conf_open(a.config, getenv("YESPO_HOOK_CONFIG"), argv[0], &cf, err,
 	    sizeof(err)) == -1) {
 		fprintf(stderr, "yespo-hook: %s\n", err);
 		rc = 1;
 	} else {
-		if (strcmp(cmd, "--check") == 0)
+		if (strcmp(a.cmd, "--check") == 0)
 			rc = run_check(&cf);
-		else if (strcmp(cmd, "--ingest") == 0)
-			rc = run_ingest(&cf, files, nfiles);
-		else if (strcmp(cmd, "--rebuild") == 0)
+		else if (strcmp(a.cmd, "--ingest") == 0)
+			rc = run_ingest(&cf, a.files, a.nfiles);
+		else if (strcmp(a.cmd, "--rebuild") == 0)
 			rc = ck_rebuild(&cf, stderr) == 0 ? 0 : 1;
+		else if (strcmp(a.cmd, "--export") == 0)
+			rc = ex_export(&cf, &a.ex) == 0 ? 0 : 1;
+		else if (strcmp(a.cmd, "--tail") == 0)
+			rc = cs_tail(&cf, a.consumer, a.max_events, a.ex.format) == 0 ? 0 : 1;
+		else if (strcmp(a.cmd, "--ack") == 0)
+			rc = cs_ack(&cf, a.consumer) == 0 ? 0 : 1;
+		else if (strcmp(a.cmd, "--consumers") == 0)
+			rc = cs_list(&cf, stdout) == 0 ? 0 : 1;
 		else
 			rc = ck_verify(&cf, stdout) == 0 ? 0 : 1;
 		conf_free(&cf);
 	}
-	free(files);
+	free(a.ex.status);
+	free(a.given);
 	return rc;
 }
 
 int
 main(int argc, char **argv)
 {
-	struct fe_request	 r = { NULL, cgi_param, cgi_read, cgi_write, 0, argv[0] };
+	struct fe_request	 r = { .param = cgi_param, .read = cgi_read, .write = cgi_write,
+				    .argv0 = argv[0] };
 
 	if (FCGX_Init() != 0)
 		return 1;
@@ -270,6 +470,9 @@ main(int argc, char **argv)
 		if (method != NULL && strcmp(method, "POST") == 0 && !r.unread)
 			while (fio_read(STDIN_FILENO, sink, sizeof(sink)) > 0)
 				;
+		/* The answer is complete when its output closes; then the rest. */
+		(void)fio_close(STDOUT_FILENO);
+		fe_after(&r);
 		return 0;
 	}
 	return run_command(argc, argv);

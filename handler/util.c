@@ -359,3 +359,27 @@ ut_buf_free(struct ut_buf *b)
 	b->p = NULL;
 	b->len = b->cap = 0;
 }
+
+int
+ut_csv_field(const char **pp, const char *end, const char **f, size_t *n)
+{
+	const char	*p = *pp;
+
+	if (p < end && *p == '"') {
+		*f = ++p;
+		while (p < end && !(*p == '"' && (p + 1 >= end || p[1] != '"')))
+			p += *p == '"' ? 2 : 1;
+		*n = (size_t)(p - *f);
+		if (p < end)
+			p++;
+	} else {
+		*f = p;
+		while (p < end && *p != ',' && *p != '\r' && *p != '\n')
+			p++;
+		*n = (size_t)(p - *f);
+	}
+	if (p < end && *p == '\r')
+		p++;
+	*pp = p < end ? p + 1 : end;
+	return p < end ? *p : 0;
+}

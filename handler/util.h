@@ -75,4 +75,12 @@ int		 ut_buf_add(struct ut_buf *, const void *, size_t);
 int		 ut_buf_addc(struct ut_buf *, char);
 void		 ut_buf_free(struct ut_buf *);
 
+/*
+ * One RFC 4180 field at *pp (before end): sets f and n to its text with
+ * the enclosing quotes removed (doubled quotes inside stay doubled) and
+ * moves *pp past its separator.  Returns ',' or '\n' for what ended it,
+ * 0 at the end of the text.
+ */
+int		 ut_csv_field(const char **pp, const char *end, const char **f, size_t *n);
+
 #endif

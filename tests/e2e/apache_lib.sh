@@ -400,9 +400,9 @@ yh_suite() {
 
 # The download checks: DIR is the URL of a directory whose csv files are
 # FILEDIR on disk; USER:PASS may download.  401 without the password (with
-# a Basic challenge), 200 with the same bytes and the CSV type with it, 403
-# or 404 for everything else (even with the password).  Extra URLs that
-# must be refused follow.
+# a Basic challenge), 200 with the same bytes and the CSV type with it, the
+# page yespo-hook keeps at DIR/, 403 or 404 for everything else (even with
+# the password).  Extra URLs that must be refused follow.
 # yh_check_downloads URLDIR FILEDIR USER:PASS [URL...]
 yh_check_downloads() {
 	local url=$1 dir=$2 cred=$3 day f u
@@ -429,7 +429,7 @@ yh_check_downloads() {
 	printf 'leak\n' >"$dir/$day/notes.txt"
 	chmod 0644 "$dir/yespo-hook.conf" "$dir/$day/$day.jsonl" "$dir/$day/notes.txt"
 	for u in "$url/yespo-hook.conf" "$url/$day/$day.jsonl" "$url/$day/notes.txt" \
-		"$url/" "$url/$day/" "$@"; do
+		"$url/$day/" "$@"; do
 		for c in "" "$cred"; do
 			if [ -n "$c" ]; then
 				yh_http GET "$BASE$u" -u "$c" --path-as-is
@@ -445,6 +445,16 @@ yh_check_downloads() {
 		done
 	done
 	rm -f "$dir/yespo-hook.conf" "$dir/$day/$day.jsonl" "$dir/$day/notes.txt"
+	# The page a writer keeps there, made after its answer: wait for it.
+	for _ in $(seq 1 50); do
+		[ -f "$dir/index.html" ] && break
+		sleep 0.1
+	done
+	yh_http GET "$BASE$url/"
+	yh_expect_code 401 "GET $url/ (the page) without the password"
+	yh_http GET "$BASE$url/" -u "$cred"
+	yh_expect_code 200 "GET $url/ (the page) with the password" &&
+		yh_cmp "$dir/index.html" "$T/resp.body" "the page at $url/"
 }
 
 # lighttpd with the shipped conf/lighttpd.conf, its paths mapped into $T,

@@ -43,7 +43,7 @@ yh_server_owns "$SPOOL" "$CSV"
 yh_std_conf
 yh_conf_readable
 yh_post_fixture bulk-campaign.json bulk
-yh_check_downloads /dl/csv "$CSV" 'anna:d0wnl0ad pw' /dl/.htaccess /dl/csv/
+yh_check_downloads /dl/csv "$CSV" 'anna:d0wnl0ad pw' /dl/.htaccess
 yh_http GET "$BASE/dl/" -u 'anna:d0wnl0ad pw'
 yh_expect_code 200 "GET /dl/ (the index page) with the password" &&
 	yh_cmp "$YH_SRC/www/index.html" "$T/resp.body" "the index page"

@@ -99,7 +99,12 @@ if yh_expect_code 200 "download with password"; then
 fi
 yh_http GET "$BASE/downloads/" -u anna:'d0wnl0ad pw'
 yh_expect_code 200 "download index page"
-for u in /downloads/.htaccess /downloads/csv/ "/downloads/csv/$day/" /yespo-hook.conf \
+# The page the CGI wrote after its answer, with the day's link.
+yh_http GET "$BASE/downloads/csv/" -u anna:'d0wnl0ad pw'
+yh_expect_code 200 "the page at /downloads/csv/" &&
+	{ grep -q "href=\"$day/DELIVERED.csv\"" "$T/resp.body" ||
+		yh_fail "the page at /downloads/csv/ has no link to $day/DELIVERED.csv"; }
+for u in /downloads/.htaccess "/downloads/csv/$day/" /yespo-hook.conf \
 	/hook/.htaccess; do
 	yh_http GET "$BASE$u" -u anna:'d0wnl0ad pw'
 	case $CODE in 403 | 404) ;; *) yh_fail "GET $u: status $CODE, expected 403 or 404" ;; esac

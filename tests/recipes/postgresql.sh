@@ -10,41 +10,16 @@
 . "$(dirname "$0")/lib.sh"
 YH_TEST_TIMEOUT=120
 yh_need psql python3
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-[ -x "$PGBIN/initdb" ] || yh_skip "PostgreSQL's server (initdb) is not installed"
 yh_init
 yh_recipe_spool
 
-# The server refuses to run as root: as root, it runs as postgres.
-PGDATA=$T/pg
-mkdir -m 0700 "$PGDATA"
-as_pg() { "$@"; }
-if [ "$(id -u)" -eq 0 ]; then
-	id postgres >/dev/null 2>&1 || yh_skip "running as root and there is no postgres user"
-	chown postgres "$PGDATA"
-	chmod 0711 "$T"
-	as_pg() { runuser -u postgres -- "$@"; }
-fi
-as_pg "$PGBIN/initdb" -D "$PGDATA" -U yh --auth=trust -E UTF8 --locale=C.UTF-8 \
-	>"$T/initdb.log" 2>&1 || yh_die "initdb failed: $(tail -n 5 "$T/initdb.log")"
-PORT=$(yh_pick_port)
-as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -t 60 \
-	-o "-c listen_addresses=127.0.0.1 -p $PORT -k $PGDATA" start >"$T/pg_ctl.log" 2>&1 ||
-	yh_die "the PostgreSQL server did not start: $(tail -n 5 "$PGDATA/server.log" 2>/dev/null)"
-stop_pg() { as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m immediate stop >/dev/null 2>&1; }
-# yh_cleanup exits with the status it was entered with: keep the test's.
-trap 'rc=$?; stop_pg; (exit $rc); yh_cleanup' EXIT
-
-PGOPT=(-h 127.0.0.1 -p "$PORT" -U yh)
-psql -X -q "${PGOPT[@]}" -d postgres -c "CREATE DATABASE yespo" ||
-	yh_die "CREATE DATABASE failed"
+yh_pg_start
 psql -X -q -v ON_ERROR_STOP=1 "${PGOPT[@]}" -d yespo -f "$YH_SRC/conf/schema.sql" ||
 	yh_die "conf/schema.sql failed"
 load() {
 	"$YH_SRC/conf/load-postgresql.sh" "$DAY" "$SPOOL" "$CSV" "${PGOPT[@]}" -d yespo \
 		2>"$T/load.err" || yh_die "load-postgresql.sh failed: $(cat "$T/load.err")"
 }
-q() { psql -X -A -t -v ON_ERROR_STOP=1 "${PGOPT[@]}" -d yespo -c "$1"; }
 
 load
 load	# a day loaded again replaces its rows

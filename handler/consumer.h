@@ -1,0 +1,40 @@
+/*
+ * consumer.h: named consumers of the archive with durable offsets, as
+ * Kafka's consumer groups over a log.  A consumer's file,
+ * <spool>/consumers/NAME, holds two places in the archive: committed (what
+ * the consumer has safely stored) and pending (what the last --tail handed
+ * out).  --tail hands out the events after committed and records where it
+ * stopped as pending; --ack makes pending the committed place.  A loader
+ * that dies before --ack gets the same events again; one that acks after
+ * its own commit gets each event exactly once when its store ignores a
+ * repeated event key.
+ */
+#ifndef YH_CONSUMER_H
+#define YH_CONSUMER_H
+
+#include <stdio.h>
+
+#include "export.h"
+
+struct conf;
+
+/* Whether name can name a consumer: 1 to 64 of [A-Za-z0-9_-]. */
+int	 cs_name_valid(const char *name);
+
+/*
+ * --tail: write the events after NAME's committed place to standard
+ * output, at most max (max < 0: all there are), in format; a consumer met
+ * for the first time starts at the oldest archived event.  Pending is set
+ * to committed first and to the end of what was written only once all of
+ * it was written, so an ack after an interrupted tail commits nothing new.
+ * Returns 0, or -1 with the reason on stderr.
+ */
+int	 cs_tail(const struct conf *, const char *name, long long max, enum ex_format);
+
+/* --ack: NAME's pending place becomes its committed one.  0, or -1 (stderr). */
+int	 cs_ack(const struct conf *, const char *name);
+
+/* --consumers: one line per consumer: name, committed place, lag in events and age. */
+int	 cs_list(const struct conf *, FILE *out);
+
+#endif

@@ -1,0 +1,433 @@
+/*
+ * xlsx.c: a closed day's workbook, by libxlsxwriter in its constant-memory
+ * mode.  Rows come from the archive, so cells hold the values themselves
+ * (no formula guard: a string cell is never a formula); the sheets are the
+ * day's STATUS files, so an event lands on the sheet of the file its row
+ * is in.  The library writes by path with fopen, which follows links, so
+ * it writes into the spool's tmp/ (never web-visible); the result is then
+ * copied into csv_dir through fsio, which follows none.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <xlsxwriter.h>
+
+#include "archive.h"
+#include "conf.h"
+#include "csvview.h"
+#include "event.h"
+#include "fsio.h"
+#include "spool.h"
+#include "util.h"
+#include "xlsx.h"
+
+#define MAX_ROWS	1048576		/* Excel's, header included */
+#define SHEET_NAME_MAX	31
+#define COPY_CHUNK	65536
+/* How far back a missing workbook is made by a writer. */
+#define CATCH_UP_DAYS	7
+
+struct sheet {
+	char		 status[EV_STATUS_MAX + 1];
+	lxw_worksheet	*ws;
+	uint32_t	 row;		/* next row to write */
+	int		 part;		/* 1, then 2 for "STATUS (2)"... */
+};
+
+struct book {
+	lxw_workbook	*wb;
+	lxw_format	*bold, *when;
+	struct sheet	*sh;
+	size_t		 nsh;
+	struct cv_ctx	 cx;
+	struct ev	 e;
+	struct ut_buf	 cell, str;
+	int		 failed;	/* a libxlsxwriter call failed */
+};
+
+static const char *const columns[] = {
+	"receivedAt", "activityDateTime", "activityStatus", "mediaType", "contactId",
+	"externalCustomerId", "email", "sms", "viber", "webpush", "mobilepush", "from",
+	"messageId", "messageInstanceId", "messageName", "messageTag",
+	"messageLanguageCode", "broadcastId", "workflowId", "workflowBlockId",
+	"workflowInstanceId", "sourceEventId", "sourceEventKey", "sourceEventTypeKey",
+	"clickEventLink", "viewMessageLink", "hardBounce", "statusDescription",
+	"statusData", "subscription", "subscriptions", "osName", "osType", "iid", "extra"
+};
+
+static int
+cmp_sheet(const void *a, const void *b)
+{
+	return strcmp(((const struct sheet *)a)->status, ((const struct sheet *)b)->status);
+}
+
+/* The day's STATUS files, sorted: 0, or -1 with errno. */
+static int
+list_statuses(const char *csv_dir, const char *ymd, struct book *bk)
+{
+	struct dirent	*de;
+	struct sheet	*s;
+	DIR		*dir;
+	char		 path[PATH_MAX];
+	size_t		 n;
+
+	if (ut_path(path, sizeof(path), "%s/%s", csv_dir, ymd) == -1 ||
+	    (dir = fio_opendir(path)) == NULL)
+		return -1;
+	while ((de = readdir(dir)) != NULL) {
+		n = strlen(de->d_name);
+		if (n < 5 || strcmp(de->d_name + n - 4, ".csv") != 0 ||
+		    !ev_status_valid(de->d_name, n - 4))
+			continue;
+		if ((s = realloc(bk->sh, (bk->nsh + 1) * sizeof(*s))) == NULL) {
+			(void)closedir(dir);
+			return -1;
+		}
+		bk->sh = s;
+		s = &s[bk->nsh++];
+		memset(s, 0, sizeof(*s));
+		memcpy(s->status, de->d_name, n - 4);
+	}
+	(void)closedir(dir);
+	qsort(bk->sh, bk->nsh, sizeof(*bk->sh), cmp_sheet);
+	return 0;
+}
+
+/* A sheet named base (cut to Excel's 31 characters), " (part)" after it past the first. */
+static lxw_worksheet *
+add_sheet(struct book *bk, const char *base, int part)
+{
+	lxw_worksheet	*ws;
+	char		 name[SHEET_NAME_MAX + 1], suffix[16];
+	int		 k;
+
+	suffix[0] = '\0';
+	if (part > 1)
+		snprintf(suffix, sizeof(suffix), " (%d)", part);
+	snprintf(name, sizeof(name), "%.*s%s", SHEET_NAME_MAX - (int)strlen(suffix),
+	    base, suffix);
+	/* Names are compared without case: SUMMARY and summary would clash. */
+	for (k = 2; (ws = workbook_add_worksheet(bk->wb, name)) == NULL && k < 100; k++)
+		snprintf(name, sizeof(name), "%.*s~%d%s", SHEET_NAME_MAX - 8, base, k, suffix);
+	if (ws == NULL)
+		bk->failed = 1;
+	return ws;
+}
+
+/* A new sheet with its header row, frozen, and readable widths. */
+static lxw_worksheet *
+start_sheet(struct book *bk, const char *base, int part, const char *const *head,
+    size_t n)
+{
+	lxw_worksheet	*ws;
+	size_t		 c;
+
+	if ((ws = add_sheet(bk, base, part)) == NULL)
+		return NULL;
+	if (worksheet_set_column(ws, 0, (lxw_col_t)(n - 1), 18, NULL) != LXW_NO_ERROR)
+		bk->failed = 1;
+	worksheet_freeze_panes(ws, 1, 0);
+	for (c = 0; c < n; c++)
+		if (worksheet_write_string(ws, 0, (lxw_col_t)c, head[c], bk->bold) != LXW_NO_ERROR)
+			bk->failed = 1;
+	return ws;
+}
+
+/* YYYY-MM-DDTHH:MM:SS (a Z may follow) as a date-time: 1, or 0 when it is not one. */
+static int
+parse_when(const char *s, size_t n, lxw_datetime *dt)
+{
+	static const int digits[] = { 11, 12, 14, 15, 17, 18 };
+	char	 buf[20];
+	size_t	 i;
+	int	 day;
+
+	if ((n != 19 && !(n == 20 && s[19] == 'Z')) || s[10] != 'T' || s[13] != ':' ||
+	    s[16] != ':')
+		return 0;
+	memcpy(buf, s, 10);
+	buf[10] = '\0';
+	if ((day = ut_parse_day(buf)) == -1)
+		return 0;
+	ut_civil_from_days(day, &dt->year, &dt->month, &dt->day);
+	for (i = 0; i < sizeof(digits) / sizeof(digits[0]); i++)
+		if (s[digits[i]] < '0' || s[digits[i]] > '9')
+			return 0;
+	dt->hour = (s[11] - '0') * 10 + s[12] - '0';
+	dt->min = (s[14] - '0') * 10 + s[15] - '0';
+	dt->sec = (s[17] - '0') * 10 + s[18] - '0';
+	if (dt->hour > 23 || dt->min > 59 || dt->sec > 59)
+		return 0;
+	return dt->year >= 1900;
+}
+
+static void
+write_cell(struct book *bk, lxw_worksheet *ws, uint32_t row, int col, const char *v,
+    size_t n)
+{
+	lxw_datetime	 dt;
+	lxw_error	 rc;
+
+	if (n == 0)
+		return;
+	if ((col == 0 || col == 1 + EV_ACTIVITYDATETIME) && parse_when(v, n, &dt))
+		rc = worksheet_write_datetime(ws, row, (lxw_col_t)col, &dt, bk->when);
+	else if (col == 1 + EV_HARDBOUNCE && n == 4 && memcmp(v, "true", 4) == 0)
+		rc = worksheet_write_boolean(ws, row, (lxw_col_t)col, 1, NULL);
+	else if (col == 1 + EV_HARDBOUNCE && n == 5 && memcmp(v, "false", 5) == 0)
+		rc = worksheet_write_boolean(ws, row, (lxw_col_t)col, 0, NULL);
+	else {
+		/* The library wants a C string. */
+		bk->str.len = 0;
+		if (ut_buf_add(&bk->str, v, n) == -1 || ut_buf_addc(&bk->str, '\0') == -1) {
+			bk->failed = 1;
+			return;
+		}
+		rc = worksheet_write_string(ws, row, (lxw_col_t)col, bk->str.p, NULL);
+	}
+	if (rc != LXW_NO_ERROR)
+		bk->failed = 1;
+}
+
+static struct sheet *
+sheet_of(struct book *bk, const char *status)
+{
+	size_t	 i;
+
+	for (i = 0; i < bk->nsh; i++)
+		if (strcmp(bk->sh[i].status, status) == 0)
+			return &bk->sh[i];
+	/* Past max_status_files, or a file lost: the row is in OTHER.csv. */
+	for (i = 0; i < bk->nsh; i++)
+		if (strcmp(bk->sh[i].status, "OTHER") == 0)
+			return &bk->sh[i];
+	return NULL;
+}
+
+static int
+add_event(const char *line, size_t len, off_t end, void *arg)
+{
+	struct book	*bk = arg;
+	struct sheet	*s;
+	char		 status[EV_STATUS_MAX + 1];
+	int		 c;
+
+	(void)end;
+	if (!arc_line_valid(line, len))
+		return 0;
+	if (ev_parse(&bk->e, line, len, 1) != 0)
+		return -1;
+	ev_status(&bk->e, status);
+	if ((s = sheet_of(bk, status)) == NULL)
+		return 0;	/* the day's CSV files are behind: --rebuild first */
+	if (s->row == MAX_ROWS) {
+		if ((s->ws = start_sheet(bk, s->status, ++s->part, columns,
+		    sizeof(columns) / sizeof(columns[0]))) == NULL)
+			return -1;
+		s->row = 1;
+	}
+	write_cell(bk, s->ws, s->row, 0, bk->e.stamp, EV_STAMP_LEN);
+	for (c = 0; c <= EV_NCOLS; c++) {
+		if (cv_cell(&bk->cx, &bk->e, c, &bk->cell) == -1)
+			return -1;
+		write_cell(bk, s->ws, s->row, c + 1, bk->cell.p, bk->cell.len);
+	}
+	s->row++;
+	return bk->failed ? -1 : 0;
+}
+
+/* The summary sheet, from summary.csv: four text columns and a number. */
+static int
+add_summary(struct book *bk, const char *csv_dir, const char *ymd)
+{
+	static const char *const head[] = {
+		"activityStatus", "mediaType", "messageId", "messageName", "events"
+	};
+	lxw_worksheet	*ws;
+	char		 path[PATH_MAX], *text = NULL, *unq;
+	const char	*p, *end, *f, *why;
+	size_t		 len, n, i, k;
+	uint32_t	 row = 0;
+	int		 col = 0, sep;
+
+	if (ut_path(path, sizeof(path), "%s/%s/summary.csv", csv_dir, ymd) == -1 ||
+	    fio_slurp(path, &text, &len) == -1)
+		return -1;
+	if ((ws = start_sheet(bk, "summary", 1, head, 5)) == NULL) {
+		free(text);
+		return -1;
+	}
+	for (p = text, end = text + len; p < end; ) {
+		sep = ut_csv_field(&p, end, &f, &n);
+		if (row > 0 && n > 0) {
+			/* Undo the doubled quotes, in place: the text is ours. */
+			unq = (char *)f;
+			for (i = k = 0; i < n; i++, k++) {
+				unq[k] = f[i];
+				if (f[i] == '"')
+					i++;
+			}
+			unq[k] = '\0';
+			if ((col == 4 ? worksheet_write_number(ws, row, 4,
+			    (double)ut_strtonum(unq, 0, LLONG_MAX, &why), NULL) :
+			    worksheet_write_string(ws, row, (lxw_col_t)col, unq, NULL)) !=
+			    LXW_NO_ERROR)
+				bk->failed = 1;
+		}
+		col++;
+		if (sep != ',') {
+			col = 0;
+			row++;
+		}
+	}
+	free(text);
+	if (row > 1 && worksheet_autofilter(ws, 0, 0, row - 1, 4) != LXW_NO_ERROR)
+		bk->failed = 1;
+	return 0;
+}
+
+/* Copy the finished workbook into csv_dir, synced, then renamed: 0, or -1. */
+static int
+publish(const char *tmp, const char *dir, const char *name)
+{
+	char	 buf[COPY_CHUNK], part[PATH_MAX], dst[PATH_MAX];
+	ssize_t	 n;
+	int	 in, out;
+
+	if (ut_path(dst, sizeof(dst), "%s/%s", dir, name) == -1 ||
+	    (in = fio_open(tmp, O_RDONLY, 0)) == -1)
+		return -1;
+	if ((out = fio_mktemp(dir, name, 0644, part, sizeof(part))) == -1) {
+		(void)fio_close(in);
+		return -1;
+	}
+	while ((n = fio_read(in, buf, sizeof(buf))) > 0)
+		if (fio_write(out, buf, (size_t)n) == -1)
+			break;
+	(void)fio_close(in);
+	if (n != 0 || fio_datasync(out) == -1) {
+		(void)fio_close(out);
+		goto fail;
+	}
+	if (fio_close(out) == -1 || fio_rename(part, dst) == -1)
+		goto fail;
+	return fio_sync_dir(dir);
+fail:
+	(void)fio_unlink(part);
+	return -1;
+}
+
+int
+xl_write_day(const struct conf *cf, int day)
+{
+	lxw_workbook_options opt = { .constant_memory = LXW_TRUE };
+	struct book	 bk;
+	struct spool	 sp;
+	char		 ymd[11], name[16], tmp[PATH_MAX], dir[PATH_MAX], err[512];
+	size_t		 i;
+	int		 held = -1, rc = -1;
+
+	memset(&bk, 0, sizeof(bk));
+	bk.cx.csv_dir = cf->csv_dir;
+	ut_format_day(day, ymd);
+	snprintf(name, sizeof(name), "%s.xlsx", ymd);
+	if (sp_look(&sp, cf->spool_dir, err, sizeof(err)) == -1) {
+		errno = EINVAL;
+		goto out;
+	}
+	if (ut_path(dir, sizeof(dir), "%s/%s", cf->csv_dir, ymd) == -1 ||
+	    list_statuses(cf->csv_dir, ymd, &bk) == -1)
+		goto out;
+	/*
+	 * A unique name the library then fills, held (locked) meanwhile so
+	 * that no sweep takes it for a dead writer's.
+	 */
+	if ((held = fio_mktemp(sp.tmp, "xlsx", 0600, tmp, sizeof(tmp))) == -1)
+		goto out;
+	opt.tmpdir = sp.tmp;
+	if ((bk.wb = workbook_new_opt(tmp, &opt)) == NULL)
+		goto out;
+	bk.bold = workbook_add_format(bk.wb);
+	bk.when = workbook_add_format(bk.wb);
+	format_set_bold(bk.bold);
+	format_set_num_format(bk.when, "yyyy-mm-dd hh:mm:ss");
+	/* The sheets in the order of the files; a continued one goes after them. */
+	for (i = 0; i < bk.nsh; i++) {
+		if ((bk.sh[i].ws = start_sheet(&bk, bk.sh[i].status, ++bk.sh[i].part,
+		    columns, sizeof(columns) / sizeof(columns[0]))) == NULL)
+			goto out;
+		bk.sh[i].row = 1;
+	}
+	if (arc_scan(&sp, day, 0, -1, add_event, &bk) != 0 ||
+	    add_summary(&bk, cf->csv_dir, ymd) == -1)
+		goto out;
+	for (i = 0; i < bk.nsh; i++)
+		if (bk.sh[i].ws != NULL && bk.sh[i].row > 1 &&
+		    worksheet_autofilter(bk.sh[i].ws, 0, 0, bk.sh[i].row - 1,
+		    (lxw_col_t)(sizeof(columns) / sizeof(columns[0]) - 1)) != LXW_NO_ERROR)
+			bk.failed = 1;
+	i = workbook_close(bk.wb) != LXW_NO_ERROR || bk.failed;
+	bk.wb = NULL;
+	if (i) {
+		errno = EIO;
+		goto out;
+	}
+	rc = publish(tmp, dir, name);
+out:
+	if (bk.wb != NULL)
+		lxw_workbook_free(bk.wb);
+	if (held != -1) {
+		(void)fio_unlink(tmp);
+		(void)fio_close(held);
+	}
+	ev_free(&bk.e);
+	ut_buf_free(&bk.cell);
+	ut_buf_free(&bk.str);
+	free(bk.sh);
+	return rc;
+}
+
+/* Whether the closed day has CSV files but no workbook. */
+static int
+workbook_due(const struct conf *cf, int day)
+{
+	struct stat	 st;
+	char		 ymd[11], path[PATH_MAX];
+
+	ut_format_day(day, ymd);
+	if (ut_path(path, sizeof(path), "%s/%s/summary.csv", cf->csv_dir, ymd) == -1 ||
+	    fio_stat(path, &st) == -1)
+		return 0;
+	if (ut_path(path, sizeof(path), "%s/%s/%s.xlsx", cf->csv_dir, ymd, ymd) == -1)
+		return 0;
+	return fio_stat(path, &st) == -1 && errno == ENOENT;
+}
+
+int
+xl_catch_up(const struct conf *cf, int today)
+{
+	char		 path[PATH_MAX];
+	int		 day, fd, rc = 0;
+
+	for (day = today - 1; day >= today - CATCH_UP_DAYS; day--)
+		if (workbook_due(cf, day))
+			break;
+	if (day < today - CATCH_UP_DAYS)
+		return 0;
+	/* One maker at a time; a maker that dies lets go with its descriptor. */
+	if (ut_path(path, sizeof(path), "%s/views/xlsx.lock", cf->spool_dir) == -1 ||
+	    (fd = fio_open(path, O_RDWR | O_CREAT, 0600)) == -1)
+		return -1;
+	if (fio_trylock(fd, 0) == 0 && workbook_due(cf, day))
+		rc = xl_write_day(cf, day);
+	(void)fio_close(fd);
+	return rc;
+}
