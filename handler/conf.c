@@ -631,84 +631,90 @@ explain_unreadable(const char *path, char *err, size_t errlen)
  * Returns 0 with c filled in and checked, or -1 with one line in err and
  * nothing left to free in c.
  */
-int
-conf_load(const char *path, struct conf *c, char *err, size_t errlen)
+/* Parse the file, from its own folder (for @include): 0, or -1 with err written. */
+static int
+read_file(struct ctx *x, config_t *cfg, char *dir, size_t dirlen, char *abs,
+    size_t abslen)
 {
-	config_t		 cfg;
-	const config_setting_t	*root;
-	struct ctx		 x = { path, err, errlen, ".", path, "" };
-	long long		 body = MAX_BODY_DEF, days = DEDUP_DEF;
-	char			 dir[PATH_MAX], abs[PATH_MAX];
-	long long		 files = STATUS_FILES_DEF, qmax = QUARANTINE_DEF;
-	size_t			 n;
-	int			 rc;
+	int	 rc;
 
-	memset(c, 0, sizeof(*c));
-	config_init(&cfg);
-	if (config_folder(path, dir, sizeof(dir), abs, sizeof(abs)) == -1) {
-		snprintf(err, errlen, "%s: path too long", path);
-		goto fail;
+	if (config_folder(x->path, dir, dirlen, abs, abslen) == -1) {
+		snprintf(x->err, x->errlen, "%s: path too long", x->path);
+		return -1;
 	}
-	x.dir = dir;
-	x.abs = abs;
-	if ((rc = read_beside(&cfg, abs, dir)) == -1) {
-		snprintf(err, errlen, "cannot return to the working directory: %s",
+	x->dir = dir;
+	x->abs = abs;
+	if ((rc = read_beside(cfg, abs, dir)) == -1) {
+		snprintf(x->err, x->errlen, "cannot return to the working directory: %s",
 		    strerror(errno));
-		goto fail;
+		return -1;
 	}
 	if (rc == 0) {
-		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO &&
-		    config_error_file(&cfg) == NULL)
-			explain_unreadable(path, err, errlen);
+		if (config_error_type(cfg) == CONFIG_ERR_FILE_IO &&
+		    config_error_file(cfg) == NULL)
+			explain_unreadable(x->path, x->err, x->errlen);
 		else
-			snprintf(err, errlen, "%s:%d: %s",
-			    user_file(&x, config_error_file(&cfg)),
-			    config_error_line(&cfg), config_error_text(&cfg));
-		goto fail;
+			snprintf(x->err, x->errlen, "%s:%d: %s",
+			    user_file(x, config_error_file(cfg)),
+			    config_error_line(cfg), config_error_text(cfg));
+		return -1;
 	}
-	root = config_root_setting(&cfg);
+	return 0;
+}
+
+/* Every key into c, defaults first: 0, or -1 with err written. */
+static int
+read_keys(struct ctx *x, const config_setting_t *root, struct conf *c)
+{
+	long long	 body = MAX_BODY_DEF, days = DEDUP_DEF;
+	long long	 files = STATUS_FILES_DEF, qmax = QUARANTINE_DEF;
+
 	c->csv_formula_guard = 1;
 	c->xlsx = 1;
 	/* Long enough for a writer ahead to finish, short of mod_fcgid's 40 s FcgidIOTimeout. */
 	c->lock_wait_ms = 20000;
-	if (save_string(&x, path, &c->path) == -1 ||
-	    check_names(&x, root, root_keys, "") == -1 ||
-	    get_path(&x, root, "spool_dir", &c->spool_dir) == -1 ||
-	    get_path(&x, root, "csv_dir", &c->csv_dir) == -1 ||
-	    get_secret(&x, root, "token", "token", &c->token) == -1 ||
-	    load_basic_auth(&x, root, c) == -1 ||
-	    load_allow_from(&x, root, c) == -1 ||
-	    get_bool(&x, root, "allow_anonymous", &c->allow_anonymous) == -1 ||
-	    get_int(&x, root, "max_body_bytes", MAX_BODY_MIN, MAX_BODY_MAX,
+	if (check_names(x, root, root_keys, "") == -1 ||
+	    get_path(x, root, "spool_dir", &c->spool_dir) == -1 ||
+	    get_path(x, root, "csv_dir", &c->csv_dir) == -1 ||
+	    get_secret(x, root, "token", "token", &c->token) == -1 ||
+	    load_basic_auth(x, root, c) == -1 ||
+	    load_allow_from(x, root, c) == -1 ||
+	    get_bool(x, root, "allow_anonymous", &c->allow_anonymous) == -1 ||
+	    get_int(x, root, "max_body_bytes", MAX_BODY_MIN, MAX_BODY_MAX,
 	    &body) == -1 ||
-	    get_int(&x, root, "dedup_window_days", DEDUP_MIN, DEDUP_MAX,
+	    get_int(x, root, "dedup_window_days", DEDUP_MIN, DEDUP_MAX,
 	    &days) == -1 ||
-	    get_zone(&x, root, &c->timezone) == -1 ||
-	    get_bool(&x, root, "csv_formula_guard",
+	    get_zone(x, root, &c->timezone) == -1 ||
+	    get_bool(x, root, "csv_formula_guard",
 	    &c->csv_formula_guard) == -1 ||
-	    get_int(&x, root, "max_status_files", STATUS_FILES_MIN,
+	    get_int(x, root, "max_status_files", STATUS_FILES_MIN,
 	    STATUS_FILES_MAX, &files) == -1 ||
-	    get_int(&x, root, "quarantine_max_bytes", QUARANTINE_MIN,
+	    get_int(x, root, "quarantine_max_bytes", QUARANTINE_MIN,
 	    QUARANTINE_MAX, &qmax) == -1 ||
-	    get_bool(&x, root, "xlsx", &c->xlsx) == -1 ||
-	    get_path(&x, root, "on_commit", &c->on_commit) == -1)
-		goto fail;
+	    get_bool(x, root, "xlsx", &c->xlsx) == -1 ||
+	    get_path(x, root, "on_commit", &c->on_commit) == -1)
+		return -1;
 	c->max_body_bytes = body;
 	c->dedup_window_days = (int)days;
 	c->max_status_files = (int)files;
 	c->quarantine_max_bytes = qmax;
-	if (c->spool_dir == NULL) {
-		fail(&x, "spool_dir is required: add spool_dir = "
+	return 0;
+}
+
+/* What the keys must say together, and the defaults made of others: 0, or -1. */
+static int
+complete(struct ctx *x, struct conf *c)
+{
+	size_t	 n;
+
+	if (c->spool_dir == NULL)
+		return fail(x, "spool_dir is required: add spool_dir = "
 		    "\"/absolute/path\"; outside the web root");
-		goto fail;
-	}
 	if (c->token == NULL && c->basic_user == NULL &&
-	    c->allow_from == NULL && !c->allow_anonymous) {
-		fail(&x, "no authorisation configured: set token, basic_auth "
+	    c->allow_from == NULL && !c->allow_anonymous)
+		return fail(x, "no authorisation configured: set token, basic_auth "
 		    "or allow_from, or allow_anonymous = true to accept "
 		    "anyone");
-		goto fail;
-	}
 	if (c->csv_dir == NULL) {
 		/* "/" and "/x/" must not give "//csv" or "/x//csv". */
 		n = strlen(c->spool_dir);
@@ -716,18 +722,33 @@ conf_load(const char *path, struct conf *c, char *err, size_t errlen)
 		    (int)(c->spool_dir[n - 1] == '/' ? n - 1 : n),
 		    c->spool_dir) == -1) {
 			c->csv_dir = NULL;
-			fail(&x, "out of memory");
-			goto fail;
+			return fail(x, "out of memory");
 		}
 	}
-	if (c->timezone == NULL && save_string(&x, "UTC", &c->timezone) == -1)
-		goto fail;
+	if (c->timezone == NULL && save_string(x, "UTC", &c->timezone) == -1)
+		return -1;
+	return 0;
+}
+
+int
+conf_load(const char *path, struct conf *c, char *err, size_t errlen)
+{
+	config_t	 cfg;
+	struct ctx	 x = { path, err, errlen, ".", path, "" };
+	char		 dir[PATH_MAX], abs[PATH_MAX];
+
+	memset(c, 0, sizeof(*c));
+	config_init(&cfg);
+	if (read_file(&x, &cfg, dir, sizeof(dir), abs, sizeof(abs)) == -1 ||
+	    save_string(&x, path, &c->path) == -1 ||
+	    read_keys(&x, config_root_setting(&cfg), c) == -1 ||
+	    complete(&x, c) == -1) {
+		config_destroy(&cfg);
+		conf_free(c);
+		return -1;
+	}
 	config_destroy(&cfg);
 	return 0;
-fail:
-	config_destroy(&cfg);
-	conf_free(c);
-	return -1;
 }
 
 int

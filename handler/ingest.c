@@ -488,6 +488,50 @@ join_lines(const char *body, size_t len, struct ut_buf *out)
 }
 
 /*
+ * The batch's elements that are not objects, one per line, in one
+ * quarantine file: one sync for the batch.  Counts them in c.  ING_OK, or
+ * the failure (logged).
+ */
+static enum ing_result
+quarantine_rejects(const struct conf *cf, struct spool *sp, const struct bt_batch *b,
+    const char *body, struct ing_counts *c)
+{
+	struct ut_buf	 rejects = { 0 };
+	enum ing_result	 rc = ING_FAIL;
+	size_t		 i, need = 0;
+
+	for (i = 0; i < b->nitems; i++)
+		if (b->items[i].kind != BT_EVENT)
+			need += b->items[i].len + 3;
+	if (need == 0)
+		return ING_OK;
+	if (ut_buf_add(&rejects, NULL, need) == -1) {
+		log_errno("parsing the body");
+		return ING_FAIL;
+	}
+	rejects.len = 0;
+	for (i = 0; i < b->nitems; i++)
+		if (b->items[i].kind != BT_EVENT) {
+			if (qr_add_line(&rejects, body + b->items[i].off, b->items[i].len) == -1) {
+				log_errno("parsing the body");
+				goto out;
+			}
+			c->quarantined++;
+		}
+	if ((rc = quarantine_room(cf, sp, rejects.len)) != ING_OK)
+		goto out;
+	rc = ING_FAIL;
+	if (qr_store(sp, rejects.p, rejects.len, "elements") == -1 || qr_sync(sp) == -1) {
+		log_errno("writing to quarantine");
+		goto out;
+	}
+	rc = ING_OK;
+out:
+	ut_buf_free(&rejects);
+	return rc;
+}
+
+/*
  * Store a body held in memory.  The body is freed once what cannot be an
  * event is in quarantine: the events live on in their compact texts, and a
  * worker's memory stays near three times the body.
@@ -497,10 +541,10 @@ store_body(const struct conf *cf, struct spool *sp, struct ut_buf *raw,
     int lines, struct ing_counts *c)
 {
 	struct bt_batch	 b;
-	struct ut_buf	 joined = { 0 }, rejects = { 0 };
+	struct ut_buf	 joined = { 0 };
 	enum ing_result	 rc = ING_FAIL;
 	const char	*body = raw->p ? raw->p : "";
-	size_t		 i, len = raw->len, nevents = 0, need = 0;
+	size_t		 i, len = raw->len, nevents = 0;
 
 	if (bt_parse(body, len, &b) == -1)
 		goto nomem;
@@ -531,30 +575,9 @@ store_body(const struct conf *cf, struct spool *sp, struct ut_buf *raw,
 	}
 	c->received = b.nitems;
 	for (i = 0; i < b.nitems; i++)
-		if (b.items[i].kind == BT_EVENT)
-			nevents++;
-		else
-			need += b.items[i].len + 3;
-	/* The rejected elements, one per line, in one file: one sync for the batch. */
-	if (ut_buf_add(&rejects, NULL, need) == -1)
-		goto nomem;
-	rejects.len = 0;
-	for (i = 0; i < b.nitems; i++)
-		if (b.items[i].kind != BT_EVENT) {
-			if (qr_add_line(&rejects, body + b.items[i].off, b.items[i].len) == -1)
-				goto nomem;
-			c->quarantined++;
-		}
-	if (c->quarantined > 0) {
-		if ((rc = quarantine_room(cf, sp, rejects.len)) != ING_OK)
-			goto out;
-		rc = ING_FAIL;
-		if (qr_store(sp, rejects.p, rejects.len, "elements") == -1 || qr_sync(sp) == -1) {
-			log_errno("writing to quarantine");
-			goto out;
-		}
-	}
-	ut_buf_free(&rejects);
+		nevents += b.items[i].kind == BT_EVENT;
+	if ((rc = quarantine_rejects(cf, sp, &b, body, c)) != ING_OK)
+		goto out;
 	ut_buf_free(raw);
 	ut_buf_free(&joined);
 	rc = nevents > 0 ? store_events(cf, sp, &b, nevents, c) : ING_OK;
@@ -564,7 +587,6 @@ nomem:
 out:
 	bt_free(&b);
 	ut_buf_free(&joined);
-	ut_buf_free(&rejects);
 	return rc;
 }
 

@@ -303,33 +303,74 @@ option_commands(int ch)
 	return NULL;
 }
 
+/* The options: a command (no value), the config, or a value some commands take. */
+static const struct option opts[] = {
+	{ "version", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "check", no_argument, NULL, 'c' },
+	{ "ingest", no_argument, NULL, 'i' },
+	{ "rebuild", no_argument, NULL, 'r' },
+	{ "verify", no_argument, NULL, 'V' },
+	{ "export", no_argument, NULL, 'e' },
+	{ "tail", no_argument, NULL, 'T' },
+	{ "ack", no_argument, NULL, 'A' },
+	{ "consumers", no_argument, NULL, 'L' },
+	{ "config", required_argument, NULL, 'C' },
+	{ "from", required_argument, NULL, 'f' },
+	{ "to", required_argument, NULL, 't' },
+	{ "status", required_argument, NULL, 's' },
+	{ "format", required_argument, NULL, 'F' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "consumer", required_argument, NULL, 'n' },
+	{ "max-events", required_argument, NULL, 'm' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Whether a's command and options fit together: 0, or -1 after saying why. */
+static int
+check_args(struct args *a)
+{
+	int	 i;
+
+	if (a->cmd == NULL) {
+		fprintf(stderr, "yespo-hook: say what to do\n");
+		return -1;
+	}
+	if (strcmp(a->cmd, "--ingest") == 0 && a->nfiles == 0) {
+		fprintf(stderr, "yespo-hook: --ingest needs at least one FILE "
+		    "('-' for standard input)\n");
+		return -1;
+	}
+	if (strcmp(a->cmd, "--ingest") != 0 && a->nfiles > 0) {
+		fprintf(stderr, "yespo-hook: %s: unexpected for %s\n", a->files[0], a->cmd);
+		return -1;
+	}
+	for (i = 0; i < a->ngiven; i++) {
+		const struct option *o = &opts[a->given[i]];
+
+		if (strstr(option_commands(o->val), a->cmd) == NULL) {
+			fprintf(stderr, "yespo-hook: --%s goes with %s, not %s\n",
+			    o->name, option_commands(o->val), a->cmd);
+			return -1;
+		}
+	}
+	/* A loader takes lines as archived unless it asks otherwise. */
+	if (strcmp(a->cmd, "--tail") == 0 && !a->format_given)
+		a->ex.format = EX_JSONL;
+	if ((strcmp(a->cmd, "--tail") == 0 || strcmp(a->cmd, "--ack") == 0) &&
+	    a->consumer == NULL) {
+		fprintf(stderr, "yespo-hook: %s needs --consumer NAME\n", a->cmd);
+		return -1;
+	}
+	return 0;
+}
+
 /* Fill a from argv: 0, or -1 after a usage message (exit 2). */
 static int
 parse_args(int argc, char **argv, struct args *a)
 {
-	static const struct option opts[] = {
-		{ "version", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "check", no_argument, NULL, 'c' },
-		{ "ingest", no_argument, NULL, 'i' },
-		{ "rebuild", no_argument, NULL, 'r' },
-		{ "verify", no_argument, NULL, 'V' },
-		{ "export", no_argument, NULL, 'e' },
-		{ "tail", no_argument, NULL, 'T' },
-		{ "ack", no_argument, NULL, 'A' },
-		{ "consumers", no_argument, NULL, 'L' },
-		{ "config", required_argument, NULL, 'C' },
-		{ "from", required_argument, NULL, 'f' },
-		{ "to", required_argument, NULL, 't' },
-		{ "status", required_argument, NULL, 's' },
-		{ "format", required_argument, NULL, 'F' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "consumer", required_argument, NULL, 'n' },
-		{ "max-events", required_argument, NULL, 'm' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char	*opt;
-	int		 ch, idx, i;
+	int		 ch, idx;
 
 	memset(a, 0, sizeof(*a));
 	a->ex.to = INT_MAX;
@@ -362,37 +403,7 @@ parse_args(int argc, char **argv, struct args *a)
 	}
 	a->files = argv + optind;
 	a->nfiles = argc - optind;
-	if (a->cmd == NULL) {
-		fprintf(stderr, "yespo-hook: say what to do\n");
-		return -1;
-	}
-	if (strcmp(a->cmd, "--ingest") == 0 && a->nfiles == 0) {
-		fprintf(stderr, "yespo-hook: --ingest needs at least one FILE "
-		    "('-' for standard input)\n");
-		return -1;
-	}
-	if (strcmp(a->cmd, "--ingest") != 0 && a->nfiles > 0) {
-		fprintf(stderr, "yespo-hook: %s: unexpected for %s\n", a->files[0], a->cmd);
-		return -1;
-	}
-	for (i = 0; i < a->ngiven; i++) {
-		const struct option *o = &opts[a->given[i]];
-
-		if (strstr(option_commands(o->val), a->cmd) == NULL) {
-			fprintf(stderr, "yespo-hook: --%s goes with %s, not %s\n",
-			    o->name, option_commands(o->val), a->cmd);
-			return -1;
-		}
-	}
-	/* A loader takes lines as archived unless it asks otherwise. */
-	if (strcmp(a->cmd, "--tail") == 0 && !a->format_given)
-		a->ex.format = EX_JSONL;
-	if ((strcmp(a->cmd, "--tail") == 0 || strcmp(a->cmd, "--ack") == 0) &&
-	    a->consumer == NULL) {
-		fprintf(stderr, "yespo-hook: %s needs --consumer NAME\n", a->cmd);
-		return -1;
-	}
-	return 0;
+	return check_args(a);
 }
 
 static int
