@@ -137,6 +137,8 @@ defaults(void)
 	CHECK(c.csv_formula_guard == 1);
 	CHECK(c.max_status_files == 64);
 	CHECK(c.quarantine_max_bytes == 1073741824);
+	CHECK(c.xlsx == 1);
+	CHECK(c.on_commit == NULL);
 	conf_free(&c);
 	return 0;
 }
@@ -160,7 +162,9 @@ reads_every_key(void)
 	    "timezone = \"Test/Zone\";\n"
 	    "csv_formula_guard = false;\n"
 	    "max_status_files = 8;\n"
-	    "quarantine_max_bytes = 10000000000L;\n", &c, err, sizeof(err)) == 0);
+	    "quarantine_max_bytes = 10000000000L;\n"
+	    "xlsx = false;\n"
+	    "on_commit = \"/srv/feed --to warehouse\";\n", &c, err, sizeof(err)) == 0);
 	remove_zones();
 	CHECK_STR(c.spool_dir, "/srv/spool");
 	CHECK_STR(c.csv_dir, "/var/www/csv");
@@ -175,6 +179,8 @@ reads_every_key(void)
 	CHECK(c.csv_formula_guard == 0);
 	CHECK(c.max_status_files == 8);
 	CHECK(c.quarantine_max_bytes == 10000000000LL);
+	CHECK(c.xlsx == 0);
+	CHECK_STR(c.on_commit, "/srv/feed --to warehouse");
 	conf_free(&c);
 	return 0;
 }
@@ -199,7 +205,7 @@ unknown_key_named_with_line(void)
 	    "unknown key 'tokn' (known keys: spool_dir, csv_dir, token, "
 	    "basic_auth, allow_from, allow_anonymous, max_body_bytes, "
 	    "dedup_window_days, timezone, csv_formula_guard, max_status_files, "
-	    "quarantine_max_bytes)");
+	    "quarantine_max_bytes, xlsx, on_commit)");
 }
 
 static int

@@ -195,7 +195,7 @@ check_paths() {
 	local f
 	find "$R/spool" -type f | sed "s|^$R/spool/||" | LC_ALL=C sort >"$R/spool.files"
 	while IFS= read -r f; do
-		[[ $f =~ ^(lock|format|archive/[0-9]{4}-[0-9]{2}-[0-9]{2}\.jsonl|index/[^/]+|views/[^/]+|quarantine/[0-9a-f]+\.(body|elements)|csv/[0-9]{4}-[0-9]{2}-[0-9]{2}/([A-Z][A-Z0-9_]{0,39}|summary)\.csv)$ ]] ||
+		[[ $f =~ ^(lock|format|archive/[0-9]{4}-[0-9]{2}-[0-9]{2}\.jsonl|index/[^/]+|views/[^/]+|quarantine/[0-9a-f]+\.(body|elements)|csv/[0-9]{4}-[0-9]{2}-[0-9]{2}/([A-Z][A-Z0-9_]{0,39}|summary)\.csv|csv/index\.html)$ ]] ||
 			bad "unexpected file spool/$f"
 	done <"$R/spool.files"
 	if [ -n "$(find "$R/spool/tmp" -mindepth 1 2>/dev/null)" ]; then
