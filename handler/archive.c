@@ -240,7 +240,7 @@ arc_repair(const struct spool *sp, int day, off_t from, off_t *end)
 	if (find_line_end(fd, from, st.st_size, &good) == -1)
 		goto fail;
 	if (good < st.st_size) {
-		fprintf(stderr, "yespo-hook: %s: cutting %lld bytes of torn tail after offset %lld\n",
+		ut_log("%s: cutting %lld bytes of torn tail after offset %lld",
 		    path, (long long)(st.st_size - good), (long long)good);
 		if (fio_truncate(fd, good) == -1)
 			goto fail;

@@ -139,23 +139,23 @@ update_state(const struct conf *cf, const char *name, struct state *st,
 	int		 rc = -1, found;
 
 	if (sp_open(&sp, cf->spool_dir, err, sizeof(err)) == -1) {
-		fprintf(stderr, "yespo-hook: %s\n", err);
+		ut_log("%s", err);
 		return -1;
 	}
 	if (consumers_dir(cf, dir, sizeof(dir)) == -1 || sp_lock(&sp, LOCK_WAIT_MS) == -1) {
-		fprintf(stderr, "yespo-hook: %s/consumers: %s\n", cf->spool_dir, strerror(errno));
+		ut_log("%s/consumers: %s", cf->spool_dir, strerror(errno));
 		return -1;
 	}
 	if ((found = read_state(dir, name, st)) == -1)
-		fprintf(stderr, "yespo-hook: %s/%s: %s\n", dir, name, errno == EINVAL ?
+		ut_log("%s/%s: %s", dir, name, errno == EINVAL ?
 		    "not a consumer's file: remove it to start the consumer anew" :
 		    strerror(errno));
 	else if (found == 0 && must_exist)
-		fprintf(stderr, "yespo-hook: no consumer %s: run --tail --consumer %s first\n",
+		ut_log("no consumer %s: run --tail --consumer %s first",
 		    name, name);
 	else if (change == NULL || change(st, arg) == 0) {
 		if (write_state(dir, name, st) == -1)
-			fprintf(stderr, "yespo-hook: %s/%s: %s\n", dir, name, strerror(errno));
+			ut_log("%s/%s: %s", dir, name, strerror(errno));
 		else
 			rc = 0;
 	}
@@ -178,8 +178,8 @@ set_pending(struct state *st, void *arg)
 	const struct ex_pos *const *p = arg;
 
 	if (!same_pos(&st->committed, p[0])) {
-		fprintf(stderr, "yespo-hook: the consumer moved while this --tail ran "
-		    "(two loaders with one name?): nothing recorded\n");
+		ut_log("the consumer moved while this --tail ran "
+		    "(two loaders with one name?): nothing recorded");
 		return -1;
 	}
 	st->pending = *p[1];
@@ -217,7 +217,7 @@ cs_tail(const struct conf *cf, const char *name, long long max, enum ex_format f
 	rc = update_state(cf, name, &st, set_pending, moved, 1);
 	goto out;
 fail:
-	fprintf(stderr, "yespo-hook: --tail --consumer %s: %s; nothing recorded\n",
+	ut_log("--tail --consumer %s: %s; nothing recorded",
 	    name, strerror(errno));
 out:
 	free(days);
@@ -263,7 +263,7 @@ cs_list(const struct conf *cf, FILE *out)
 	o.format = EX_JSONL;
 	o.to = INT_MAX;
 	if (consumers_dir(cf, dir, sizeof(dir)) == -1 || (d = fio_opendir(dir)) == NULL) {
-		fprintf(stderr, "yespo-hook: %s/consumers: %s\n", cf->spool_dir, strerror(errno));
+		ut_log("%s/consumers: %s", cf->spool_dir, strerror(errno));
 		return -1;
 	}
 	if (ex_days(cf, &sp, NOWHERE, INT_MAX, &days, &sizes, &n) == -1 ||
@@ -286,7 +286,7 @@ cs_list(const struct conf *cf, FILE *out)
 	rc = 0;
 out:
 	if (rc == -1)
-		fprintf(stderr, "yespo-hook: --consumers: %s\n", strerror(errno));
+		ut_log("--consumers: %s", strerror(errno));
 	if (null != -1)
 		(void)fio_close(null);
 	(void)closedir(d);

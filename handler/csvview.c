@@ -697,9 +697,12 @@ cv_load(const struct cv_ctx *cx, int day, struct cv_day *d, int *trusted)
 		return -1;
 	if ((rc = load_state(cx, day, "ckpt", d, boot)) == -1)
 		return errno == ENOENT ? 0 : -1;
-	if (rc == 1)
-		fprintf(stderr, "yespo-hook: %s: the checkpoint of %d is unreadable; "
-		    "rebuilding the day\n", cx->views_dir, day);
+	if (rc == 1) {
+		char	 ymd[11];
+
+		ut_format_day(day, ymd);
+		ut_log("%s/%s.ckpt is unreadable; rebuilding the day", cx->views_dir, ymd);
+	}
 	return rc;
 }
 

@@ -98,7 +98,7 @@ ex_days(const struct conf *cf, struct spool *sp, int from, int to, int **days,
 	*sizes = NULL;
 	*n = 0;
 	if (sp_open(sp, cf->spool_dir, err, sizeof(err)) == -1) {
-		fprintf(stderr, "yespo-hook: %s\n", err);
+		ut_log("%s", err);
 		errno = EINVAL;
 		return -1;
 	}
@@ -179,7 +179,7 @@ ex_export(const struct conf *cf, const struct ex_opts *o)
 		/* Whole or not at all: written beside it, renamed when complete. */
 		if (ut_path(tmp, sizeof(tmp), "%s.partial", o->output) == -1 ||
 		    (fd = fio_open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600)) == -1) {
-			fprintf(stderr, "yespo-hook: %s.partial: %s%s\n", o->output,
+			ut_log("%s.partial: %s%s", o->output,
 			    strerror(errno), errno == EEXIST ?
 			    "; another export is writing it, or one was stopped: remove it" : "");
 			return -1;
@@ -205,7 +205,7 @@ ex_export(const struct conf *cf, const struct ex_opts *o)
 	rc = 0;
 	goto done;
 fail:
-	fprintf(stderr, "yespo-hook: --export%s%s: %s\n", o->output ? " to " : "",
+	ut_log("--export%s%s: %s", o->output ? " to " : "",
 	    o->output ? o->output : "", strerror(errno));
 	if (o->output != NULL) {
 		if (fd != -1)

@@ -81,7 +81,7 @@ load_config(struct fe_request *r, struct conf *cf)
 	    (program = getenv("SCRIPT_FILENAME")) == NULL)
 		program = r->argv0;
 	if (conf_open(NULL, env, program, cf, err, sizeof(err)) == -1) {
-		fprintf(stderr, "yespo-hook: %s\n", err);
+		ut_log("%s", err);
 		return -1;
 	}
 	return 0;
@@ -158,7 +158,7 @@ answer_probe(struct fe_request *r, const struct conf *cf,
 	int			 ok, told;
 
 	if (!(ok = hl_setup_ok(cf, err, sizeof(err)) == 0))
-		fprintf(stderr, "yespo-hook: %s: %s\n", cf->path, err);
+		ut_log("%s: %s", cf->path, err);
 	told = (cf->token || cf->basic_user || cf->allow_from) &&
 	    auth_check(cf, ar) == AUTH_OK;
 	if (told && (o = cJSON_CreateObject()) != NULL &&
@@ -214,7 +214,7 @@ fe_serve(struct fe_request *r)
 	if (probe)
 		answer_probe(r, &cf, &ar, head);
 	else if (hl_spool_ready(&cf, err, sizeof(err)) == -1) {
-		fprintf(stderr, "yespo-hook: %s: %s\n", cf.path, err);
+		ut_log("%s: %s", cf.path, err);
 		respond(r, "503 Service Unavailable", "Retry-After: " RETRY_AFTER "\r\n",
 		    "{\"status\":\"unavailable\"}", 0);
 	} else if (strcmp(method, "POST") != 0)

@@ -41,7 +41,7 @@ fault(const char *op)
 	k = (unsigned)strtoul(colon + 1, NULL, 10);
 	calls[i]++;
 	if (calls[i] == k || (calls[i] > k && strstr(colon, ":forever") != NULL)) {
-		fprintf(stderr, "yespo-hook: injected fault: %s #%u\n", op, calls[i]);
+		ut_log("injected fault: %s #%u", op, calls[i]);
 		errno = strcmp(op, "write") == 0 ? ENOSPC : EIO;
 		return 1;
 	}
@@ -161,13 +161,13 @@ static int
 planted(const struct tree *t, int dfd, const char *name, const char *path, size_t n)
 {
 	if (!t->mend) {
-		fprintf(stderr, "yespo-hook: %.*s is a symbolic link (or not a "
-		    "directory); refusing to follow it\n", (int)n, path);
+		ut_log("%.*s is a symbolic link (or not a "
+		    "directory); refusing to follow it", (int)n, path);
 		errno = ELOOP;
 		return -1;
 	}
-	fprintf(stderr, "yespo-hook: %.*s is a symbolic link or not a directory; "
-	    "removing it (its target is left alone) and making it anew\n", (int)n, path);
+	ut_log("%.*s is a symbolic link or not a directory; "
+	    "removing it (its target is left alone) and making it anew", (int)n, path);
 	if (unlinkat(dfd, name, 0) == -1 && errno != ENOENT)
 		return -1;
 	errno = ENOENT;
@@ -672,8 +672,8 @@ fio_sweep(const char *dir, time_t cutoff, int all)
 		} else
 			fd = -1;	/* a link or other node: removed, never followed */
 		if ((isdir ? fio_remove_tree(path) : unlink(path)) == 0) {
-			fprintf(stderr, "yespo-hook: removed %s, left by a process "
-			    "that ended before finishing it\n", path);
+			ut_log("removed %s, left by a process "
+			    "that ended before finishing it", path);
 			n++;
 		}
 		if (fd != -1)

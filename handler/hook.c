@@ -43,7 +43,7 @@ record_failure(const struct hook *h, const char *why)
 	int	 n;
 
 	ut_utc_stamp(time(NULL), stamp);
-	fprintf(stderr, "yespo-hook: on_commit \"%s\": %s\n", h->cf->on_commit, why);
+	ut_log("on_commit \"%s\": %s", h->cf->on_commit, why);
 	n = snprintf(line, sizeof(line), "%s %s\n", stamp, why);
 	(void)fio_unlink(h->failed);
 	if (n > 0 && (size_t)n < sizeof(line)) {

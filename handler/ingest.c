@@ -47,12 +47,6 @@
 #define PAGE_LOCK_MS	1000
 #define READ_CHUNK	65536
 
-static void
-log_errno(const char *what)
-{
-	fprintf(stderr, "yespo-hook: %s: %s\n", what, strerror(errno));
-}
-
 int
 ing_quarantine_full(const struct conf *cf, char *msg, size_t msglen)
 {
@@ -74,9 +68,9 @@ ing_quarantine_full(const struct conf *cf, char *msg, size_t msglen)
 static enum ing_result
 quarantine_full(const struct conf *cf, const struct spool *sp, uint64_t held, uint64_t n)
 {
-	fprintf(stderr, "yespo-hook: %s holds %llu bytes; this batch's %llu more "
+	ut_log("%s holds %llu bytes; this batch's %llu more "
 	    "would pass quarantine_max_bytes (%lld): answered 503, nothing written; "
-	    "look at the files there and remove them\n", sp->quarantine,
+	    "look at the files there and remove them", sp->quarantine,
 	    (unsigned long long)held, (unsigned long long)n, (long long)cf->quarantine_max_bytes);
 	return ING_FULL;
 }
@@ -92,7 +86,7 @@ quarantine_room(const struct conf *cf, const struct spool *sp, uint64_t n)
 	uint64_t	 held;
 
 	if (qr_held(sp->quarantine, &held) == -1) {
-		log_errno(sp->quarantine);
+		ut_log_errno(sp->quarantine, NULL);
 		return ING_FAIL;
 	}
 	return held + n <= (uint64_t)cf->quarantine_max_bytes ? ING_OK :
@@ -172,7 +166,7 @@ make_buffers(struct run *r, const struct bt_batch *b, size_t nevents)
 	if (keyset_init(&r->seen, nevents) == -1 ||
 	    (r->fresh = calloc(nevents, sizeof(*r->fresh))) == NULL ||
 	    ut_buf_add(&r->lines, NULL, need) == -1) {
-		log_errno("batch");
+		ut_log_errno("batch", NULL);
 		return -1;
 	}
 	r->lines.len = 0;
@@ -197,10 +191,10 @@ views_behind(struct run *r, int day)
 	else
 		snprintf(text, sizeof(text), "updating the views of %s: %s (running as %s)",
 		    ymd, strerror(errno), who);
-	fprintf(stderr, "yespo-hook: views of %s behind the archive: %s; the events "
-	    "are stored, a later writer or --rebuild repairs the views\n", ymd, text);
+	ut_log("views of %s behind the archive: %s; the events "
+	    "are stored, a later writer or --rebuild repairs the views", ymd, text);
 	if (sp_set_views_behind(r->sp, day, text) == -1)
-		log_errno("writing views/behind");
+		ut_log_errno("writing views/behind", NULL);
 	r->fault.op = NULL;
 	r->behind = 1;
 }
@@ -219,7 +213,7 @@ checkpoint_day(struct run *r, int day)
 	if ((rc = rp_settle(&r->cx, r->sp, &r->ix, day, &old)) == -1)
 		return -1;
 	if (ix_sync(&r->ix) == -1) {
-		log_errno("checkpointing the previous day's index");
+		ut_log_errno("checkpointing the previous day's index", NULL);
 		cv_free(&old);
 		return -1;
 	}
@@ -243,11 +237,11 @@ repair_behind(struct run *r, int cur)
 
 	if ((rc = sp_views_behind(r->sp, &first, text, sizeof(text))) != 1) {
 		if (rc == -1)
-			log_errno("reading views/behind");
+			ut_log_errno("reading views/behind", NULL);
 		return 0;
 	}
 	if (arc_days(r->sp, &days, &n) == -1) {
-		log_errno("listing the archive");
+		ut_log_errno("listing the archive", NULL);
 		return -1;
 	}
 	rc = 0;
@@ -256,7 +250,7 @@ repair_behind(struct run *r, int cur)
 			rc = checkpoint_day(r, days[j]);
 	free(days);
 	if (rc == 0 && !r->behind && sp_clear_views_behind(r->sp) == -1)
-		log_errno("removing views/behind");
+		ut_log_errno("removing views/behind", NULL);
 	return rc;
 }
 
@@ -273,12 +267,12 @@ open_views(struct run *r)
 	int	 cur, rc;
 
 	if (rp_open_index(r->sp, &r->ix, r->today, r->cf->dedup_window_days) == -1) {
-		log_errno(r->sp->index);
+		ut_log_errno(r->sp->index, NULL);
 		return -1;
 	}
 	r->ixopen = 1;
 	if ((cur = sp_current_day(r->sp)) == -2) {
-		log_errno("reading views/current");
+		ut_log_errno("reading views/current", NULL);
 		return -1;
 	}
 	if (cur >= 0 && cur != r->today && checkpoint_day(r, cur) == -1)
@@ -291,7 +285,7 @@ open_views(struct run *r)
 	else if (repair_behind(r, cur) == -1)
 		return -1;
 	if (cur != r->today && sp_set_current_day(r->sp, r->today) == -1) {
-		log_errno("writing views/current");
+		ut_log_errno("writing views/current", NULL);
 		return -1;
 	}
 	return 0;
@@ -321,7 +315,7 @@ drop_duplicates(struct run *r, const struct bt_batch *b, struct ing_counts *c)
 			goto nomem;
 		ev_key(&e, &k);
 		if ((known = ix_has(&r->ix, &k)) == -1) {
-			log_errno("reading the index");
+			ut_log_errno("reading the index", NULL);
 			goto out;
 		}
 		if (known || !keyset_add(&r->seen, &k)) {
@@ -337,7 +331,7 @@ drop_duplicates(struct run *r, const struct bt_batch *b, struct ing_counts *c)
 	rc = 0;
 	goto out;
 nomem:
-	log_errno("batch");
+	ut_log_errno("batch", NULL);
 out:
 	ev_free(&e);
 	return rc;
@@ -358,7 +352,7 @@ update_views(struct run *r, off_t end, struct ing_counts *c)
 
 	for (i = 0; i < r->nfresh; i++)
 		if (ix_add(&r->ix, &r->fresh[i], r->today) == -1) {
-			log_errno("adding to the index");
+			ut_log_errno("adding to the index", NULL);
 			c->degraded = 1;
 			return;
 		}
@@ -366,7 +360,7 @@ update_views(struct run *r, off_t end, struct ing_counts *c)
 		return;
 	durable = r->now - r->d.durable_at >= CHECKPOINT_SECONDS || r->now < r->d.durable_at;
 	if (durable && ix_sync(&r->ix) == -1) {
-		log_errno("syncing the index");
+		ut_log_errno("syncing the index", NULL);
 		c->degraded = 1;
 	} else if ((rc = cv_commit(&r->cx, &r->d, end, durable)) == 1) {
 		/* A file lost bytes (or was a planted link, removed): the day anew. */
@@ -387,7 +381,7 @@ static void
 release(struct run *r, enum ing_result rc, struct ing_counts *c)
 {
 	if (r->ixopen && r->ix.damaged) {
-		fprintf(stderr, "yespo-hook: %s is damaged; removing it\n", r->sp->index);
+		ut_log("%s is damaged; removing it", r->sp->index);
 		(void)ix_close(&r->ix);
 		(void)ix_remove(r->sp->index);
 		r->ixopen = 0;
@@ -420,7 +414,7 @@ store_events(const struct conf *cf, struct spool *sp, const struct bt_batch *b,
 	if (make_buffers(&r, b, nevents) == -1)
 		goto out;
 	if (sp_lock(sp, cf->lock_wait_ms) == -1) {
-		log_errno("waiting for the spool lock");
+		ut_log_errno("waiting for the spool lock", NULL);
 		goto out;
 	}
 	r.now = time(NULL);
@@ -433,7 +427,7 @@ store_events(const struct conf *cf, struct spool *sp, const struct bt_batch *b,
 		goto unlock;
 	}
 	if (arc_append(sp, r.today, r.lines.p, r.lines.len, &end) == -1) {
-		log_errno("appending to the archive");
+		ut_log_errno("appending to the archive", NULL);
 		goto unlock;
 	}
 	/* Committed: from here on the answer is 200; a view that fails is repaired by the next writer. */
@@ -506,14 +500,14 @@ quarantine_rejects(const struct conf *cf, struct spool *sp, const struct bt_batc
 	if (need == 0)
 		return ING_OK;
 	if (ut_buf_add(&rejects, NULL, need) == -1) {
-		log_errno("parsing the body");
+		ut_log_errno("parsing the body", NULL);
 		return ING_FAIL;
 	}
 	rejects.len = 0;
 	for (i = 0; i < b->nitems; i++)
 		if (b->items[i].kind != BT_EVENT) {
 			if (qr_add_line(&rejects, body + b->items[i].off, b->items[i].len) == -1) {
-				log_errno("parsing the body");
+				ut_log_errno("parsing the body", NULL);
 				goto out;
 			}
 			c->quarantined++;
@@ -522,7 +516,7 @@ quarantine_rejects(const struct conf *cf, struct spool *sp, const struct bt_batc
 		goto out;
 	rc = ING_FAIL;
 	if (qr_store(sp, rejects.p, rejects.len, "elements") == -1 || qr_sync(sp) == -1) {
-		log_errno("writing to quarantine");
+		ut_log_errno("writing to quarantine", NULL);
 		goto out;
 	}
 	rc = ING_OK;
@@ -566,7 +560,7 @@ store_body(const struct conf *cf, struct spool *sp, struct ut_buf *raw,
 			goto out;
 		rc = ING_FAIL;
 		if (qr_store(sp, body, len, "body") == -1 || qr_sync(sp) == -1) {
-			log_errno("writing to quarantine");
+			ut_log_errno("writing to quarantine", NULL);
 			goto out;
 		}
 		c->received = c->quarantined = 1;
@@ -583,7 +577,7 @@ store_body(const struct conf *cf, struct spool *sp, struct ut_buf *raw,
 	rc = nevents > 0 ? store_events(cf, sp, &b, nevents, c) : ING_OK;
 	goto out;
 nomem:
-	log_errno("parsing the body");
+	ut_log_errno("parsing the body", NULL);
 out:
 	bt_free(&b);
 	ut_buf_free(&joined);
@@ -594,8 +588,8 @@ out:
 static enum ing_result
 refuse_endless(long long cap)
 {
-	fprintf(stderr, "yespo-hook: the body is longer than %d x max_body_bytes "
-	    "(%lld bytes), which no Yespo batch is: refused, nothing kept\n", ING_CAP, cap);
+	ut_log("the body is longer than %d x max_body_bytes "
+	    "(%lld bytes), which no Yespo batch is: refused, nothing kept", ING_CAP, cap);
 	return ING_TOO_LARGE;
 }
 
@@ -616,7 +610,7 @@ quarantine_stream(const struct conf *cf, struct spool *sp, const char *head,
 	ssize_t		 n;
 
 	if (qr_held(sp->quarantine, &held) == -1) {
-		log_errno(sp->quarantine);
+		ut_log_errno(sp->quarantine, NULL);
 		return ING_FAIL;
 	}
 	room = held < (uint64_t)cf->quarantine_max_bytes ?
@@ -653,14 +647,14 @@ quarantine_stream(const struct conf *cf, struct spool *sp, const char *head,
 			left -= n;
 	}
 	if (qr_end(&q, "body") == -1 || qr_sync(sp) == -1) {
-		log_errno("writing an oversized body to quarantine");
+		ut_log_errno("writing an oversized body to quarantine", NULL);
 		return ING_FAIL;
 	}
-	fprintf(stderr, "yespo-hook: a body over max_body_bytes was quarantined\n");
+	ut_log("a body over max_body_bytes was quarantined");
 	c->received = c->quarantined = 1;
 	return ING_OK;
 fail:
-	log_errno("writing an oversized body to quarantine");
+	ut_log_errno("writing an oversized body to quarantine", NULL);
 	qr_abort(&q);
 	return ING_FAIL;
 }
@@ -678,7 +672,7 @@ ing_receive(const struct conf *cf, ing_reader rd, void *ctx, long long length,
 
 	memset(c, 0, sizeof(*c));
 	if (sp_open(&sp, cf->spool_dir, err, sizeof(err)) == -1) {
-		fprintf(stderr, "yespo-hook: %s\n", err);
+		ut_log("%s", err);
 		return ING_FAIL;
 	}
 	fio_root(FIO_CSV, cf->csv_dir, 1);
@@ -690,7 +684,7 @@ ing_receive(const struct conf *cf, ing_reader rd, void *ctx, long long length,
 	}
 	/* A known length is allocated once, not doubled into. */
 	if (length > 0 && ut_buf_add(&body, NULL, (size_t)length) == -1) {
-		log_errno("reading the body");
+		ut_log_errno("reading the body", NULL);
 		return ING_FAIL;
 	}
 	body.len = 0;
@@ -702,12 +696,12 @@ ing_receive(const struct conf *cf, ing_reader rd, void *ctx, long long length,
 		if (want == 0)
 			break;
 		if (ut_buf_add(&body, NULL, want) == -1) {
-			log_errno("reading the body");
+			ut_log_errno("reading the body", NULL);
 			goto out;
 		}
 		body.len -= want;
 		if ((n = rd(ctx, body.p + body.len, want)) == -1) {
-			log_errno("reading the body");
+			ut_log_errno("reading the body", NULL);
 			goto out;
 		}
 		if (n == 0) {
@@ -756,26 +750,26 @@ ing_after(const struct conf *cf)
 	int			 rc = -1;
 
 	if (sp_open(&sp, cf->spool_dir, err, sizeof(err)) == -1) {
-		fprintf(stderr, "yespo-hook: %s\n", err);
+		ut_log("%s", err);
 		return -1;
 	}
 	fio_root(FIO_CSV, cf->csv_dir, 1);
 	if (hk_start(cf) == -1)
-		log_errno("starting on_commit");
+		ut_log_errno("starting on_commit", NULL);
 	if (page_fresh(cf, now))
 		return 0;
 	/* Without the lock: a closed day's archive no longer changes. */
 	if (cf->xlsx && xl_catch_up(cf, ut_local_day(now)) == -1)
-		log_errno("writing a workbook");
+		ut_log_errno("writing a workbook", NULL);
 	if (sp_lock(&sp, PAGE_LOCK_MS) == -1) {
 		if (errno == ETIMEDOUT)
 			return 0;
-		log_errno("waiting for the spool lock");
+		ut_log_errno("waiting for the spool lock", NULL);
 		return -1;
 	}
 	if (hl_figures(cf, &events, &last) == -1 ||
 	    pg_write(cf->csv_dir, ut_local_day(now), last) == -1)
-		log_errno("writing the download page");
+		ut_log_errno("writing the download page", NULL);
 	else
 		rc = 0;
 	sp_unlock(&sp);

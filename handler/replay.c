@@ -147,7 +147,7 @@ rp_settle(const struct cv_ctx *cx, const struct spool *sp, struct ix *ix,
 	return 1;
 fail:
 	ut_format_day(day, ymd);
-	fprintf(stderr, "yespo-hook: repairing archive/%s.jsonl and the index: %s\n",
+	ut_log("repairing archive/%s.jsonl and the index: %s",
 	    ymd, strerror(errno));
 	cv_free(d);
 	return -1;
@@ -208,8 +208,8 @@ rp_open_index(const struct spool *sp, struct ix *ix, int today, int window)
 	if ((current = rp_check_format(sp, stderr)) == -1)
 		return -1;
 	if (!current && fio_stat(sp->index, &st) == 0) {
-		fprintf(stderr, "yespo-hook: %s: upgrading the spool to format %d: "
-		    "making the index anew from the archive\n", sp->root, SP_FORMAT);
+		ut_log("%s: upgrading the spool to format %d: "
+		    "making the index anew from the archive", sp->root, SP_FORMAT);
 		if (ix_remove(sp->index) == -1)
 			return -1;
 	}
@@ -220,7 +220,7 @@ rp_open_index(const struct spool *sp, struct ix *ix, int today, int window)
 	} else {
 		if (errno != EINVAL)
 			return -1;
-		fprintf(stderr, "yespo-hook: %s is damaged; making it anew from the archive\n",
+		ut_log("%s is damaged; making it anew from the archive",
 		    sp->index);
 		if (ix_remove(sp->index) == -1 || ix_open(ix, sp->index, today, window) == -1)
 			return -1;

@@ -383,3 +383,27 @@ ut_csv_field(const char **pp, const char *end, const char **f, size_t *n)
 	*pp = p < end ? p + 1 : end;
 	return p < end ? *p : 0;
 }
+
+void
+ut_log(const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 line[2048];
+
+	va_start(ap, fmt);
+	(void)vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	/* One write, so lines of several workers do not interleave. */
+	fprintf(stderr, "yespo-hook: %s\n", line);
+}
+
+void
+ut_log_errno(const char *op, const char *path)
+{
+	const char	*why = strerror(errno);
+
+	if (path != NULL)
+		ut_log("%s %s: %s", op, path, why);
+	else
+		ut_log("%s: %s", op, why);
+}

@@ -76,6 +76,15 @@ int		 ut_buf_addc(struct ut_buf *, char);
 void		 ut_buf_free(struct ut_buf *);
 
 /*
+ * One line to the log (standard error: the web server's error log, or the
+ * terminal), "yespo-hook: " first and a newline added.  Messages name the
+ * operation, the path and the error, and a day as YYYY-MM-DD.
+ */
+void		 ut_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* ut_log of "OP[ PATH]: the error in errno". */
+void		 ut_log_errno(const char *op, const char *path);
+
+/*
  * One RFC 4180 field at *pp (before end): sets f and n to its text with
  * the enclosing quotes removed (doubled quotes inside stay doubled) and
  * moves *pp past its separator.  Returns ',' or '\n' for what ended it,
