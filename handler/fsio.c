@@ -3,6 +3,7 @@
  */
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <ftw.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -692,6 +694,63 @@ fio_trylock(int fd, int shared)
 	fl.l_type = shared ? F_RDLCK : F_WRLCK;
 	fl.l_whence = SEEK_SET;
 	return fcntl(fd, F_OFD_SETLK, &fl);
+}
+
+/* SIGALRM only has to end a lock wait: it does nothing. */
+static void
+wake(int sig)
+{
+	(void)sig;
+}
+
+int
+fio_lock(int fd, int shared, int timeout_ms)
+{
+	static const struct itimerval stop;
+	struct sigaction	 sa, old;
+	struct itimerval	 it;
+	struct timespec		 now, end;
+	struct flock		 fl;
+	int			 rc, saved;
+
+	if ((rc = fio_trylock(fd, shared)) == 0 || (errno != EAGAIN && errno != EACCES))
+		return rc;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = wake;		/* no SA_RESTART: the signal ends the wait */
+	(void)sigemptyset(&sa.sa_mask);
+	if (clock_gettime(CLOCK_MONOTONIC, &end) == -1 || sigaction(SIGALRM, &sa, &old) == -1)
+		return -1;
+	end.tv_sec += timeout_ms / 1000;
+	end.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (end.tv_nsec >= 1000000000L) {
+		end.tv_sec++;
+		end.tv_nsec -= 1000000000L;
+	}
+	/* At the deadline, then every 10 ms: a signal that came just before the wait began is not the last. */
+	memset(&it, 0, sizeof(it));
+	it.it_value.tv_sec = timeout_ms / 1000;
+	it.it_value.tv_usec = (timeout_ms % 1000) * 1000L + 1;
+	it.it_interval.tv_usec = 10000;
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = shared ? F_RDLCK : F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	if ((rc = setitimer(ITIMER_REAL, &it, NULL)) == 0)
+		for (;;) {
+			if ((rc = fcntl(fd, F_OFD_SETLKW, &fl)) == 0 || errno != EINTR)
+				break;
+			if (clock_gettime(CLOCK_MONOTONIC, &now) == -1)
+				break;
+			if (now.tv_sec > end.tv_sec ||
+			    (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec)) {
+				errno = ETIMEDOUT;
+				break;
+			}
+		}
+	saved = errno;
+	(void)setitimer(ITIMER_REAL, &stop, NULL);
+	(void)sigaction(SIGALRM, &old, NULL);
+	errno = saved;
+	return rc;
 }
 
 int

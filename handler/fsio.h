@@ -75,6 +75,13 @@ DIR	*fio_opendir(const char *path);
 int	 fio_allocate(int fd, off_t len);
 /* Try to take an OFD lock, write or shared, on the whole of fd: 0, or -1 with errno (EAGAIN: held). */
 int	 fio_trylock(int fd, int shared);
+/*
+ * Take that lock, waiting at most timeout_ms in the kernel's queue
+ * (F_OFD_SETLKW, ended by SIGALRM from an interval timer), so a waiter
+ * gets the lock as soon as it is let go, not at its next poll.  0, or -1
+ * with errno (ETIMEDOUT when the wait ran out).
+ */
+int	 fio_lock(int fd, int shared, int timeout_ms);
 /* fsync a directory, so that names created or renamed in it survive a crash. */
 int	 fio_sync_dir(const char *dir);
 /* mkdir that accepts an existing directory: 1 when it made it, 0 when it was there, -1. */

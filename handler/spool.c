@@ -108,30 +108,14 @@ sp_open(struct spool *sp, const char *root, char *err, size_t errlen)
 static int
 take_lock(struct spool *sp, int timeout_ms, int shared)
 {
-	struct timespec	 nap;
-	int		 waited = 0, step = 1;
-
 	if ((sp->lockfd = fio_open(sp->lock, shared ? O_RDONLY : O_RDWR | O_CREAT, 0600)) == -1)
 		return -1;
-	while (fio_trylock(sp->lockfd, shared) == -1) {
-		if (errno != EAGAIN && errno != EACCES && errno != EINTR)
-			goto fail;
-		if (waited >= timeout_ms) {
-			errno = ETIMEDOUT;
-			goto fail;
-		}
-		nap.tv_sec = 0;
-		nap.tv_nsec = (long)step * 1000000L;
-		(void)nanosleep(&nap, NULL);
-		waited += step;
-		if (step < 50)
-			step *= 2;
+	if (fio_lock(sp->lockfd, shared, timeout_ms) == -1) {
+		(void)fio_close(sp->lockfd);
+		sp->lockfd = -1;
+		return -1;
 	}
 	return 0;
-fail:
-	(void)fio_close(sp->lockfd);
-	sp->lockfd = -1;
-	return -1;
 }
 
 int
