@@ -29,8 +29,8 @@
 static int
 fault(const char *op)
 {
-	static unsigned	 calls[8];
 	static const char *const ops[] = { "open", "write", "sync", "rename", "close", "truncate" };
+	static unsigned	 calls[sizeof(ops) / sizeof(ops[0])];
 	const char	*spec = getenv("YH_FAULT"), *colon;
 	unsigned	 i, k;
 
@@ -40,6 +40,8 @@ fault(const char *op)
 	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
 		if (strcmp(ops[i], op) == 0)
 			break;
+	if (i == sizeof(ops) / sizeof(ops[0]))
+		return 0;
 	k = (unsigned)strtoul(colon + 1, NULL, 10);
 	calls[i]++;
 	if (calls[i] == k || (calls[i] > k && strstr(colon, ":forever") != NULL)) {
