@@ -1,0 +1,145 @@
+/*
+ * test_archive.c: the log, archive/YYYY-MM-DD.jsonl.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "archive.h"
+#include "spool.h"
+#include "test.h"
+
+#define DAY	20000	/* 2024-10-04 */
+
+static const char line1[] = "{\"iid\":\"a\",\"_receivedAt\":\"2024-10-04T00:00:00Z\"}\n";
+static const char line2[] = "{\"iid\":\"b\",\"_receivedAt\":\"2024-10-04T00:00:01Z\"}\n";
+
+static int
+open_spool(struct spool *sp)
+{
+	const char	*dir = test_tmpdir();
+	char		 err[256];
+
+	return dir != NULL && sp_open(sp, dir, err, sizeof(err)) == 0 ? 0 : -1;
+}
+
+struct seen {
+	int	 n;
+	off_t	 end;
+};
+
+static int
+count_line(const char *line, size_t len, off_t end, void *arg)
+{
+	struct seen	*s = arg;
+
+	(void)line;
+	(void)len;
+	s->n++;
+	s->end = end;
+	return 0;
+}
+
+/* Appended lines read back in order, with their ends. */
+static int
+append_then_scan(void)
+{
+	struct spool	 sp;
+	struct seen	 s = { 0, 0 };
+	off_t		 end, size;
+
+	CHECK(open_spool(&sp) == 0);
+	CHECK(arc_append(&sp, DAY, line1, strlen(line1), &end) == 0);
+	CHECK(end == (off_t)strlen(line1));
+	CHECK(arc_append(&sp, DAY, line2, strlen(line2), &end) == 0);
+	CHECK(arc_size(&sp, DAY, &size) == 0 && size == end);
+	CHECK(arc_scan(&sp, DAY, 0, -1, count_line, &s) == 0);
+	CHECK(s.n == 2 && s.end == size);
+	return 0;
+}
+
+static int
+append_raw(const struct spool *sp, const char *text)
+{
+	char	 path[4200];
+	int	 fd, rc;
+
+	if (arc_path(sp, DAY, path, sizeof(path)) == -1 ||
+	    (fd = open(path, O_WRONLY | O_APPEND)) == -1)
+		return -1;
+	rc = write(fd, text, strlen(text)) == (ssize_t)strlen(text) ? 0 : -1;
+	close(fd);
+	return rc;
+}
+
+/* A last line without its newline (a torn append) is cut; the rest stays. */
+static int
+repair_cuts_torn_tail(void)
+{
+	struct spool	 sp;
+	off_t		 end, repaired;
+
+	CHECK(open_spool(&sp) == 0);
+	CHECK(arc_append(&sp, DAY, line1, strlen(line1), &end) == 0);
+	CHECK(append_raw(&sp, "{\"iid\":\"c\",\"_recei") == 0);
+	CHECK(arc_repair(&sp, DAY, 0, &repaired) == 0);
+	CHECK(repaired == end);
+	return 0;
+}
+
+/* A complete line that is no archive line (appended by hand) is never cut. */
+static int
+repair_keeps_complete_foreign_line(void)
+{
+	struct spool	 sp;
+	off_t		 end, repaired, size;
+
+	CHECK(open_spool(&sp) == 0);
+	CHECK(arc_append(&sp, DAY, line1, strlen(line1), &end) == 0);
+	CHECK(append_raw(&sp, "{\"iid\":\"by hand\"}\n") == 0);
+	CHECK(arc_size(&sp, DAY, &size) == 0);
+	CHECK(arc_repair(&sp, DAY, 0, &repaired) == 0);
+	CHECK(repaired == size);
+	return 0;
+}
+
+/* The days that have a file, ascending. */
+static int
+days_listed_in_order(void)
+{
+	struct spool	 sp;
+	off_t		 end;
+	int		*days = NULL;
+	size_t		 n = 0;
+
+	CHECK(open_spool(&sp) == 0);
+	CHECK(arc_append(&sp, DAY + 2, line1, strlen(line1), &end) == 0);
+	CHECK(arc_append(&sp, DAY, line1, strlen(line1), &end) == 0);
+	CHECK(arc_days(&sp, &days, &n) == 0);
+	CHECK(n == 2 && days[0] == DAY && days[1] == DAY + 2);
+	free(days);
+	return 0;
+}
+
+/* What makes an archive line: one object ending in a receipt stamp. */
+static int
+line_valid_needs_stamp(void)
+{
+	CHECK(arc_line_valid(line1, strlen(line1) - 1));
+	CHECK(!arc_line_valid("{\"iid\":\"a\"}", 11));
+	CHECK(!arc_line_valid("[1,2]", 5));
+	return 0;
+}
+
+static const struct test tests[] = {
+	T(append_then_scan),
+	T(repair_cuts_torn_tail),
+	T(repair_keeps_complete_foreign_line),
+	T(days_listed_in_order),
+	T(line_valid_needs_stamp),
+};
+
+TEST_MAIN(tests)
