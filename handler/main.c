@@ -453,8 +453,8 @@ run_command(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	struct fe_request	 r = { .param = cgi_param, .read = cgi_read, .write = cgi_write,
-				    .argv0 = argv[0] };
+	struct fe_request	 r = { .param = cgi_param, .read = cgi_read,
+				    .write = cgi_write, .argv0 = argv[0] };
 
 	if (FCGX_Init() != 0)
 		return 1;

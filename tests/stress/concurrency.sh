@@ -2,7 +2,8 @@
 # stress/concurrency: 8 senders post overlapping batches at once, each event
 # sent by 2 or 3 of them, to lighttpd with 4 FastCGI workers sharing one
 # spool; then 8 concurrent --ingest processes do the same against another
-# spool.  Each time the totals must be exact (stored = distinct events,
+# spool, as root each in a PID namespace of its own (so all have the same
+# pid, as writers in containers sharing one volume do).  Each time the totals must be exact (stored = distinct events,
 # duplicates = sent - distinct), the archive must hold every event once,
 # the CSVs must equal --rebuild's and --verify must pass.
 # Usage: concurrency.sh BINARY SOURCE_DIR   (exit 0 pass, 1 fail, 77 skip)
@@ -157,6 +158,11 @@ conf2=$T/ingest.conf
 mkdir -p "$spool2" && chmod 0700 "$spool2"
 printf 'spool_dir = "%s";\nallow_anonymous = true;\n' "$spool2" >"$conf2"
 rm -f "$T/go"
+ns=() nsnote=""
+if [ "$(id -u)" -eq 0 ] && unshare --pid --fork true 2>/dev/null; then
+	ns=(unshare --pid --fork)
+	nsnote=", each in its own PID namespace"
+fi
 ingester() {
 	local s=$1 n=0 files=()
 	while [ ! -e "$T/go" ] && [ $n -lt 1000 ]; do
@@ -164,7 +170,8 @@ ingester() {
 		n=$((n + 1))
 	done
 	mapfile -t files < <(sed "s|.*|$T/batches/&.json|" "$T/senders/$s")
-	"$YH_BIN" --ingest --config "$conf2" "${files[@]}" >"$T/ing/out-$s" 2>"$T/ing/err-$s"
+	"${ns[@]}" "$YH_BIN" --ingest --config "$conf2" "${files[@]}" >"$T/ing/out-$s" \
+		2>"$T/ing/err-$s"
 }
 pids=""
 for s in $(seq 0 $((SENDERS - 1))); do
@@ -193,8 +200,8 @@ done
 read -r istored idups < <(sum_answers "$T"/ing/[AB]-*.json)
 check_totals "--ingest" "$istored" "$idups" "$spool2" "$conf2" "$spool2/csv"
 ilost=$YS_LOST idoubled=$((YS_DOUBLED + YS_EXTRA))
-printf 'concurrency (--ingest): %d processes, %d files, %d events sent, %d distinct stored, %d duplicates detected; lost %d, doubled %d (%.1f s)\n' \
-	"$SENDERS" "$nbatches" "$sent" "$istored" "$idups" "$ilost" "$idoubled" \
+printf 'concurrency (--ingest%s): %d processes, %d files, %d events sent, %d distinct stored, %d duplicates detected; lost %d, doubled %d (%.1f s)\n' \
+	"$nsnote" "$SENDERS" "$nbatches" "$sent" "$istored" "$idups" "$ilost" "$idoubled" \
 	"$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
 printf 'concurrency: %d senders, %d batches (%d events, %d distinct), twice (HTTP, --ingest); duplicates detected %d + %d; lost %d, doubled %d (%d s in all)\n' \
 	"$SENDERS" "$nbatches" "$sent" "$EVENTS" "$hdups" "$idups" $((hlost + ilost)) \
