@@ -210,9 +210,12 @@ read_days(const char *csv_dir, struct pg_day **days, size_t *ndays)
 		d = &(*days)[i];
 		if (read_day(csv_dir, d) == -1 && errno != ENOENT && errno != ENOTDIR)
 			goto fail;
-		qsort(d->st, d->nst, sizeof(*d->st), cmp_status);
+		/* qsort's array may not be NULL, even with no element. */
+		if (d->nst > 0)
+			qsort(d->st, d->nst, sizeof(*d->st), cmp_status);
 	}
-	qsort(*days, *ndays, sizeof(**days), cmp_day_desc);
+	if (*ndays > 0)
+		qsort(*days, *ndays, sizeof(**days), cmp_day_desc);
 	return 0;
 fail:
 	if (dir != NULL)

@@ -97,7 +97,8 @@ list_statuses(const char *csv_dir, const char *ymd, struct book *bk)
 		memcpy(s->status, de->d_name, n - 4);
 	}
 	(void)closedir(dir);
-	qsort(bk->sh, bk->nsh, sizeof(*bk->sh), cmp_sheet);
+	if (bk->nsh > 0)
+		qsort(bk->sh, bk->nsh, sizeof(*bk->sh), cmp_sheet);
 	return 0;
 }
 
