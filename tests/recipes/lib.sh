@@ -51,9 +51,15 @@ yh_pg_start() {
 	fi
 	as_pg "$PGBIN/initdb" -D "$PGDATA" -U yh --auth=trust -E UTF8 --locale=C.UTF-8 \
 		>"$T/initdb.log" 2>&1 || yh_die "initdb failed: $(tail -n 5 "$T/initdb.log")"
-	PGPORT_=$(yh_pick_port)
-	as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -t 60 \
-		-o "-c listen_addresses=127.0.0.1 -p $PGPORT_ -k $PGDATA" start >"$T/pg_ctl.log" 2>&1 ||
+	# A free port can be taken by another test's server meanwhile: try again.
+	for _ in 1 2 3 4 5; do
+		PGPORT_=$(yh_pick_port)
+		as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -t 60 \
+			-o "-c listen_addresses=127.0.0.1 -p $PGPORT_ -k $PGDATA" start \
+			>"$T/pg_ctl.log" 2>&1 && break
+		PGPORT_=""
+	done
+	[ -n "$PGPORT_" ] ||
 		yh_die "the PostgreSQL server did not start: $(tail -n 5 "$PGDATA/server.log" 2>/dev/null)"
 	# yh_cleanup exits with the status it was entered with: keep the test's.
 	trap 'rc=$?; as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m immediate stop >/dev/null 2>&1; (exit $rc); yh_cleanup' EXIT
