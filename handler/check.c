@@ -27,10 +27,11 @@
 
 /*
  * Open the spool and take its lock for --rebuild; refuse a spool of a
- * newer format.  *current says whether the format is this binary's.
+ * newer format.  *fit says whether the format is this binary's or older.
  */
 static int
-lock_spool(const struct conf *cf, struct spool *sp, FILE *msg, int *current)
+lock_spool(const struct conf *cf, struct spool *sp, FILE *msg,
+    enum sp_format_fit *fit)
 {
 	char	 err[512];
 
@@ -43,7 +44,7 @@ lock_spool(const struct conf *cf, struct spool *sp, FILE *msg, int *current)
 		    cf->spool_dir, strerror(errno));
 		return -1;
 	}
-	if ((*current = rp_check_format(sp, msg)) == -1) {
+	if ((*fit = rp_check_format(sp, msg)) == SP_FORMAT_REFUSED) {
 		sp_unlock(sp);
 		return -1;
 	}
@@ -89,10 +90,11 @@ ck_rebuild(const struct conf *cf, FILE *msg)
 	struct ix	 ix;
 	struct rp_replay r;
 	off_t		 size;
-	int		*days = NULL, rc = -1, ixopen = 0, current;
+	enum sp_format_fit fit;
+	int		*days = NULL, rc = -1, ixopen = 0;
 	size_t		 n = 0, j;
 
-	if (lock_spool(cf, &sp, msg, &current) == -1)
+	if (lock_spool(cf, &sp, msg, &fit) == -1)
 		return -1;
 	sp_sweep(&sp, 1);
 	fio_root(FIO_CSV, cf->csv_dir, 1);
@@ -121,7 +123,7 @@ ck_rebuild(const struct conf *cf, FILE *msg)
 			goto fail;
 		cv_free(&d);
 	}
-	if (ix_sync(&ix) == -1 || (!current && sp_set_format(&sp) == -1))
+	if (ix_sync(&ix) == -1 || (fit == SP_FORMAT_OLDER && sp_set_format(&sp) == -1))
 		goto fail;
 	rc = 0;
 	if (sp_clear_views_behind(&sp) == -1)
@@ -296,7 +298,7 @@ struct verify {
 	char		 scratch[PATH_MAX], csv[PATH_MAX], views[PATH_MAX];
 	FILE		*msg;
 	int		 findings;
-	int		 current;	/* the spool's format is this binary's */
+	enum sp_format_fit current;	/* the spool's format: this binary's, or older */
 	int		 held;		/* the lock of a scratch in spool/tmp, or -1 */
 };
 
@@ -315,7 +317,7 @@ look_spool(struct verify *v, const struct conf *cf)
 		    strerror(errno));
 		return -1;
 	}
-	if ((v->current = rp_check_format(&v->sp, v->msg)) == -1) {
+	if ((v->current = rp_check_format(&v->sp, v->msg)) == SP_FORMAT_REFUSED) {
 		sp_unlock(&v->sp);
 		return -1;
 	}
@@ -380,7 +382,8 @@ verify_day(struct verify *v, const struct conf *cf, int day)
 	struct cv_day	 real;
 	char		 ymd[11];
 	off_t		 size;
-	int		 trusted, loaded;
+	enum cv_result	 loaded;
+	int		 trusted;
 
 	ut_format_day(day, ymd);
 	memset(&v->d, 0, sizeof(v->d));
@@ -389,12 +392,12 @@ verify_day(struct verify *v, const struct conf *cf, int day)
 	    rp_replay_day(&v->r, &v->sp, 0, size) == -1)
 		return -1;
 	cv_free(&v->d);
-	if ((loaded = cv_load(&live, day, &real, &trusted)) == 0 && real.archive_len > size) {
+	if ((loaded = cv_load(&live, day, &real, &trusted)) == CV_OK && real.archive_len > size) {
 		fprintf(v->msg, "archive/%s.jsonl: shorter than its views record "
 		    "(%lld < %lld bytes): the archive lost lines; run --rebuild\n",
 		    ymd, (long long)size, (long long)real.archive_len);
 		v->findings++;
-	} else if (loaded != 0 || real.archive_len != size) {
+	} else if (loaded != CV_OK || real.archive_len != size) {
 		fprintf(v->msg, "%s/%s: the views do not hold all of archive/%s.jsonl; "
 		    "the next POST repairs them, or run --rebuild\n", v->sp.views, ymd, ymd);
 		v->findings++;
@@ -444,7 +447,7 @@ ck_verify(const struct conf *cf, FILE *msg)
 		if (verify_day(&v, cf, days[j]) == -1)
 			goto fail;
 	v.findings += v.r.findings;
-	if (v.ix.path != NULL && !v.current) {
+	if (v.ix.path != NULL && v.current == SP_FORMAT_OLDER) {
 		fprintf(msg, "%s: keyed by an older spool format; the next POST "
 		    "makes it anew, or run --rebuild\n", v.sp.index);
 		v.findings++;

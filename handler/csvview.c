@@ -543,7 +543,7 @@ sync_files(const char *dir, const struct cv_day *d)
 	return fio_sync_dir(dir);
 }
 
-int
+enum cv_result
 cv_commit(const struct cv_ctx *cx, struct cv_day *d, off_t archive_len, int durable)
 {
 	char	 dir[PATH_MAX];
@@ -551,12 +551,12 @@ cv_commit(const struct cv_ctx *cx, struct cv_day *d, off_t archive_len, int dura
 	int	 rc;
 
 	if (make_day_dir(cx, d->day, dir, sizeof(dir)) == -1)
-		return -1;
+		return CV_FAIL;
 	for (i = 0; i < d->nfiles; i++)
 		if (d->files[i].rows.len > 0 &&
 		    (rc = write_file(dir, &d->files[i])) != 0)
 			return rc == -1 ? note(cx, "cannot write", "%s/%s.csv", dir,
-			    d->files[i].status) : rc;
+			    d->files[i].status) : CV_REBUILD;
 	if (d->changed && write_summary(dir, d) == -1)
 		return note(cx, "cannot write", "%s/summary.csv", dir);
 	d->archive_len = archive_len;
@@ -571,7 +571,7 @@ cv_commit(const struct cv_ctx *cx, struct cv_day *d, off_t archive_len, int dura
 	if (write_state(cx, d, "hint", 0) == -1)
 		return note(cx, "cannot write the day's state in", "%s", cx->views_dir);
 	d->changed = 0;
-	return 0;
+	return CV_OK;
 }
 
 /* Read a decimal number ending in sep, at most at lim: 0, or -1. */
@@ -679,7 +679,7 @@ load_state(const struct cv_ctx *cx, int day, const char *kind, struct cv_day *d,
 	return rc;
 }
 
-int
+enum cv_result
 cv_load(const struct cv_ctx *cx, int day, struct cv_day *d, int *trusted)
 {
 	char	 boot[40];
@@ -689,21 +689,22 @@ cv_load(const struct cv_ctx *cx, int day, struct cv_day *d, int *trusted)
 	rc = load_state(cx, day, "hint", d, boot);
 	if (rc == 0 && *ut_boot_id() != '\0' && strcmp(boot, ut_boot_id()) == 0) {
 		*trusted = 1;
-		return 0;
+		return CV_OK;
 	}
 	if (rc == 0)
 		cv_free(d);
 	else if (rc == -1 && errno != ENOENT)
-		return -1;
+		return CV_FAIL;
 	if ((rc = load_state(cx, day, "ckpt", d, boot)) == -1)
-		return errno == ENOENT ? 0 : -1;
+		return errno == ENOENT ? CV_OK : CV_FAIL;
 	if (rc == 1) {
 		char	 ymd[11];
 
 		ut_format_day(day, ymd);
 		ut_log("%s/%s.ckpt is unreadable; rebuilding the day", cx->views_dir, ymd);
+		return CV_REBUILD;
 	}
-	return rc;
+	return CV_OK;
 }
 
 /* Cut a known file back to its recorded length: 0, 1 when it is shorter, -1. */
@@ -751,7 +752,7 @@ made_here(const char *path)
 	return rc;
 }
 
-int
+enum cv_result
 cv_reset(const struct cv_ctx *cx, const struct cv_day *d)
 {
 	char		 dir[PATH_MAX], path[PATH_MAX], status[EV_STATUS_MAX + 1];
@@ -765,9 +766,9 @@ cv_reset(const struct cv_ctx *cx, const struct cv_day *d)
 	for (i = 0; i < d->nfiles; i++)
 		if ((rc = cut_file(dir, &d->files[i])) != 0)
 			return rc == -1 ? note(cx, "cannot cut back", "%s/%s.csv", dir,
-			    d->files[i].status) : rc;
+			    d->files[i].status) : CV_REBUILD;
 	if ((dp = fio_opendir(dir)) == NULL)
-		return errno == ENOENT ? 0 : note(cx, "cannot read", "%s", dir);
+		return errno == ENOENT ? CV_OK : note(cx, "cannot read", "%s", dir);
 	while ((errno = 0, de = readdir(dp)) != NULL) {
 		n = strlen(de->d_name);
 		if (n < 5 || n - 4 > EV_STATUS_MAX || strcmp(de->d_name + n - 4, ".csv") != 0 ||
@@ -796,12 +797,12 @@ cv_reset(const struct cv_ctx *cx, const struct cv_day *d)
 	if (errno != 0) {
 		note(cx, "cannot clean up", "%s", dir);
 		closedir(dp);
-		return -1;
+		return CV_FAIL;
 	}
 	closedir(dp);
 	if (removed && fio_sync_dir(dir) == -1)
 		return note(cx, "cannot sync", "%s", dir);
-	return 0;
+	return CV_OK;
 }
 
 void

@@ -61,21 +61,27 @@ struct cv_day {
 	struct ut_buf	 scratch[2];	/* cell texts while adding a row */
 };
 
+/* What a day's view came to, where the caller must tell the outcomes apart. */
+enum cv_result {
+	CV_FAIL = -1,	/* an error, in errno */
+	CV_OK = 0,
+	CV_REBUILD = 1	/* the files or the state disagree: make the whole day anew */
+};
+
 /*
  * Load a day's state: its hint when written in this boot (*trusted = 1:
  * the files are exactly as it says), else its checkpoint (*trusted = 0).
- * Returns 0 (no state at all is an empty day), 1 when the checkpoint is
- * unreadable (d is then empty: rebuild the day), or -1 with errno.
+ * CV_OK (no state at all is an empty day), CV_REBUILD when the checkpoint
+ * is unreadable (d is then empty), or CV_FAIL.
  */
-int	 cv_load(const struct cv_ctx *, int day, struct cv_day *d, int *trusted);
+enum cv_result	 cv_load(const struct cv_ctx *, int day, struct cv_day *d, int *trusted);
 
 /*
  * Make the day's files what d says before a replay: cut each known file to
  * its length, remove files d does not know (residue of an interrupted first
- * write).  Returns 0; 1 when a file is shorter than d says (rebuild the
- * day); -1 with errno.
+ * write).  CV_OK; CV_REBUILD when a file is shorter than d says; CV_FAIL.
  */
-int	 cv_reset(const struct cv_ctx *, const struct cv_day *d);
+enum cv_result	 cv_reset(const struct cv_ctx *, const struct cv_day *d);
 
 /* Add an event's row (receipt stamp given) to the day: 0, or -1 with errno. */
 int	 cv_add(const struct cv_ctx *, struct cv_day *, const struct ev *, const char *stamp);
@@ -84,10 +90,10 @@ int	 cv_add(const struct cv_ctx *, struct cv_day *, const struct ev *, const cha
  * Write the pending rows after each file's recorded length, then
  * summary.csv, then the hint saying the view holds archive_len bytes; with
  * durable set, sync the day's files and write the checkpoint first.
- * Returns 0; 1 when a CSV file is shorter than recorded (the day must be
- * rebuilt); -1 with errno.
+ * CV_OK; CV_REBUILD when a CSV file is shorter than recorded; CV_FAIL.
  */
-int	 cv_commit(const struct cv_ctx *, struct cv_day *, off_t archive_len, int durable);
+enum cv_result	 cv_commit(const struct cv_ctx *, struct cv_day *, off_t archive_len,
+		    int durable);
 
 void	 cv_free(struct cv_day *);
 

@@ -217,7 +217,7 @@ hl_figures(const struct conf *cf, unsigned long long *events, time_t *last)
 	cx.guard = cf->csv_formula_guard;
 	cx.max_files = cf->max_status_files;
 	cx.fault = NULL;
-	if (cv_load(&cx, today, &d, &trusted) != 0)
+	if (cv_load(&cx, today, &d, &trusted) != CV_OK)
 		return -1;
 	for (i = 0; i < d.nsums; i++)
 		*events += d.sums[i].count;

@@ -208,16 +208,16 @@ static int
 checkpoint_day(struct run *r, int day)
 {
 	struct cv_day	 old;
-	int		 rc;
+	enum rp_result	 rc;
 
-	if ((rc = rp_settle(&r->cx, r->sp, &r->ix, day, &old)) == -1)
+	if ((rc = rp_settle(&r->cx, r->sp, &r->ix, day, &old)) == RP_FAIL)
 		return -1;
 	if (ix_sync(&r->ix) == -1) {
 		ut_log_errno("checkpointing the previous day's index", NULL);
 		cv_free(&old);
 		return -1;
 	}
-	if (rc == 1 || cv_commit(&r->cx, &old, old.archive_len, 1) != 0)
+	if (rc == RP_BEHIND || cv_commit(&r->cx, &old, old.archive_len, 1) != CV_OK)
 		views_behind(r, day);
 	cv_free(&old);
 	return 0;
@@ -264,22 +264,23 @@ repair_behind(struct run *r, int cur)
 static int
 open_views(struct run *r)
 {
-	int	 cur, rc;
+	enum rp_result	 rc;
+	int		 cur;
 
 	if (rp_open_index(r->sp, &r->ix, r->today, r->cf->dedup_window_days) == -1) {
 		ut_log_errno(r->sp->index, NULL);
 		return -1;
 	}
 	r->ixopen = 1;
-	if ((cur = sp_current_day(r->sp)) == -2) {
+	if (sp_current_day(r->sp, &cur) == -1) {
 		ut_log_errno("reading views/current", NULL);
 		return -1;
 	}
 	if (cur >= 0 && cur != r->today && checkpoint_day(r, cur) == -1)
 		return -1;
-	if ((rc = rp_settle(&r->cx, r->sp, &r->ix, r->today, &r->d)) == -1)
+	if ((rc = rp_settle(&r->cx, r->sp, &r->ix, r->today, &r->d)) == RP_FAIL)
 		return -1;
-	r->views_ok = rc == 0;
+	r->views_ok = rc == RP_OK;
 	if (!r->views_ok)
 		views_behind(r, r->today);
 	else if (repair_behind(r, cur) == -1)
@@ -347,8 +348,9 @@ out:
 static void
 update_views(struct run *r, off_t end, struct ing_counts *c)
 {
-	size_t	 i;
-	int	 durable, rc;
+	enum cv_result	 rc;
+	size_t		 i;
+	int		 durable;
 
 	for (i = 0; i < r->nfresh; i++)
 		if (ix_add(&r->ix, &r->fresh[i], r->today) == -1) {
@@ -362,15 +364,15 @@ update_views(struct run *r, off_t end, struct ing_counts *c)
 	if (durable && ix_sync(&r->ix) == -1) {
 		ut_log_errno("syncing the index", NULL);
 		c->degraded = 1;
-	} else if ((rc = cv_commit(&r->cx, &r->d, end, durable)) == 1) {
+	} else if ((rc = cv_commit(&r->cx, &r->d, end, durable)) == CV_REBUILD) {
 		/* A file lost bytes (or was a planted link, removed): the day anew. */
 		cv_free(&r->d);
-		r->views_ok = rp_settle(&r->cx, r->sp, &r->ix, r->today, &r->d) == 0;
+		r->views_ok = rp_settle(&r->cx, r->sp, &r->ix, r->today, &r->d) == RP_OK;
 		if (!r->views_ok) {
 			views_behind(r, r->today);
 			c->degraded = 1;
 		}
-	} else if (rc != 0) {
+	} else if (rc != CV_OK) {
 		views_behind(r, r->today);
 		c->degraded = 1;
 	}

@@ -161,7 +161,7 @@ run_check(const struct conf *cf)
 		return 1;
 	}
 	sp_unlock(&sp);
-	if (sp_check_format(&sp, err, sizeof(err)) == -1) {
+	if (sp_check_format(&sp, err, sizeof(err)) == SP_FORMAT_REFUSED) {
 		fprintf(stderr, "yespo-hook: %s\n", err);
 		return 1;
 	}

@@ -36,6 +36,7 @@ replay_line(const char *line, size_t len, off_t end, void *arg)
 {
 	struct rp_replay	*r = arg;
 	struct ev_key		 k;
+	enum cv_result		 cr;
 	char			 ymd[11];
 	int			 rc;
 
@@ -73,8 +74,8 @@ replay_line(const char *line, size_t len, off_t end, void *arg)
 		return -1;
 	r->pending += len;
 	if (r->pending > REPLAY_FLUSH) {
-		if ((rc = cv_commit(r->cx, r->d, end, 0)) != 0) {
-			r->short_file = rc == 1;
+		if ((cr = cv_commit(r->cx, r->d, end, 0)) != CV_OK) {
+			r->short_file = cr == CV_REBUILD;
 			return -1;
 		}
 		r->pending = 0;
@@ -87,15 +88,15 @@ static int	 reindex_day(const struct spool *, struct ix *, int, off_t, off_t);
 int
 rp_replay_day(struct rp_replay *r, const struct spool *sp, off_t from, off_t to)
 {
-	int	 rc;
+	enum cv_result	 rc;
 
 	if (from == 0) {
 		cv_free(r->d);
 		r->d->archive_len = 0;
 	}
 	r->d->changed = 1;	/* summary.csv is rewritten even when no row is added */
-	if ((rc = cv_reset(r->cx, r->d)) != 0) {
-		r->short_file = rc == 1;
+	if ((rc = cv_reset(r->cx, r->d)) != CV_OK) {
+		r->short_file = rc == CV_REBUILD;
 		return -1;
 	}
 	r->pending = 0;
@@ -105,25 +106,26 @@ rp_replay_day(struct rp_replay *r, const struct spool *sp, off_t from, off_t to)
 	if (r->ix != NULL && ix_sync(r->ix) == -1)
 		return -1;
 	rc = cv_commit(r->cx, r->d, to, 1);
-	r->short_file = rc == 1;
-	return rc == 0 ? 0 : -1;
+	r->short_file = rc == CV_REBUILD;
+	return rc == CV_OK ? 0 : -1;
 }
 
-int
+enum rp_result
 rp_settle(const struct cv_ctx *cx, const struct spool *sp, struct ix *ix,
     int day, struct cv_day *d)
 {
 	struct rp_replay r;
+	enum cv_result	 loaded;
 	char		 ymd[11];
 	off_t		 size, end, from;
 	int		 rc, trusted;
 
-	if ((rc = cv_load(cx, day, d, &trusted)) == -1 ||
+	if ((loaded = cv_load(cx, day, d, &trusted)) == CV_FAIL ||
 	    arc_size(sp, day, &size) == -1)
 		goto fail;
-	if (rc == 0 && trusted && size == d->archive_len)
-		return 0;
-	from = rc == 1 || size < d->archive_len ? 0 : d->archive_len;
+	if (loaded == CV_OK && trusted && size == d->archive_len)
+		return RP_OK;
+	from = loaded == CV_REBUILD || size < d->archive_len ? 0 : d->archive_len;
 	if (arc_repair(sp, day, from, &end) == -1)
 		goto fail;
 	memset(&r, 0, sizeof(r));
@@ -135,7 +137,7 @@ rp_settle(const struct cv_ctx *cx, const struct spool *sp, struct ix *ix,
 		rc = rp_replay_day(&r, sp, 0, end);
 	ev_free(&r.e);
 	if (rc == 0)
-		return 0;
+		return RP_OK;
 	/*
 	 * The index holds the day up to from, as the views' state does.  When
 	 * the rest goes into the index alone, the archive and the index are
@@ -144,13 +146,13 @@ rp_settle(const struct cv_ctx *cx, const struct spool *sp, struct ix *ix,
 	cv_free(d);
 	if (day + ix->window >= ix->today && reindex_day(sp, ix, day, from, end) == -1)
 		goto fail;
-	return 1;
+	return RP_BEHIND;
 fail:
 	ut_format_day(day, ymd);
 	ut_log("repairing archive/%s.jsonl and the index: %s",
 	    ymd, strerror(errno));
 	cv_free(d);
-	return -1;
+	return RP_FAIL;
 }
 
 struct reindex {
@@ -187,13 +189,13 @@ reindex_day(const struct spool *sp, struct ix *ix, int day, off_t from, off_t to
 	return rc == 0 ? 0 : -1;
 }
 
-int
+enum sp_format_fit
 rp_check_format(const struct spool *sp, FILE *msg)
 {
-	char	 err[PATH_MAX + 128];
-	int	 rc;
+	char			 err[PATH_MAX + 128];
+	enum sp_format_fit	 rc;
 
-	if ((rc = sp_check_format(sp, err, sizeof(err))) == -1)
+	if ((rc = sp_check_format(sp, err, sizeof(err))) == SP_FORMAT_REFUSED)
 		fprintf(msg, "yespo-hook: %s\n", err);
 	return rc;
 }
@@ -201,13 +203,14 @@ rp_check_format(const struct spool *sp, FILE *msg)
 int
 rp_open_index(const struct spool *sp, struct ix *ix, int today, int window)
 {
-	struct stat	 st;
-	int		*days = NULL, rc = -1, current;
-	size_t		 n = 0, j;
+	struct stat		 st;
+	enum sp_format_fit	 fit;
+	int			*days = NULL, rc = -1;
+	size_t			 n = 0, j;
 
-	if ((current = rp_check_format(sp, stderr)) == -1)
+	if ((fit = rp_check_format(sp, stderr)) == SP_FORMAT_REFUSED)
 		return -1;
-	if (!current && fio_stat(sp->index, &st) == 0) {
+	if (fit == SP_FORMAT_OLDER && fio_stat(sp->index, &st) == 0) {
 		ut_log("%s: upgrading the spool to format %d: "
 		    "making the index anew from the archive", sp->root, SP_FORMAT);
 		if (ix_remove(sp->index) == -1)
@@ -232,7 +235,7 @@ rp_open_index(const struct spool *sp, struct ix *ix, int today, int window)
 		    reindex_day(sp, ix, days[j], 0, -1) == -1)
 			goto done;
 	/* The format is recorded only once the index it names is durable. */
-	if ((rc = ix_sync(ix)) == 0 && !current)
+	if ((rc = ix_sync(ix)) == 0 && fit == SP_FORMAT_OLDER)
 		rc = sp_set_format(sp);
 done:
 	if (rc == -1)

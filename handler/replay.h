@@ -41,19 +41,25 @@ int	 rp_replay_day(struct rp_replay *r, const struct spool *, off_t from, off_t 
  * When a hint of this boot says they are, that is all; else cut a torn
  * tail, then replay what the day's state does not hold (all of the day
  * when the checkpoint is lost or the files disagree with it) and make a
- * checkpoint.  Returns 0 with the day's state in d; 1 when a view could
- * not be written (noted in the context's fault) but the archive is whole
- * and the index holds every key of the day: d is then empty, the views
- * stay behind; -1 with errno when the archive or the index failed.
+ * checkpoint.  RP_OK with the day's state in d; RP_BEHIND when a view
+ * could not be written (noted in the context's fault) but the archive is
+ * whole and the index holds every key of the day: d is then empty, the
+ * views stay behind; RP_FAIL, errno set, when the archive or the index
+ * failed.
  */
-int	 rp_settle(const struct cv_ctx *, const struct spool *, struct ix *,
-	    int day, struct cv_day *d);
+enum rp_result {
+	RP_FAIL = -1,
+	RP_OK = 0,
+	RP_BEHIND = 1
+};
+enum rp_result	 rp_settle(const struct cv_ctx *, const struct spool *, struct ix *,
+		    int day, struct cv_day *d);
 
 /*
  * Whether this binary may use the spool (sp_check_format), a refusal
- * logged to msg: 1 its format, 0 an older one, -1 a newer or unreadable one.
+ * logged to msg.
  */
-int	 rp_check_format(const struct spool *, FILE *msg);
+enum sp_format_fit	 rp_check_format(const struct spool *, FILE *msg);
 
 /*
  * Open the index for a batch received on day today; when it is damaged or

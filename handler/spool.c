@@ -163,7 +163,7 @@ sp_format(const struct spool *sp)
 	return v;
 }
 
-int
+enum sp_format_fit
 sp_check_format(const struct spool *sp, char *err, size_t errlen)
 {
 	int	 v;
@@ -171,16 +171,16 @@ sp_check_format(const struct spool *sp, char *err, size_t errlen)
 	if ((v = sp_format(sp)) == -1) {
 		snprintf(err, errlen, "%s/format: %s; it should hold %d",
 		    sp->root, strerror(errno), SP_FORMAT);
-		return -1;
+		return SP_FORMAT_REFUSED;
 	}
 	if (v > SP_FORMAT) {
 		snprintf(err, errlen, "%s has format %d, newer than this binary's %d: "
 		    "refusing it; install the newer yespo-hook that wrote it",
 		    sp->root, v, SP_FORMAT);
 		errno = EPROTONOSUPPORT;
-		return -1;
+		return SP_FORMAT_REFUSED;
 	}
-	return v == SP_FORMAT;
+	return v == SP_FORMAT ? SP_FORMAT_CURRENT : SP_FORMAT_OLDER;
 }
 
 int
@@ -194,22 +194,22 @@ sp_set_format(const struct spool *sp)
 }
 
 int
-sp_current_day(const struct spool *sp)
+sp_current_day(const struct spool *sp, int *day)
 {
 	char	 path[PATH_MAX], *text;
 	size_t	 len;
-	int	 day;
 
+	*day = -1;
 	if (ut_path(path, sizeof(path), "%s/current", sp->views) == -1)
-		return -2;
+		return -1;
 	if (fio_slurp(path, &text, &len) == -1)
-		return errno == ENOENT ? -1 : -2;
+		return errno == ENOENT ? 0 : -1;
 	if (len == 11 && text[10] == '\n')
 		text[10] = '\0';
-	day = ut_parse_day(text);
-	free(text);
 	/* An unreadable marker names no day; the caller then repairs today only. */
-	return day < 0 ? -1 : day;
+	*day = ut_parse_day(text);
+	free(text);
+	return 0;
 }
 
 int

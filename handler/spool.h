@@ -53,20 +53,22 @@ void	 sp_unlock(struct spool *);
 
 /* The spool's format: 1 or more, or -1 with errno (EINVAL: not a format file). */
 int	 sp_format(const struct spool *);
-/*
- * Whether this binary may use the spool: 1 its format is SP_FORMAT, 0 it
- * is older (upgrade it), -1 it is newer or unreadable, with one line in err
- * (errno EPROTONOSUPPORT for newer).
- */
-int	 sp_check_format(const struct spool *, char *err, size_t errlen);
+/* Whether this binary may use a spool of the format it has. */
+enum sp_format_fit {
+	SP_FORMAT_REFUSED = -1,	/* newer than SP_FORMAT, or unreadable */
+	SP_FORMAT_OLDER = 0,	/* upgrade it */
+	SP_FORMAT_CURRENT = 1
+};
+/* The fit of the spool's format, with one line in err when refused (errno EPROTONOSUPPORT: newer). */
+enum sp_format_fit	 sp_check_format(const struct spool *, char *err, size_t errlen);
 /* Record SP_FORMAT durably: 0, or -1 with errno. */
 int	 sp_set_format(const struct spool *);
 
 /*
- * The day whose archive was written last (views/current): the day, or -1
- * when none yet; -2 with errno on error.
+ * The day whose archive was written last (views/current) into *day, -1
+ * when none yet (or the marker is unreadable): 0, or -1 with errno.
  */
-int	 sp_current_day(const struct spool *);
+int	 sp_current_day(const struct spool *, int *day);
 int	 sp_set_current_day(const struct spool *, int day);
 
 /*

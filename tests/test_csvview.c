@@ -43,7 +43,7 @@ write_events(const char *const *texts, size_t n, struct cv_day *d)
 		    cv_add(&cx, d, &e, STAMP) != 0)
 			return -1;
 	ev_free(&e);
-	return cv_commit(&cx, d, 100, 1);
+	return cv_commit(&cx, d, 100, 1) == CV_OK ? 0 : -1;
 }
 
 static char *
@@ -338,7 +338,7 @@ checkpoint_round_trip(void)
 
 	CHECK(setup(1) == 0);
 	CHECK(write_events(ev, 2, &d) == 0);
-	CHECK(cv_load(&cx, DAY, &back, &trusted) == 0);
+	CHECK(cv_load(&cx, DAY, &back, &trusted) == CV_OK);
 	CHECK(trusted == 1);
 	CHECK(back.archive_len == 100);
 	CHECK(back.nfiles == 2 && back.nsums == 2);
@@ -356,7 +356,7 @@ absent_checkpoint_is_empty_day(void)
 	int		 trusted;
 
 	CHECK(setup(1) == 0);
-	CHECK(cv_load(&cx, DAY, &d, &trusted) == 0);
+	CHECK(cv_load(&cx, DAY, &d, &trusted) == CV_OK);
 	CHECK(d.archive_len == 0 && d.nfiles == 0 && d.nsums == 0);
 	return 0;
 }
@@ -374,7 +374,7 @@ corrupt_checkpoint_reported(void)
 	CHECK((f = fopen(path, "w")) != NULL);
 	fputs("yespo-hook-views 2\narchive 12\ndurable 0\nboot \nfile READ", f);
 	fclose(f);
-	CHECK(cv_load(&cx, DAY, &d, &trusted) == 1);
+	CHECK(cv_load(&cx, DAY, &d, &trusted) == CV_REBUILD);
 	CHECK(d.nfiles == 0);
 	return 0;
 }
@@ -398,7 +398,7 @@ residue_beyond_checkpoint_overwritten(void)
 	fclose(f);
 	CHECK(ev_parse(&e, "{\"activityStatus\":\"READ\",\"messageName\":\"two\"}", 45, 0) == 0);
 	CHECK(cv_add(&cx, &d, &e, STAMP) == 0);
-	CHECK(cv_commit(&cx, &d, 200, 0) == 0);
+	CHECK(cv_commit(&cx, &d, 200, 0) == CV_OK);
 	CHECK((p = read_file("READ.csv", &len)) != NULL);
 	CHECK(strstr(p, "half a r") == NULL);
 	CHECK(strstr(p, ",one,") != NULL && strstr(p, ",two,") != NULL);
@@ -422,7 +422,7 @@ shorter_file_asks_rebuild(void)
 	CHECK(truncate(path, 10) == 0);
 	CHECK(ev_parse(&e, ev[0], strlen(ev[0]), 0) == 0);
 	CHECK(cv_add(&cx, &d, &e, STAMP) == 0);
-	CHECK(cv_commit(&cx, &d, 200, 0) == 1);
+	CHECK(cv_commit(&cx, &d, 200, 0) == CV_REBUILD);
 	ev_free(&e);
 	cv_free(&d);
 	return 0;
@@ -444,7 +444,7 @@ reset_removes_unknown_status_files(void)
 	snprintf(path, sizeof(path), "%s/2023-09-14/notes.csv", csvdir);
 	CHECK((f = fopen(path, "w")) != NULL);
 	fclose(f);
-	CHECK(cv_reset(&cx, &d) == 0);
+	CHECK(cv_reset(&cx, &d) == CV_OK);
 	snprintf(path, sizeof(path), "%s/2023-09-14/CLICKED.csv", csvdir);
 	CHECK(access(path, F_OK) == -1);
 	snprintf(path, sizeof(path), "%s/2023-09-14/notes.csv", csvdir);
@@ -471,11 +471,11 @@ reset_cuts_rows_past_recorded_length(void)
 	CHECK((f = fopen(path, "a")) != NULL);
 	fputs("a row no state knows\r\n", f);
 	fclose(f);
-	CHECK(cv_reset(&cx, &d) == 0);
+	CHECK(cv_reset(&cx, &d) == CV_OK);
 	CHECK(stat(path, &st2) == 0);
 	CHECK(st1.st_size == st2.st_size);
 	CHECK(truncate(path, 5) == 0);
-	CHECK(cv_reset(&cx, &d) == 1);
+	CHECK(cv_reset(&cx, &d) == CV_REBUILD);
 	cv_free(&d);
 	return 0;
 }
@@ -500,7 +500,7 @@ hint_of_other_boot_not_trusted(void)
 	fwrite(p, 1, len, f);
 	fclose(f);
 	free(p);
-	CHECK(cv_load(&cx, DAY, &back, &trusted) == 0);
+	CHECK(cv_load(&cx, DAY, &back, &trusted) == CV_OK);
 	CHECK(trusted == 0);
 	CHECK(back.archive_len == 100);		/* from the checkpoint */
 	cv_free(&back);
@@ -521,11 +521,11 @@ light_commit_writes_no_checkpoint(void)
 	d.day = DAY;
 	CHECK(ev_parse(&e, "{\"activityStatus\":\"READ\"}", 25, 0) == 0);
 	CHECK(cv_add(&cx, &d, &e, STAMP) == 0);
-	CHECK(cv_commit(&cx, &d, 50, 0) == 0);
+	CHECK(cv_commit(&cx, &d, 50, 0) == CV_OK);
 	snprintf(path, sizeof(path), "%s/2023-09-14.ckpt", viewsdir);
 	CHECK(access(path, F_OK) == -1);
 	cv_free(&d);
-	CHECK(cv_load(&cx, DAY, &d, &trusted) == 0);
+	CHECK(cv_load(&cx, DAY, &d, &trusted) == CV_OK);
 	CHECK(trusted == 1 && d.archive_len == 50 && d.nfiles == 1);
 	ev_free(&e);
 	cv_free(&d);
