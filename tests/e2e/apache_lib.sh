@@ -446,7 +446,7 @@ yh_check_downloads() {
 	done
 	rm -f "$dir/yespo-hook.conf" "$dir/$day/$day.jsonl" "$dir/$day/notes.txt"
 	# The page a writer keeps there, made after its answer: wait for it.
-	for _ in $(seq 1 50); do
+	for _ in $(seq 1 150); do
 		[ -f "$dir/index.html" ] && break
 		sleep 0.1
 	done
