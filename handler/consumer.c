@@ -42,12 +42,11 @@ cs_name_valid(const char *name)
 	    "0123456789_-") == n;
 }
 
+/* consumers/, made by the first consumer: 0, or -1 with errno. */
 static int
-consumers_dir(const struct conf *cf, char *dir, size_t len)
+make_consumers(const struct spool *sp)
 {
-	if (ut_path(dir, len, "%s/consumers", cf->spool_dir) == -1)
-		return -1;
-	return fio_mkdir(dir, 0700) == -1 ? -1 : 0;
+	return fio_mkdir(sp->consumers, 0700) == -1 ? -1 : 0;
 }
 
 static void
@@ -135,15 +134,16 @@ update_state(const struct conf *cf, const char *name, struct state *st,
     int (*change)(struct state *, void *), void *arg, int must_exist)
 {
 	struct spool	 sp;
-	char		 dir[PATH_MAX], err[512];
+	const char	*dir = sp.consumers;
+	char		 err[512];
 	int		 rc = -1, found;
 
 	if (sp_open(&sp, cf->spool_dir, err, sizeof(err)) == -1) {
 		ut_log("%s", err);
 		return -1;
 	}
-	if (consumers_dir(cf, dir, sizeof(dir)) == -1 || sp_lock(&sp, LOCK_WAIT_MS) == -1) {
-		ut_log("%s/consumers: %s", cf->spool_dir, strerror(errno));
+	if (make_consumers(&sp) == -1 || sp_lock(&sp, LOCK_WAIT_MS) == -1) {
+		ut_log_errno("opening", sp.consumers);
 		return -1;
 	}
 	if ((found = read_state(dir, name, st)) == -1)
@@ -252,26 +252,23 @@ cs_list(const struct conf *cf, FILE *out)
 	struct state	 st;
 	struct ex_pos	 end;
 	struct spool	 sp;
-	DIR		*d;
+	DIR		*d = NULL;
 	off_t		*sizes = NULL;
 	long long	 lag;
-	char		 dir[PATH_MAX], pos[40], age[32];
+	char		 pos[40], age[32];
 	size_t		 n;
 	int		*days = NULL, null = -1, rc = -1;
 
 	memset(&o, 0, sizeof(o));
 	o.format = EX_JSONL;
 	o.to = INT_MAX;
-	if (consumers_dir(cf, dir, sizeof(dir)) == -1 || (d = fio_opendir(dir)) == NULL) {
-		ut_log("%s/consumers: %s", cf->spool_dir, strerror(errno));
-		return -1;
-	}
 	if (ex_days(cf, &sp, NOWHERE, INT_MAX, &days, &sizes, &n) == -1 ||
+	    make_consumers(&sp) == -1 || (d = fio_opendir(sp.consumers)) == NULL ||
 	    (null = fio_open("/dev/null", O_WRONLY, 0)) == -1)
 		goto out;
 	fprintf(out, "consumer\tcommitted\tlag_events\tlast_ack\n");
 	while ((de = readdir(d)) != NULL) {
-		if (!cs_name_valid(de->d_name) || read_state(dir, de->d_name, &st) != 1)
+		if (!cs_name_valid(de->d_name) || read_state(sp.consumers, de->d_name, &st) != 1)
 			continue;
 		if (ex_stream(cf, &sp, &o, null, days, sizes, n, st.committed, -1, 0, &end,
 		    &lag) == -1)
@@ -289,7 +286,8 @@ out:
 		ut_log("--consumers: %s", strerror(errno));
 	if (null != -1)
 		(void)fio_close(null);
-	(void)closedir(d);
+	if (d != NULL)
+		(void)closedir(d);
 	free(days);
 	free(sizes);
 	return rc;

@@ -185,8 +185,7 @@ hl_views_behind(const struct conf *cf, char *text, size_t len)
 	int		 day;
 
 	/* Read only: sp_open would make the spool's directories. */
-	memset(&sp, 0, sizeof(sp));
-	if (ut_path(sp.views, sizeof(sp.views), "%s/views", cf->spool_dir) == -1)
+	if (sp_name(&sp, cf->spool_dir) == -1)
 		return -1;
 	return sp_views_behind(&sp, &day, text, len);
 }

@@ -21,6 +21,7 @@
 #include "conf.h"
 #include "fsio.h"
 #include "hook.h"
+#include "spool.h"
 #include "util.h"
 
 extern char **environ;
@@ -182,7 +183,7 @@ supervise(const struct hook *h, const char *lock, int fd)
 }
 
 int
-hk_start(const struct conf *cf)
+hk_start(const struct conf *cf, const struct spool *sp)
 {
 	struct hook	 h;
 	char		 lock[PATH_MAX];
@@ -192,9 +193,9 @@ hk_start(const struct conf *cf)
 	if (cf->on_commit == NULL)
 		return 0;
 	h.cf = cf;
-	if (ut_path(lock, sizeof(lock), "%s/views/hook.lock", cf->spool_dir) == -1 ||
-	    ut_path(h.again, sizeof(h.again), "%s/views/hook.again", cf->spool_dir) == -1 ||
-	    ut_path(h.failed, sizeof(h.failed), "%s/views/hook.failed", cf->spool_dir) == -1 ||
+	if (ut_path(lock, sizeof(lock), "%s/hook.lock", sp->views) == -1 ||
+	    ut_path(h.again, sizeof(h.again), "%s/hook.again", sp->views) == -1 ||
+	    ut_path(h.failed, sizeof(h.failed), "%s/hook.failed", sp->views) == -1 ||
 	    (fd = fio_open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1)
 		return -1;
 	if (fio_trylock(fd, 0) == -1) {

@@ -6,6 +6,7 @@
 #define YH_HOOK_H
 
 struct conf;
+struct spool;
 
 /* How long the command may run before it is killed. */
 #define HK_TIMEOUT_SECONDS	600
@@ -16,9 +17,9 @@ struct conf;
  * command once more when it ends, so no commit goes unseen.  The command
  * runs with YESPO_HOOK_CONFIG set, standard input from /dev/null and
  * standard error where the process's goes; a failure or a time-out is
- * logged and recorded in <spool>/views/hook.failed (time and reason).
+ * logged and recorded in views/hook.failed (time and reason).
  * Returns 0, or -1 with errno when it could not be started.
  */
-int	 hk_start(const struct conf *);
+int	 hk_start(const struct conf *, const struct spool *);
 
 #endif

@@ -50,17 +50,16 @@
 int
 ing_quarantine_full(const struct conf *cf, char *msg, size_t msglen)
 {
-	char		 dir[PATH_MAX];
+	struct spool	 sp;
 	uint64_t	 held;
 
-	if (ut_path(dir, sizeof(dir), "%s/quarantine", cf->spool_dir) == -1 ||
-	    qr_held(dir, &held) == -1)
+	if (sp_name(&sp, cf->spool_dir) == -1 || qr_held(sp.quarantine, &held) == -1)
 		return -1;
 	if (held < (uint64_t)cf->quarantine_max_bytes)
 		return 0;
 	snprintf(msg, msglen, "%s holds %llu bytes, quarantine_max_bytes is %lld: "
 	    "a batch that needs quarantine gets 503 until files are removed",
-	    dir, (unsigned long long)held, (long long)cf->quarantine_max_bytes);
+	    sp.quarantine, (unsigned long long)held, (long long)cf->quarantine_max_bytes);
 	return 1;
 }
 
@@ -756,12 +755,12 @@ ing_after(const struct conf *cf)
 		return -1;
 	}
 	fio_root(FIO_CSV, cf->csv_dir, 1);
-	if (hk_start(cf) == -1)
+	if (hk_start(cf, &sp) == -1)
 		ut_log_errno("starting on_commit", NULL);
 	if (page_fresh(cf, now))
 		return 0;
 	/* Without the lock: a closed day's archive no longer changes. */
-	if (cf->xlsx && xl_catch_up(cf, ut_local_day(now)) == -1)
+	if (cf->xlsx && xl_catch_up(cf, &sp, ut_local_day(now)) == -1)
 		ut_log_errno("writing a workbook", NULL);
 	if (sp_lock(&sp, PAGE_LOCK_MS) == -1) {
 		if (errno == ETIMEDOUT)

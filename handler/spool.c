@@ -23,9 +23,8 @@
 
 const char *const sp_subdirs[] = { "archive", "index", "views", "quarantine", "tmp", NULL };
 
-/* Name the spool's paths and confine calls under it: 0, or -1 (too long). */
-static int
-name_paths(struct spool *sp, const char *root)
+int
+sp_name(struct spool *sp, const char *root)
 {
 	memset(sp, 0, sizeof(*sp));
 	sp->root = root;
@@ -36,7 +35,8 @@ name_paths(struct spool *sp, const char *root)
 	    ut_path(sp->views, sizeof(sp->views), "%s/views", root) == -1 ||
 	    ut_path(sp->quarantine, sizeof(sp->quarantine), "%s/quarantine", root) == -1 ||
 	    ut_path(sp->tmp, sizeof(sp->tmp), "%s/tmp", root) == -1 ||
-	    ut_path(sp->lock, sizeof(sp->lock), "%s/lock", root) == -1)
+	    ut_path(sp->lock, sizeof(sp->lock), "%s/lock", root) == -1 ||
+	    ut_path(sp->consumers, sizeof(sp->consumers), "%s/consumers", root) == -1)
 		return -1;
 	return 0;
 }
@@ -64,7 +64,7 @@ sp_check(const char *root, int write, char *err, size_t errlen)
 int
 sp_look(struct spool *sp, const char *root, char *err, size_t errlen)
 {
-	if (name_paths(sp, root) == -1) {
+	if (sp_name(sp, root) == -1) {
 		snprintf(err, errlen, "spool_dir %s: path too long", root);
 		return -1;
 	}
@@ -80,7 +80,7 @@ sp_open(struct spool *sp, const char *root, char *err, size_t errlen)
 	size_t		 i;
 	int		 made = 0, rc;
 
-	if (name_paths(sp, root) == -1) {
+	if (sp_name(sp, root) == -1) {
 		snprintf(err, errlen, "spool_dir %s: path too long", root);
 		return -1;
 	}

@@ -15,6 +15,7 @@ struct spool {
 	char		 quarantine[PATH_MAX];	/* quarantine/ */
 	char		 tmp[PATH_MAX];		/* tmp/ */
 	char		 lock[PATH_MAX];	/* lock */
+	char		 consumers[PATH_MAX];	/* consumers/: made by the first consumer */
 	int		 lockfd;
 };
 
@@ -28,6 +29,8 @@ extern const char *const sp_subdirs[];
  */
 int	 sp_open(struct spool *, const char *root, char *err, size_t errlen);
 
+/* Name the spool's paths (and confine file calls under root), looking at nothing: 0, or -1 (too long). */
+int	 sp_name(struct spool *, const char *root);
 /* sp_open for reading only: the paths named, nothing made.  0, or -1 with err. */
 int	 sp_look(struct spool *, const char *root, char *err, size_t errlen);
 

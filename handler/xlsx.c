@@ -413,7 +413,7 @@ workbook_due(const struct conf *cf, int day)
 }
 
 int
-xl_catch_up(const struct conf *cf, int today)
+xl_catch_up(const struct conf *cf, const struct spool *sp, int today)
 {
 	char		 path[PATH_MAX];
 	int		 day, fd, rc = 0;
@@ -424,7 +424,7 @@ xl_catch_up(const struct conf *cf, int today)
 	if (day < today - CATCH_UP_DAYS)
 		return 0;
 	/* One maker at a time; a maker that dies lets go with its descriptor. */
-	if (ut_path(path, sizeof(path), "%s/views/xlsx.lock", cf->spool_dir) == -1 ||
+	if (ut_path(path, sizeof(path), "%s/xlsx.lock", sp->views) == -1 ||
 	    (fd = fio_open(path, O_RDWR | O_CREAT, 0600)) == -1)
 		return -1;
 	if (fio_trylock(fd, 0) == 0 && workbook_due(cf, day))

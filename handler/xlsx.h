@@ -10,6 +10,7 @@
 #define YH_XLSX_H
 
 struct conf;
+struct spool;
 
 /*
  * Write the day's workbook from its archive, replacing any earlier one
@@ -26,6 +27,6 @@ int	 xl_write_day(const struct conf *, int day);
  * Without the writer lock; a second caller meanwhile skips.  Returns 0
  * (also when nothing was due or another caller is at it), or -1 with errno.
  */
-int	 xl_catch_up(const struct conf *, int today);
+int	 xl_catch_up(const struct conf *, const struct spool *, int today);
 
 #endif
