@@ -174,7 +174,7 @@ answer_probe(struct fe_request *r, const struct conf *cf,
 		if (ok && hl_views_behind(cf, views, sizeof(views)) == 1 &&
 		    cJSON_AddStringToObject(o, "views", "behind"))
 			(void)cJSON_AddStringToObject(o, "problem", views);
-		if (ok && ing_quarantine_full(cf, full, sizeof(full)) == 1)
+		if (ok && hl_quarantine_full(cf, full, sizeof(full)) == 1)
 			(void)cJSON_AddStringToObject(o, "quarantine_full", full);
 		body = cJSON_PrintUnformatted(o);
 	}

@@ -22,6 +22,12 @@
  *     spool_dir and csv_dir, reading only, asking this process's rights.
  *   - futimens (spool.c sp_sweep): the sweep's time stamp, on a descriptor
  *     fio_open opened.
+ *   - readdir (page.c, xlsx.c, consumer.c), as for archive.c above.
+ *   - open of /dev/null, exec and the command's own files (hook.c): the
+ *     on_commit command, a program of the administrator's.
+ *   - fopen by libxlsxwriter (xlsx.c) of the workbook and its temporary
+ *     files in spool/tmp, a directory no web user can reach; the result
+ *     is copied into csv_dir through fsio.
  *   - In fsio.c itself, the sweep of stale temporaries (opendir, open,
  *     unlink, rmdir, nftw in spool/tmp, index/, views/: directories
  *     sp_open has checked are no links) and getrandom for their names.

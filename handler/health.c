@@ -19,6 +19,7 @@
 #include "csvview.h"
 #include "fsio.h"
 #include "health.h"
+#include "quarantine.h"
 #include "spool.h"
 #include "util.h"
 
@@ -224,4 +225,20 @@ hl_figures(const struct conf *cf, unsigned long long *events, time_t *last)
 	if (arc_path(&sp, today, path, sizeof(path)) == 0 && fio_stat(path, &st) == 0)
 		*last = st.st_mtime;
 	return 0;
+}
+
+int
+hl_quarantine_full(const struct conf *cf, char *msg, size_t msglen)
+{
+	struct spool	 sp;
+	uint64_t	 held;
+
+	if (sp_name(&sp, cf->spool_dir) == -1 || qr_held(sp.quarantine, &held) == -1)
+		return -1;
+	if (held < (uint64_t)cf->quarantine_max_bytes)
+		return 0;
+	snprintf(msg, msglen, "%s holds %llu bytes, quarantine_max_bytes is %lld: "
+	    "a batch that needs quarantine gets 503 until files are removed",
+	    sp.quarantine, (unsigned long long)held, (long long)cf->quarantine_max_bytes);
+	return 1;
 }

@@ -33,4 +33,10 @@ int	 hl_views_behind(const struct conf *, char *text, size_t len);
  */
 int	 hl_figures(const struct conf *, unsigned long long *events, time_t *last);
 
+/*
+ * Whether the quarantine has reached quarantine_max_bytes: 1 with a line
+ * saying so in msg, 0 when not, -1 when it cannot be read.  Reads only.
+ */
+int	 hl_quarantine_full(const struct conf *, char *msg, size_t msglen);
+
 #endif

@@ -47,22 +47,6 @@
 #define PAGE_LOCK_MS	1000
 #define READ_CHUNK	65536
 
-int
-ing_quarantine_full(const struct conf *cf, char *msg, size_t msglen)
-{
-	struct spool	 sp;
-	uint64_t	 held;
-
-	if (sp_name(&sp, cf->spool_dir) == -1 || qr_held(sp.quarantine, &held) == -1)
-		return -1;
-	if (held < (uint64_t)cf->quarantine_max_bytes)
-		return 0;
-	snprintf(msg, msglen, "%s holds %llu bytes, quarantine_max_bytes is %lld: "
-	    "a batch that needs quarantine gets 503 until files are removed",
-	    sp.quarantine, (unsigned long long)held, (long long)cf->quarantine_max_bytes);
-	return 1;
-}
-
 /* Log that n more bytes do not fit beside the held ones: ING_FULL. */
 static enum ing_result
 quarantine_full(const struct conf *cf, const struct spool *sp, uint64_t held, uint64_t n)

@@ -46,11 +46,7 @@ typedef ssize_t	(*ing_reader)(void *ctx, void *buf, size_t len);
 enum ing_result	 ing_receive(const struct conf *, ing_reader, void *ctx,
 		    long long length, int lines, struct ing_counts *);
 
-/*
- * Whether the quarantine has reached quarantine_max_bytes: 1 with a line
- * saying so in msg, 0 when not, -1 when it cannot be read.  Reads only.
- */
-int		 ing_quarantine_full(const struct conf *, char *msg, size_t msglen);
+
 
 /*
  * The work a storing batch leaves for after its answer: start on_commit,

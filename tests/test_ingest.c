@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "event.h"
 #include "fsio.h"
+#include "health.h"
 #include "index.h"
 #include "ingest.h"
 #include "spool.h"
@@ -471,7 +472,7 @@ quarantine_full_refuses_rejects_only(void)
 	snprintf(path, sizeof(path), "%s/quarantine/0123.body", spool);
 	CHECK((fd = open(path, O_WRONLY | O_CREAT, 0600)) != -1);
 	CHECK(ftruncate(fd, 1 << 20) == 0 && close(fd) == 0);
-	CHECK(ing_quarantine_full(&cf, msg, sizeof(msg)) == 1);
+	CHECK(hl_quarantine_full(&cf, msg, sizeof(msg)) == 1);
 	CHECK(strstr(msg, "quarantine_max_bytes") != NULL);
 	CHECK(post_str("not json", &c) == ING_FULL);
 	CHECK(post_str("[{\"iid\":\"a\"}, 5]", &c) == ING_FULL);
