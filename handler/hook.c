@@ -154,19 +154,22 @@ run_once(const struct hook *h)
 static void
 supervise(const struct hook *h, const char *lock, int fd)
 {
-	int	 runs;
+	int	 runs, nul;
 
 	(void)setsid();
 	/*
-	 * A CGI's standard error is a pipe the web server reads to its end:
-	 * held open here, it would hold the request.  Failures are in
-	 * hook.failed either way.
+	 * Standard input is a FastCGI worker's listening socket, standard
+	 * output a CGI's answer: neither stays open here.  A CGI's standard
+	 * error is a pipe the web server reads to its end, so it goes too;
+	 * failures are in hook.failed either way.
 	 */
-	if (getenv("GATEWAY_INTERFACE") != NULL) {
-		int nul = open("/dev/null", O_WRONLY);
-
-		if (nul != -1)
+	if ((nul = open("/dev/null", O_RDWR)) != -1) {
+		(void)dup2(nul, STDIN_FILENO);
+		(void)dup2(nul, STDOUT_FILENO);
+		if (getenv("GATEWAY_INTERFACE") != NULL)
 			(void)dup2(nul, STDERR_FILENO);
+		if (nul > STDERR_FILENO)
+			(void)close(nul);
 	}
 	for (runs = 0; runs < MAX_RUNS; runs++) {
 		(void)fio_unlink(h->again);

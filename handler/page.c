@@ -60,17 +60,20 @@ static int
 put(struct ut_buf *b, const char *fmt, ...)
 {
 	va_list	 ap;
-	char	 tmp[1024];
+	size_t	 at = b->len;
 	int	 n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(tmp)) {
-		errno = EOVERFLOW;
+	/* Room for the text and vsnprintf's NUL, which the next put overwrites. */
+	if (n < 0 || ut_buf_add(b, NULL, (size_t)n + 1) == -1)
 		return -1;
-	}
-	return ut_buf_add(b, tmp, (size_t)n);
+	va_start(ap, fmt);
+	(void)vsnprintf(b->p + at, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len = at + (size_t)n;
+	return 0;
 }
 
 /* The day's entry for status, made when new: the entry, or NULL. */
