@@ -19,6 +19,7 @@
 #include "fsio.h"
 #include "spool.h"
 #include "util.h"
+#include "xlsx.h"
 
 /* Output is written in pieces of about this size. */
 #define FLUSH_BYTES	(1u << 20)
@@ -45,15 +46,15 @@ flush_out(struct export *x)
 	return 0;
 }
 
-static int
-wanted(const struct export *x, const char *status)
+int
+ex_wanted(const struct ex_opts *o, const char *status)
 {
 	size_t	 i;
 
-	if (x->o->nstatus == 0)
+	if (o->nstatus == 0)
 		return 1;
-	for (i = 0; i < x->o->nstatus; i++)
-		if (strcmp(x->o->status[i], status) == 0)
+	for (i = 0; i < o->nstatus; i++)
+		if (strcmp(o->status[i], status) == 0)
 			return 1;
 	return 0;
 }
@@ -72,7 +73,7 @@ export_line(const char *line, size_t len, off_t end, void *arg)
 	if (ev_parse(&x->e, line, len, 1) != 0)
 		return -1;
 	ev_status(&x->e, status);
-	if (!wanted(x, status))
+	if (!ex_wanted(x->o, status))
 		return 0;
 	if (x->left > 0)
 		x->left--;
@@ -163,6 +164,73 @@ out:
 	return rc;
 }
 
+/* Copy the file at path to fd: 0, or -1 with errno. */
+static int
+copy_out(const char *path, int fd)
+{
+	char	 buf[65536];
+	ssize_t	 n;
+	int	 in;
+
+	if ((in = fio_open(path, O_RDONLY, 0)) == -1)
+		return -1;
+	while ((n = fio_read(in, buf, sizeof(buf))) > 0)
+		if (fio_write(fd, buf, (size_t)n) == -1)
+			break;
+	(void)fio_close(in);
+	return n == 0 ? 0 : -1;
+}
+
+/*
+ * --export --format xlsx: the library writes by path, so the workbook is
+ * made beside --output (renamed when whole) or in spool/tmp and copied to
+ * standard output.  0, or -1 (logged).
+ */
+static int
+export_workbook(const struct conf *cf, const struct ex_opts *o)
+{
+	struct spool	 sp;
+	off_t		*sizes = NULL;
+	char		 path[PATH_MAX];
+	size_t		 n;
+	int		*days = NULL, fd = -1, rc = -1;
+
+	path[0] = '\0';
+	if (ex_days(cf, &sp, o->from, o->to, &days, &sizes, &n) == -1)
+		goto fail;
+	if (o->output != NULL) {
+		if (ut_path(path, sizeof(path), "%s.partial", o->output) == -1 ||
+		    (fd = fio_open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)) == -1) {
+			path[0] = '\0';
+			goto fail;
+		}
+	} else if ((fd = fio_mktemp(sp.tmp, "export", 0600, path, sizeof(path))) == -1) {
+		path[0] = '\0';
+		goto fail;
+	}
+	if (xl_export(cf, &sp, o, days, sizes, n, path) == -1)
+		goto fail;
+	if (o->output == NULL)
+		rc = copy_out(path, STDOUT_FILENO);
+	else if (fio_datasync(fd) == 0 && fio_rename(path, o->output) == 0) {
+		path[0] = '\0';
+		rc = 0;
+	}
+	if (rc == 0)
+		goto done;
+fail:
+	ut_log("--export%s%s: %s", o->output ? " to " : "", o->output ? o->output : "",
+	    strerror(errno));
+done:
+	if (fd != -1)
+		(void)fio_close(fd);
+	if (path[0] != '\0')
+		(void)fio_unlink(path);
+	free(days);
+	free(sizes);
+	return rc;
+}
+
 int
 ex_export(const struct conf *cf, const struct ex_opts *o)
 {
@@ -175,6 +243,8 @@ ex_export(const struct conf *cf, const struct ex_opts *o)
 	size_t		 n;
 	int		*days = NULL, fd = STDOUT_FILENO, rc = -1;
 
+	if (o->format == EX_XLSX)
+		return export_workbook(cf, o);
 	if (o->output != NULL) {
 		/* Whole or not at all: written beside it, renamed when complete. */
 		if (ut_path(tmp, sizeof(tmp), "%s.partial", o->output) == -1 ||

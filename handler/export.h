@@ -15,7 +15,8 @@ struct spool;
 
 enum ex_format {
 	EX_CSV,
-	EX_JSONL
+	EX_JSONL,
+	EX_XLSX		/* --export only: a workbook, one sheet per STATUS */
 };
 
 struct ex_opts {
@@ -31,6 +32,9 @@ struct ex_pos {
 	int	 day;
 	off_t	 off;
 };
+
+/* Whether o's STATUS filter keeps a STATUS: 1 or 0. */
+int	 ex_wanted(const struct ex_opts *o, const char *status);
 
 /*
  * Open the spool into sp, and list its archive days from..to with how long

@@ -38,7 +38,7 @@ static const char usage[] =
     "       yespo-hook --rebuild [--config FILE]\n"
     "       yespo-hook --verify  [--config FILE]\n"
     "       yespo-hook --export  [--config FILE] [--from DAY] [--to DAY] [--status S]...\n"
-    "                            [--format csv|jsonl] [--output FILE]\n"
+    "                            [--format csv|jsonl|xlsx] [--output FILE]\n"
     "       yespo-hook --tail    [--config FILE] --consumer NAME [--max-events N]\n"
     "                            [--format jsonl|csv]\n"
     "       yespo-hook --ack     [--config FILE] --consumer NAME\n"
@@ -58,8 +58,9 @@ static const char help[] =
     "  --export   one file of the archived events of a range of days (all\n"
     "             by default; DAY is YYYY-MM-DD), of some STATUS files only\n"
     "             with --status, as CSV (a first column day, then the columns\n"
-    "             of the STATUS files) or JSON lines as archived; to standard\n"
-    "             output, or whole to --output FILE\n"
+    "             of the STATUS files), JSON lines as archived, or a workbook\n"
+    "             (xlsx: a sheet per STATUS); to standard output, or whole to\n"
+    "             --output FILE\n"
     "  --tail     the archived events after NAME's committed offset (a new\n"
     "             consumer starts at the oldest), at most N; they stay pending\n"
     "  --ack      commit NAME's pending offset: run it once they are stored\n"
@@ -258,8 +259,11 @@ take_value(struct args *a, int ch, const char *opt, const char *v)
 			a->ex.format = EX_CSV;
 		else if (strcmp(v, "jsonl") == 0)
 			a->ex.format = EX_JSONL;
+		else if (strcmp(v, "xlsx") == 0)
+			a->ex.format = EX_XLSX;
 		else {
-			fprintf(stderr, "yespo-hook: --format %s: use csv or jsonl\n", v);
+			fprintf(stderr, "yespo-hook: --format %s: use csv, jsonl or xlsx "
+			    "(xlsx with --export only)\n", v);
 			return -1;
 		}
 		return 0;
@@ -357,6 +361,10 @@ check_args(struct args *a)
 	/* A loader takes lines as archived unless it asks otherwise. */
 	if (strcmp(a->cmd, "--tail") == 0 && !a->format_given)
 		a->ex.format = EX_JSONL;
+	if (strcmp(a->cmd, "--tail") == 0 && a->ex.format == EX_XLSX) {
+		fprintf(stderr, "yespo-hook: --tail writes jsonl or csv, not xlsx\n");
+		return -1;
+	}
 	if ((strcmp(a->cmd, "--tail") == 0 || strcmp(a->cmd, "--ack") == 0) &&
 	    a->consumer == NULL) {
 		fprintf(stderr, "yespo-hook: %s needs --consumer NAME\n", a->cmd);

@@ -24,6 +24,7 @@
 #include "conf.h"
 #include "csvview.h"
 #include "event.h"
+#include "export.h"
 #include "fsio.h"
 #include "spool.h"
 #include "util.h"
@@ -51,9 +52,12 @@ struct book {
 	struct ev	 e;
 	struct ut_buf	 cell, str;
 	int		 failed;	/* a libxlsxwriter call failed */
+	const struct ex_opts *o;	/* --export: its filter; sheets made as met */
+	char		 ymd[11];	/* --export: the day of the rows, a first column */
 };
 
 static const char *const columns[] = {
+	"day",		/* --export's only */
 	"receivedAt", "activityDateTime", "activityStatus", "mediaType", "contactId",
 	"externalCustomerId", "email", "sms", "viber", "webpush", "mobilepush", "from",
 	"messageId", "messageInstanceId", "messageName", "messageTag",
@@ -62,6 +66,11 @@ static const char *const columns[] = {
 	"clickEventLink", "viewMessageLink", "hardBounce", "statusDescription",
 	"statusData", "subscription", "subscriptions", "osName", "osType", "iid", "extra"
 };
+
+/* The columns of a day's sheets, and of --export's (day first). */
+#define DAY_COLUMNS	(columns + 1)
+#define NDAY_COLUMNS	(sizeof(columns) / sizeof(columns[0]) - 1)
+#define NEXPORT_COLUMNS	(sizeof(columns) / sizeof(columns[0]))
 
 static int
 cmp_sheet(const void *a, const void *b)
@@ -170,21 +179,23 @@ parse_when(const char *s, size_t n, lxw_datetime *dt)
 	return dt->year >= 1900;
 }
 
+/* Cell col of a day's row (0: receivedAt), in column base + col of the sheet. */
 static void
-write_cell(struct book *bk, lxw_worksheet *ws, uint32_t row, int col, const char *v,
-    size_t n)
+write_cell(struct book *bk, lxw_worksheet *ws, uint32_t row, int base, int col,
+    const char *v, size_t n)
 {
+	lxw_col_t	 at = (lxw_col_t)(base + col);
 	lxw_datetime	 dt;
 	lxw_error	 rc;
 
 	if (n == 0)
 		return;
 	if ((col == 0 || col == 1 + EV_ACTIVITYDATETIME) && parse_when(v, n, &dt))
-		rc = worksheet_write_datetime(ws, row, (lxw_col_t)col, &dt, bk->when);
+		rc = worksheet_write_datetime(ws, row, at, &dt, bk->when);
 	else if (col == 1 + EV_HARDBOUNCE && n == 4 && memcmp(v, "true", 4) == 0)
-		rc = worksheet_write_boolean(ws, row, (lxw_col_t)col, 1, NULL);
+		rc = worksheet_write_boolean(ws, row, at, 1, NULL);
 	else if (col == 1 + EV_HARDBOUNCE && n == 5 && memcmp(v, "false", 5) == 0)
-		rc = worksheet_write_boolean(ws, row, (lxw_col_t)col, 0, NULL);
+		rc = worksheet_write_boolean(ws, row, at, 0, NULL);
 	else {
 		/* The library wants a C string. */
 		bk->str.len = 0;
@@ -192,7 +203,7 @@ write_cell(struct book *bk, lxw_worksheet *ws, uint32_t row, int col, const char
 			bk->failed = 1;
 			return;
 		}
-		rc = worksheet_write_string(ws, row, (lxw_col_t)col, bk->str.p, NULL);
+		rc = worksheet_write_string(ws, row, at, bk->str.p, NULL);
 	}
 	if (rc != LXW_NO_ERROR)
 		bk->failed = 1;
@@ -213,13 +224,32 @@ sheet_of(struct book *bk, const char *status)
 	return NULL;
 }
 
+/* --export's sheet for status, made when first met: the entry, or NULL. */
+static struct sheet *
+export_sheet(struct book *bk, const char *status)
+{
+	struct sheet	*s;
+	size_t		 i;
+
+	for (i = 0; i < bk->nsh; i++)
+		if (strcmp(bk->sh[i].status, status) == 0)
+			return &bk->sh[i];
+	if ((s = realloc(bk->sh, (bk->nsh + 1) * sizeof(*s))) == NULL)
+		return NULL;
+	bk->sh = s;
+	s = &s[bk->nsh++];
+	memset(s, 0, sizeof(*s));
+	snprintf(s->status, sizeof(s->status), "%s", status);
+	return s;
+}
+
 static int
 add_event(const char *line, size_t len, off_t end, void *arg)
 {
 	struct book	*bk = arg;
 	struct sheet	*s;
 	char		 status[EV_STATUS_MAX + 1];
-	int		 c;
+	int		 c, base = bk->o != NULL;
 
 	(void)end;
 	if (!arc_line_valid(line, len))
@@ -227,19 +257,23 @@ add_event(const char *line, size_t len, off_t end, void *arg)
 	if (ev_parse(&bk->e, line, len, 1) != 0)
 		return -1;
 	ev_status(&bk->e, status);
-	if ((s = sheet_of(bk, status)) == NULL)
-		return 0;	/* the day's CSV files are behind: --rebuild first */
-	if (s->row == MAX_ROWS) {
-		if ((s->ws = start_sheet(bk, s->status, ++s->part, columns,
-		    sizeof(columns) / sizeof(columns[0]))) == NULL)
+	if (base && !ex_wanted(bk->o, status))
+		return 0;
+	if ((s = base ? export_sheet(bk, status) : sheet_of(bk, status)) == NULL)
+		return base ? -1 : 0;	/* a day's CSV files behind: --rebuild first */
+	if (s->ws == NULL || s->row == MAX_ROWS) {
+		if ((s->ws = start_sheet(bk, s->status, ++s->part,
+		    base ? columns : DAY_COLUMNS, base ? NEXPORT_COLUMNS : NDAY_COLUMNS)) == NULL)
 			return -1;
 		s->row = 1;
 	}
-	write_cell(bk, s->ws, s->row, 0, bk->e.stamp, EV_STAMP_LEN);
+	if (base)
+		write_cell(bk, s->ws, s->row, 1, -1, bk->ymd, 10);
+	write_cell(bk, s->ws, s->row, base, 0, bk->e.stamp, EV_STAMP_LEN);
 	for (c = 0; c <= EV_NCOLS; c++) {
 		if (cv_cell(&bk->cx, &bk->e, c, &bk->cell) == -1)
 			return -1;
-		write_cell(bk, s->ws, s->row, c + 1, bk->cell.p, bk->cell.len);
+		write_cell(bk, s->ws, s->row, base, c + 1, bk->cell.p, bk->cell.len);
 	}
 	s->row++;
 	return bk->failed ? -1 : 0;
@@ -363,7 +397,7 @@ xl_write_day(const struct conf *cf, int day)
 	/* The sheets in the order of the files; a continued one goes after them. */
 	for (i = 0; i < bk.nsh; i++) {
 		if ((bk.sh[i].ws = start_sheet(&bk, bk.sh[i].status, ++bk.sh[i].part,
-		    columns, sizeof(columns) / sizeof(columns[0]))) == NULL)
+		    DAY_COLUMNS, NDAY_COLUMNS)) == NULL)
 			goto out;
 		bk.sh[i].row = 1;
 	}
@@ -373,7 +407,7 @@ xl_write_day(const struct conf *cf, int day)
 	for (i = 0; i < bk.nsh; i++)
 		if (bk.sh[i].ws != NULL && bk.sh[i].row > 1 &&
 		    worksheet_autofilter(bk.sh[i].ws, 0, 0, bk.sh[i].row - 1,
-		    (lxw_col_t)(sizeof(columns) / sizeof(columns[0]) - 1)) != LXW_NO_ERROR)
+		    (lxw_col_t)(NDAY_COLUMNS - 1)) != LXW_NO_ERROR)
 			bk.failed = 1;
 	i = workbook_close(bk.wb) != LXW_NO_ERROR || bk.failed;
 	bk.wb = NULL;
@@ -389,6 +423,54 @@ out:
 		(void)fio_unlink(tmp);
 		(void)fio_close(held);
 	}
+	ev_free(&bk.e);
+	ut_buf_free(&bk.cell);
+	ut_buf_free(&bk.str);
+	free(bk.sh);
+	return rc;
+}
+
+int
+xl_export(const struct conf *cf, const struct spool *sp, const struct ex_opts *o,
+    const int *days, const off_t *sizes, size_t n, const char *path)
+{
+	lxw_workbook_options opt = { .constant_memory = LXW_TRUE };
+	struct book	 bk;
+	size_t		 i;
+	int		 rc = -1, bad;
+
+	memset(&bk, 0, sizeof(bk));
+	bk.cx.csv_dir = cf->csv_dir;
+	bk.o = o;
+	opt.tmpdir = (char *)sp->tmp;
+	if ((bk.wb = workbook_new_opt(path, &opt)) == NULL)
+		goto out;
+	bk.bold = workbook_add_format(bk.wb);
+	bk.when = workbook_add_format(bk.wb);
+	format_set_bold(bk.bold);
+	format_set_num_format(bk.when, "yyyy-mm-dd hh:mm:ss");
+	for (i = 0; i < n; i++) {
+		ut_format_day(days[i], bk.ymd);
+		if (arc_scan(sp, days[i], 0, sizes[i], add_event, &bk) != 0)
+			goto out;
+	}
+	for (i = 0; i < bk.nsh; i++)
+		if (bk.sh[i].row > 1 && worksheet_autofilter(bk.sh[i].ws, 0, 0,
+		    bk.sh[i].row - 1, (lxw_col_t)(NEXPORT_COLUMNS - 1)) != LXW_NO_ERROR)
+			bk.failed = 1;
+	/* A workbook without a sheet is no workbook: one, empty but for its header. */
+	if (bk.nsh == 0 && start_sheet(&bk, "events", 1, columns, NEXPORT_COLUMNS) == NULL)
+		goto out;
+	bad = workbook_close(bk.wb) != LXW_NO_ERROR || bk.failed;
+	bk.wb = NULL;
+	if (bad) {
+		errno = EIO;
+		goto out;
+	}
+	rc = 0;
+out:
+	if (bk.wb != NULL)
+		lxw_workbook_free(bk.wb);
 	ev_free(&bk.e);
 	ut_buf_free(&bk.cell);
 	ut_buf_free(&bk.str);

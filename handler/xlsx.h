@@ -9,7 +9,12 @@
 #ifndef YH_XLSX_H
 #define YH_XLSX_H
 
+#include <sys/types.h>
+
+#include <stddef.h>
+
 struct conf;
+struct ex_opts;
 struct spool;
 
 /*
@@ -28,5 +33,15 @@ int	 xl_write_day(const struct conf *, int day);
  * (also when nothing was due or another caller is at it), or -1 with errno.
  */
 int	 xl_catch_up(const struct conf *, const struct spool *, int today);
+
+/*
+ * --export --format xlsx: the events of the n days (up to their sizes)
+ * that o's STATUS filter keeps, as a workbook at path: one sheet per
+ * STATUS in the order first met, a first column day, then the columns
+ * of the STATUS files, cells typed as in a day's workbook.  Memory stays
+ * flat.  Returns 0, or -1 with errno.
+ */
+int	 xl_export(const struct conf *, const struct spool *, const struct ex_opts *o,
+	    const int *days, const off_t *sizes, size_t n, const char *path);
 
 #endif

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # publish.export_cli: "yespo-hook --export" writes one file for a range of days:
 # JSON lines byte for byte as archived; CSV with one header, day first, and
-# every row exactly as its STATUS file holds it; --status and --from/--to
+# every row exactly as its STATUS file holds it; a workbook of the same rows; --status and --from/--to
 # choose; --output appears whole, nothing left beside it; wrong use exits 2.
 # shellcheck source=../e2e/lib.sh
 . "$(dirname "$0")/../e2e/lib.sh"
@@ -49,6 +49,40 @@ if sorted(got[1:-1]) != sorted(want) or got[-1] != b'':
     sys.exit(1)
 PY
 
+# A workbook of the same rows, to a file and to standard output.
+ex --from "$DAY" --status DELIVERED --status OTHER --format xlsx --output "$T/out.xlsx" ||
+	yh_fail "--export --format xlsx: $(cat "$T/err")"
+ex --from "$DAY" --format xlsx >"$T/stdout.xlsx" || yh_fail "--export --format xlsx to stdout failed"
+if /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
+	/usr/bin/python3 - "$T/out.xlsx" "$T/out.csv" "$T/stdout.xlsx" "$CSV/$DAY/summary.csv" \
+		>"$T/check" 2>&1 <<'PY' || yh_fail "$(cat "$T/check")"
+import csv, sys
+import openpyxl
+book, out, whole, summary = sys.argv[1:]
+wb = openpyxl.load_workbook(book)
+rows = list(csv.reader(open(out, newline='', encoding='utf-8')))
+got = [r for ws in wb for r in list(ws.iter_rows(values_only=True))[1:]]
+bad = []
+if sorted(wb.sheetnames) != ['DELIVERED', 'OTHER']:
+    bad.append('sheets %s' % wb.sheetnames)
+if len(got) != len(rows) - 1:
+    bad.append('%d workbook rows, %d CSV rows' % (len(got), len(rows) - 1))
+head = [c.value for c in wb['DELIVERED'][1]]
+if head != rows[0]:
+    bad.append('header %s' % head)
+for r in got:
+    if r[0] != rows[1][0]:
+        bad.append('day cell %r' % (r[0],))
+total = sum(int(r['events']) for r in csv.DictReader(open(summary, newline='', encoding='utf-8')))
+n = sum(ws.max_row - 1 for ws in openpyxl.load_workbook(whole))
+if n != total:
+    bad.append('the whole day as xlsx: %d rows, summary.csv %d events' % (n, total))
+print('\n'.join(bad))
+sys.exit(1 if bad else 0)
+PY
+fi
+[ -z "$(ls -A "$SPOOL/tmp")" ] || yh_fail "--export left files in spool/tmp: $(ls -A "$SPOOL/tmp")"
+
 for bad in "--from 2026-13-01" "--format xml" "--status ../x" "--output"; do
 	# shellcheck disable=SC2086
 	"$YH_BIN" --export --config "$CONF" $bad >/dev/null 2>"$T/err"
@@ -58,4 +92,6 @@ for bad in "--from 2026-13-01" "--format xml" "--status ../x" "--output"; do
 done
 "$YH_BIN" --verify --config "$CONF" --from "$DAY" >/dev/null 2>&1
 [ $? = 2 ] || yh_fail "--from without --export was taken"
+"$YH_BIN" --tail --consumer x --format xlsx --config "$CONF" >/dev/null 2>&1
+[ $? = 2 ] || yh_fail "--tail took --format xlsx"
 yh_finish
