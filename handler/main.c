@@ -266,6 +266,7 @@ take_value(struct args *a, int ch, const char *opt, const char *v)
 			    "(xlsx with --export only)\n", v);
 			return -1;
 		}
+		a->format_given = 1;
 		return 0;
 	case 'o':
 		a->ex.output = v;

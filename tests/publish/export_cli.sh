@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # publish.export_cli: "yespo-hook --export" writes one file for a range of days:
 # JSON lines byte for byte as archived; CSV with one header, day first, and
-# every row exactly as its STATUS file holds it; a workbook of the same rows; --status and --from/--to
-# choose; --output appears whole, nothing left beside it; wrong use exits 2.
+# every row exactly as its STATUS file holds it; a workbook of the same
+# rows; --status and --from/--to choose; --output appears whole, nothing
+# left beside it; --tail's formats; wrong use exits 2.
 # shellcheck source=../e2e/lib.sh
 . "$(dirname "$0")/../e2e/lib.sh"
 yh_need python3
@@ -94,4 +95,9 @@ done
 [ $? = 2 ] || yh_fail "--from without --export was taken"
 "$YH_BIN" --tail --consumer x --format xlsx --config "$CONF" >/dev/null 2>&1
 [ $? = 2 ] || yh_fail "--tail took --format xlsx"
+# --tail's own formats: JSON lines unless asked for CSV.
+"$YH_BIN" --tail --consumer c --max-events 1 --config "$CONF" >"$T/tail.jsonl" 2>&1
+grep -q '^{' "$T/tail.jsonl" || yh_fail "--tail without --format: $(head -c 80 "$T/tail.jsonl")"
+"$YH_BIN" --tail --consumer c --max-events 1 --format csv --config "$CONF" >"$T/tail.csv" 2>&1
+grep -q '^day,receivedAt,' "$T/tail.csv" || yh_fail "--tail --format csv: $(head -c 80 "$T/tail.csv")"
 yh_finish
