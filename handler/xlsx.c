@@ -360,10 +360,57 @@ fail:
 	return -1;
 }
 
+/* Start the workbook at path, its row data in tmpdir: 0, or -1. */
+static int
+open_book(struct book *bk, const char *path, const char *tmpdir)
+{
+	lxw_workbook_options opt = { .constant_memory = LXW_TRUE };
+
+	opt.tmpdir = (char *)tmpdir;
+	if ((bk->wb = workbook_new_opt(path, &opt)) == NULL)
+		return -1;
+	bk->bold = workbook_add_format(bk->wb);
+	bk->when = workbook_add_format(bk->wb);
+	format_set_bold(bk->bold);
+	format_set_num_format(bk->when, "yyyy-mm-dd hh:mm:ss");
+	return 0;
+}
+
+/* An autofilter on each sheet's rows, then the file written: 0, or -1 (EIO). */
+static int
+close_book(struct book *bk, size_t ncols)
+{
+	size_t	 i;
+	int	 bad;
+
+	for (i = 0; i < bk->nsh; i++)
+		if (bk->sh[i].ws != NULL && bk->sh[i].row > 1 &&
+		    worksheet_autofilter(bk->sh[i].ws, 0, 0, bk->sh[i].row - 1,
+		    (lxw_col_t)(ncols - 1)) != LXW_NO_ERROR)
+			bk->failed = 1;
+	bad = workbook_close(bk->wb) != LXW_NO_ERROR || bk->failed;
+	bk->wb = NULL;
+	if (bad) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+free_book(struct book *bk)
+{
+	if (bk->wb != NULL)
+		lxw_workbook_free(bk->wb);
+	ev_free(&bk->e);
+	ut_buf_free(&bk->cell);
+	ut_buf_free(&bk->str);
+	free(bk->sh);
+}
+
 int
 xl_write_day(const struct conf *cf, int day)
 {
-	lxw_workbook_options opt = { .constant_memory = LXW_TRUE };
 	struct book	 bk;
 	struct spool	 sp;
 	char		 ymd[11], name[16], tmp[PATH_MAX], dir[PATH_MAX], err[512];
@@ -387,13 +434,8 @@ xl_write_day(const struct conf *cf, int day)
 	 */
 	if ((held = fio_mktemp(sp.tmp, "xlsx", 0600, tmp, sizeof(tmp))) == -1)
 		goto out;
-	opt.tmpdir = sp.tmp;
-	if ((bk.wb = workbook_new_opt(tmp, &opt)) == NULL)
+	if (open_book(&bk, tmp, sp.tmp) == -1)
 		goto out;
-	bk.bold = workbook_add_format(bk.wb);
-	bk.when = workbook_add_format(bk.wb);
-	format_set_bold(bk.bold);
-	format_set_num_format(bk.when, "yyyy-mm-dd hh:mm:ss");
 	/* The sheets in the order of the files; a continued one goes after them. */
 	for (i = 0; i < bk.nsh; i++) {
 		if ((bk.sh[i].ws = start_sheet(&bk, bk.sh[i].status, ++bk.sh[i].part,
@@ -402,31 +444,16 @@ xl_write_day(const struct conf *cf, int day)
 		bk.sh[i].row = 1;
 	}
 	if (arc_scan(&sp, day, 0, -1, add_event, &bk) != 0 ||
-	    add_summary(&bk, cf->csv_dir, ymd) == -1)
+	    add_summary(&bk, cf->csv_dir, ymd) == -1 ||
+	    close_book(&bk, NDAY_COLUMNS) == -1)
 		goto out;
-	for (i = 0; i < bk.nsh; i++)
-		if (bk.sh[i].ws != NULL && bk.sh[i].row > 1 &&
-		    worksheet_autofilter(bk.sh[i].ws, 0, 0, bk.sh[i].row - 1,
-		    (lxw_col_t)(NDAY_COLUMNS - 1)) != LXW_NO_ERROR)
-			bk.failed = 1;
-	i = workbook_close(bk.wb) != LXW_NO_ERROR || bk.failed;
-	bk.wb = NULL;
-	if (i) {
-		errno = EIO;
-		goto out;
-	}
 	rc = publish(tmp, dir, name);
 out:
-	if (bk.wb != NULL)
-		lxw_workbook_free(bk.wb);
+	free_book(&bk);
 	if (held != -1) {
 		(void)fio_unlink(tmp);
 		(void)fio_close(held);
 	}
-	ev_free(&bk.e);
-	ut_buf_free(&bk.cell);
-	ut_buf_free(&bk.str);
-	free(bk.sh);
 	return rc;
 }
 
@@ -434,47 +461,26 @@ int
 xl_export(const struct conf *cf, const struct spool *sp, const struct ex_opts *o,
     const int *days, const off_t *sizes, size_t n, const char *path)
 {
-	lxw_workbook_options opt = { .constant_memory = LXW_TRUE };
 	struct book	 bk;
 	size_t		 i;
-	int		 rc = -1, bad;
+	int		 rc = -1;
 
 	memset(&bk, 0, sizeof(bk));
 	bk.cx.csv_dir = cf->csv_dir;
 	bk.o = o;
-	opt.tmpdir = (char *)sp->tmp;
-	if ((bk.wb = workbook_new_opt(path, &opt)) == NULL)
+	if (open_book(&bk, path, sp->tmp) == -1)
 		goto out;
-	bk.bold = workbook_add_format(bk.wb);
-	bk.when = workbook_add_format(bk.wb);
-	format_set_bold(bk.bold);
-	format_set_num_format(bk.when, "yyyy-mm-dd hh:mm:ss");
 	for (i = 0; i < n; i++) {
 		ut_format_day(days[i], bk.ymd);
 		if (arc_scan(sp, days[i], 0, sizes[i], add_event, &bk) != 0)
 			goto out;
 	}
-	for (i = 0; i < bk.nsh; i++)
-		if (bk.sh[i].row > 1 && worksheet_autofilter(bk.sh[i].ws, 0, 0,
-		    bk.sh[i].row - 1, (lxw_col_t)(NEXPORT_COLUMNS - 1)) != LXW_NO_ERROR)
-			bk.failed = 1;
 	/* A workbook without a sheet is no workbook: one, empty but for its header. */
 	if (bk.nsh == 0 && start_sheet(&bk, "events", 1, columns, NEXPORT_COLUMNS) == NULL)
 		goto out;
-	bad = workbook_close(bk.wb) != LXW_NO_ERROR || bk.failed;
-	bk.wb = NULL;
-	if (bad) {
-		errno = EIO;
-		goto out;
-	}
-	rc = 0;
+	rc = close_book(&bk, NEXPORT_COLUMNS);
 out:
-	if (bk.wb != NULL)
-		lxw_workbook_free(bk.wb);
-	ev_free(&bk.e);
-	ut_buf_free(&bk.cell);
-	ut_buf_free(&bk.str);
-	free(bk.sh);
+	free_book(&bk);
 	return rc;
 }
 
