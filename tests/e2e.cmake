@@ -36,6 +36,8 @@ set(YH_E2E_TESTS
   cli_check_token_advice
   cli_stale_temporaries
   cli_endless_input
+  cli_consumer_pending
+  cli_consumer_days
   quarantine_bad_json
   quarantine_mixed
   quarantine_pid_namespaces
