@@ -1,7 +1,9 @@
 /*
  * archive.h: the log.  One append-only JSON-lines file per receipt day,
  * spool/archive/YYYY-MM-DD.jsonl: the source of truth every view is
- * derived from.
+ * derived from.  A closed day may be compressed to YYYY-MM-DD.jsonl.gz;
+ * every function below takes both forms, and offsets always count the
+ * uncompressed bytes.
  */
 #ifndef YH_ARCHIVE_H
 #define YH_ARCHIVE_H
@@ -25,7 +27,14 @@ int	 arc_append(const struct spool *, int day, const void *buf, size_t len, off_
 /* The path of the day's file: 0, or -1 (too long). */
 int	 arc_path(const struct spool *, int day, char *buf, size_t len);
 
-/* The day's file length, 0 when absent: 0, or -1 with errno. */
+/* The path of the day's compressed file: 0, or -1 (too long). */
+int	 arc_gz_path(const struct spool *, int day, char *buf, size_t len);
+
+/*
+ * The day's length in uncompressed bytes, 0 when absent: 0, or -1 with
+ * errno.  A compressed day's is read from its gzip header (the "YH" extra
+ * field arc_wcommit writes), not from ISIZE, which wraps at 4 GiB.
+ */
 int	 arc_size(const struct spool *, int day, off_t *size);
 
 /*
@@ -44,10 +53,45 @@ int	 arc_repair(const struct spool *, int day, off_t from, off_t *end);
 int	 arc_scan(const struct spool *, int day, off_t from, off_t to,
 	    arc_line_fn fn, void *arg);
 
+/*
+ * The day's length found by reading it whole (a compressed day inflated,
+ * its CRC checked), 0 when absent: 0, or -1 with errno (EIO: damaged).
+ */
+int	 arc_length(const struct spool *, int day, off_t *len);
+
 /* Whether a line (newline removed) is a well-formed archive line. */
 int	 arc_line_valid(const char *line, size_t len);
 
 /* The days that have a file, ascending, in a malloc'd array: 0, or -1 with errno. */
 int	 arc_days(const struct spool *, int **days, size_t *n);
+
+/*
+ * A whole day's file written anew from a stream of lines, in either form
+ * (gz set: YYYY-MM-DD.jsonl.gz, else .jsonl).  arc_wopen makes a
+ * temporary file in spool/tmp: the writer, or NULL with errno.  arc_wadd
+ * adds a line (newline removed; it adds one): 0, or -1.  arc_wcommit
+ * finishes the file, fdatasyncs it, renames it over the day's file of its
+ * form, syncs archive/, and only then removes the day's file of the other
+ * form (and syncs again): 0, or -1 with errno.  arc_wabort drops the
+ * temporary file.  Both free the writer.  A kill -9 at any point leaves
+ * the day's old file or the new one whole; where both forms are left,
+ * readers take the plain one.  Call under the writer lock.
+ */
+struct arc_writer;
+struct arc_writer *arc_wopen(const struct spool *, int day, int gz);
+int	 arc_wadd(struct arc_writer *, const char *line, size_t len);
+int	 arc_wcommit(struct arc_writer *);
+void	 arc_wabort(struct arc_writer *);
+
+/*
+ * Compress a closed day: its plain file (when there is one) becomes
+ * YYYY-MM-DD.jsonl.gz, line for line, through arc_wcommit.  Under the
+ * writer lock, on a day no writer can pick any more.  1 when it
+ * compressed, 0 when the day has no plain file, -1 with errno.
+ */
+int	 arc_compress(const struct spool *, int day);
+
+/* Remove the day's files, both forms, and sync archive/: 0, or -1 with errno. */
+int	 arc_remove(const struct spool *, int day);
 
 #endif

@@ -35,12 +35,13 @@
 #define QUARANTINE_MIN	1048576LL		/* 1 MiB */
 #define QUARANTINE_MAX	1125899906842624LL	/* 1 PiB */
 #define QUARANTINE_DEF	1073741824LL		/* 1 GiB */
+#define RETENTION_MAX	36500LL
 
 static const char *const root_keys[] = {
 	"spool_dir", "csv_dir", "token", "basic_auth", "allow_from",
 	"allow_anonymous", "max_body_bytes", "dedup_window_days", "timezone",
 	"csv_formula_guard", "max_status_files", "quarantine_max_bytes", "xlsx",
-	"on_commit", NULL
+	"on_commit", "archive_compress", "retention_days", NULL
 };
 
 static const char *const basic_keys[] = { "user", "password", NULL };
@@ -667,9 +668,10 @@ static int
 read_keys(struct ctx *x, const config_setting_t *root, struct conf *c)
 {
 	long long	 body = MAX_BODY_DEF, days = DEDUP_DEF;
-	long long	 files = STATUS_FILES_DEF, qmax = QUARANTINE_DEF;
+	long long	 files = STATUS_FILES_DEF, qmax = QUARANTINE_DEF, keep = 0;
 
 	c->csv_formula_guard = 1;
+	c->archive_compress = 1;
 	c->xlsx = 1;
 	/* Long enough for a writer ahead to finish, short of mod_fcgid's 40 s FcgidIOTimeout. */
 	c->lock_wait_ms = 20000;
@@ -692,8 +694,11 @@ read_keys(struct ctx *x, const config_setting_t *root, struct conf *c)
 	    get_int(x, root, "quarantine_max_bytes", QUARANTINE_MIN,
 	    QUARANTINE_MAX, &qmax) == -1 ||
 	    get_bool(x, root, "xlsx", &c->xlsx) == -1 ||
-	    get_path(x, root, "on_commit", &c->on_commit) == -1)
+	    get_path(x, root, "on_commit", &c->on_commit) == -1 ||
+	    get_bool(x, root, "archive_compress", &c->archive_compress) == -1 ||
+	    get_int(x, root, "retention_days", 0, RETENTION_MAX, &keep) == -1)
 		return -1;
+	c->retention_days = (int)keep;
 	c->max_body_bytes = body;
 	c->dedup_window_days = (int)days;
 	c->max_status_files = (int)files;
@@ -727,6 +732,11 @@ complete(struct ctx *x, struct conf *c)
 	}
 	if (c->timezone == NULL && save_string(x, "UTC", &c->timezone) == -1)
 		return -1;
+	/* Retention must not take a day whose keys still decide duplicates. */
+	if (c->retention_days != 0 && c->retention_days < c->dedup_window_days)
+		return fail(x, "retention_days (%d) is shorter than dedup_window_days (%d): "
+		    "set retention_days to at least %d, or 0 to keep everything",
+		    c->retention_days, c->dedup_window_days, c->dedup_window_days);
 	return 0;
 }
 

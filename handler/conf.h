@@ -31,6 +31,8 @@ struct conf {
 	int64_t		 quarantine_max_bytes;	/* default 1 GiB */
 	int		 xlsx;		/* default 1: a workbook per closed day */
 	char		*on_commit;	/* NULL, or a command run after a batch's answer */
+	int		 archive_compress;	/* default 1: closed days become .jsonl.gz */
+	int		 retention_days;	/* default 0: keep for ever */
 	int		 lock_wait_ms;	/* not a file key: a writer's wait for the spool lock */
 };
 

@@ -4,6 +4,8 @@
  * the ack or a writer leaves the old places or the new ones, never a mix.
  * The archive is read without the lock, up to the lengths learnt under it.
  */
+#include <sys/stat.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "archive.h"
 #include "conf.h"
 #include "consumer.h"
 #include "csvview.h"
@@ -290,5 +293,167 @@ out:
 		(void)closedir(d);
 	free(days);
 	free(sizes);
+	return rc;
+}
+
+/* When the consumer last acked, or its file last changed when it never did. */
+static long long
+last_seen(const char *dir, const char *name, const struct state *st)
+{
+	char		 path[PATH_MAX];
+	struct stat	 sb;
+
+	if (st->acked != 0)
+		return st->acked;
+	if (ut_path(path, sizeof(path), "%s/%s", dir, name) == -1 ||
+	    fio_stat(path, &sb) == -1)
+		return 0;
+	return (long long)sb.st_mtime;
+}
+
+/*
+ * Call fn for each consumer with its state and whether it is stale.
+ * 0, fn's non-zero value, or -1 with errno.  No consumers/: none.
+ */
+static int
+each_consumer(const struct conf *cf, const struct spool *sp, time_t now,
+    int (*fn)(const char *, struct state *, int, void *), void *arg)
+{
+	struct dirent	*de;
+	struct state	 st;
+	DIR		*d;
+	long long	 seen;
+	int		 rc = 0, stale;
+
+	if ((d = fio_opendir(sp->consumers)) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while (rc == 0 && (errno = 0, de = readdir(d)) != NULL) {
+		if (!cs_name_valid(de->d_name) || read_state(sp->consumers, de->d_name, &st) != 1)
+			continue;
+		seen = last_seen(sp->consumers, de->d_name, &st);
+		stale = cf->retention_days > 0 &&
+		    (long long)now - seen > (long long)cf->retention_days * 86400;
+		rc = fn(de->d_name, &st, stale, arg);
+	}
+	if (rc == 0 && errno != 0)
+		rc = -1;
+	(void)closedir(d);
+	return rc;
+}
+
+struct stale_list {
+	cs_stale_fn	 fn;
+	void		*arg;
+	int		 n;
+};
+
+static int
+count_stale(const char *name, struct state *st, int stale, void *arg)
+{
+	struct stale_list *l = arg;
+
+	if (stale) {
+		l->n++;
+		if (l->fn != NULL)
+			l->fn(name, st->acked, l->arg);
+	}
+	return 0;
+}
+
+int
+cs_stale(const struct conf *cf, const struct spool *sp, time_t now, cs_stale_fn fn,
+    void *arg)
+{
+	struct stale_list l = { fn, arg, 0 };
+
+	if (cf->retention_days == 0)
+		return 0;
+	return each_consumer(cf, sp, now, count_stale, &l) == 0 ? l.n : -1;
+}
+
+struct needed {
+	const struct spool *sp;
+	int		 day;
+};
+
+static int
+find_needed(const char *name, struct state *st, int stale, void *arg)
+{
+	struct needed	*nd = arg;
+	off_t		 size;
+	int		 day = st->committed.day;
+
+	(void)name;
+	if (stale)
+		return 0;
+	if (day != NOWHERE) {
+		if (arc_size(nd->sp, day, &size) == -1)
+			return -1;
+		if (st->committed.off >= size)
+			day++;
+	}
+	if (day < nd->day)
+		nd->day = day;
+	return 0;
+}
+
+int
+cs_needed(const struct conf *cf, const struct spool *sp, time_t now, int *day)
+{
+	struct needed	 nd = { sp, INT_MAX };
+
+	if (each_consumer(cf, sp, now, find_needed, &nd) != 0)
+		return -1;
+	*day = nd.day;
+	return 0;
+}
+
+/* A place in a removed day: the start of the next remaining one, or nowhere. */
+static int
+move_pos(struct ex_pos *p, int first, const int *days, size_t n)
+{
+	size_t	 i;
+
+	if (p->day == NOWHERE || p->day >= first)
+		return 0;
+	for (i = 0; i < n && days[i] <= p->day; i++)
+		;
+	p->day = i < n ? days[i] : NOWHERE;
+	p->off = 0;
+	return 1;
+}
+
+int
+cs_move_past(const struct spool *sp, int first)
+{
+	struct dirent	*de;
+	struct state	 st;
+	DIR		*d;
+	char		 was[40], now[40];
+	size_t		 n;
+	int		*days = NULL, rc = -1, moved;
+
+	if ((d = fio_opendir(sp->consumers)) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	if (arc_days(sp, &days, &n) == -1)
+		goto out;
+	while ((errno = 0, de = readdir(d)) != NULL) {
+		if (!cs_name_valid(de->d_name) || read_state(sp->consumers, de->d_name, &st) != 1)
+			continue;
+		format_pos(&st.committed, was, sizeof(was));
+		moved = move_pos(&st.committed, first, days, n);
+		moved |= move_pos(&st.pending, first, days, n);
+		if (!moved)
+			continue;
+		if (write_state(sp->consumers, de->d_name, &st) == -1)
+			goto out;
+		format_pos(&st.committed, now, sizeof(now));
+		ut_log("retention: consumer %s had not read days now removed: "
+		    "moved from %s to %s", de->d_name, was, now);
+	}
+	rc = errno == 0 ? 0 : -1;
+out:
+	free(days);
+	(void)closedir(d);
 	return rc;
 }

@@ -13,10 +13,12 @@
 #define YH_CONSUMER_H
 
 #include <stdio.h>
+#include <time.h>
 
 #include "export.h"
 
 struct conf;
+struct spool;
 
 /* Whether name can name a consumer: 1 to 64 of [A-Za-z0-9_-]. */
 int	 cs_name_valid(const char *name);
@@ -36,5 +38,32 @@ int	 cs_ack(const struct conf *, const char *name);
 
 /* --consumers: one line per consumer: name, committed place, lag in events and age. */
 int	 cs_list(const struct conf *, FILE *out);
+
+/*
+ * The consumers older than retention_days at now: a consumer's age runs
+ * from its last ack (from its file's last change when it never acked).
+ * Calls fn with each one's name and last ack (0: never), when fn is not
+ * NULL.  Returns how many there are (0 when retention_days is 0), or -1
+ * with errno.  For --status's warning and for retention, which may remove
+ * days such a consumer has not read.
+ */
+typedef void	(*cs_stale_fn)(const char *name, long long acked, void *arg);
+int	 cs_stale(const struct conf *, const struct spool *, time_t now,
+	    cs_stale_fn fn, void *arg);
+
+/*
+ * Under the writer lock: the oldest archive day a consumer that is not
+ * stale has not yet passed, into *day (INT_MIN: every day, INT_MAX: none).
+ * 0, or -1 with errno.
+ */
+int	 cs_needed(const struct conf *, const struct spool *, time_t now, int *day);
+
+/*
+ * Under the writer lock, after retention removed every archive day before
+ * first: a consumer whose committed or pending place is in a removed day
+ * moves to the start of the next remaining day (to the place before every
+ * event when none remains), logged.  0, or -1 with errno.
+ */
+int	 cs_move_past(const struct spool *, int first);
 
 #endif

@@ -393,7 +393,8 @@ fio_rename(const char *from, const char *to)
 	FAULT("rename", -1);
 	if (resolve(from, &a) == -1)
 		return -1;
-	if (a.cached) {		/* resolving to may replace lastdir: a keeps it */
+	/* Resolving to may replace lastdir, cached or just made by a: a keeps it. */
+	if (a.dfd == lastdir.fd) {
 		lastdir.fd = -1;
 		a.own = 1;
 	}

@@ -32,6 +32,7 @@
 #include "page.h"
 #include "quarantine.h"
 #include "replay.h"
+#include "retain.h"
 #include "spool.h"
 #include "util.h"
 #include "xlsx.h"
@@ -752,6 +753,9 @@ ing_after(const struct conf *cf)
 		ut_log_errno("waiting for the spool lock", NULL);
 		return -1;
 	}
+	/* Upkeep before the page, so the page lists no day retention removed. */
+	(void)rt_compress(cf, &sp, ut_local_day(now));
+	(void)rt_expire(cf, &sp, ut_local_day(now), now);
 	if (hl_figures(cf, &events, &last) == -1 ||
 	    pg_write(cf->csv_dir, ut_local_day(now), last) == -1)
 		ut_log_errno("writing the download page", NULL);

@@ -1,0 +1,270 @@
+/*
+ * retain.c: compression of closed archive days and removal of old ones.
+ * Both run after the answer under the writer lock, so no writer appends
+ * meanwhile and every step is one a kill -9 can stop: each removal is of
+ * a whole file or folder, the stamp is written last, and the next run does
+ * what is left (handler/DESIGN.md).
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "archive.h"
+#include "conf.h"
+#include "consumer.h"
+#include "fsio.h"
+#include "retain.h"
+#include "spool.h"
+#include "util.h"
+
+#define STAMP	"retention"
+
+/*
+ * Whether day is closed for good: before yesterday, so a clock stepped
+ * back by less than a day still picks a later day, and before the day a
+ * writer wrote last.
+ */
+static int
+closed(int day, int today, int cur)
+{
+	return day < today - 1 && (cur < 0 || day < cur);
+}
+
+/* Whether the file at path is there: 1, 0, or -1 with errno. */
+static int
+exists(const char *path)
+{
+	struct stat	 st;
+
+	if (fio_stat(path, &st) == 0)
+		return 1;
+	return errno == ENOENT ? 0 : -1;
+}
+
+int
+rt_compress(const struct conf *cf, const struct spool *sp, int today)
+{
+	char	 plain[PATH_MAX], gz[PATH_MAX], ymd[11];
+	off_t	 before;
+	size_t	 n, i;
+	int	*days = NULL, cur, rc = 0, p, z;
+
+	if (!cf->archive_compress)
+		return 0;
+	if (sp_current_day(sp, &cur) == -1 || arc_days(sp, &days, &n) == -1)
+		goto fail;
+	for (i = 0; i < n && rc == 0; i++) {
+		if (arc_path(sp, days[i], plain, sizeof(plain)) == -1 ||
+		    arc_gz_path(sp, days[i], gz, sizeof(gz)) == -1 ||
+		    (p = exists(plain)) == -1 || (z = exists(gz)) == -1)
+			goto fail;
+		if (!p)
+			continue;
+		ut_format_day(days[i], ymd);
+		if (closed(days[i], today, cur)) {
+			if (arc_size(sp, days[i], &before) == -1 || arc_compress(sp, days[i]) == -1)
+				goto fail;
+			ut_log("archive/%s.jsonl: compressed to %s.jsonl.gz (%lld bytes)",
+			    ymd, ymd, (long long)before);
+			rc = 1;
+		} else if (z) {
+			/* A rewrite killed before its end: readers take the plain file. */
+			if (fio_unlink(gz) == -1 || fio_sync_dir(sp->archive) == -1)
+				goto fail;
+			ut_log("archive/%s.jsonl.gz: removed, a copy beside the plain file", ymd);
+		}
+	}
+	free(days);
+	return rc;
+fail:
+	ut_log_errno("compressing the archive", NULL);
+	free(days);
+	return -1;
+}
+
+/* Whether name is YYYY-MM-DD (plus suffix) of a day before limit; sets *day. */
+static int
+day_before(const char *name, const char *suffix, int limit, int *day)
+{
+	char	 ymd[11];
+
+	if (strlen(name) != 10 + strlen(suffix) || strcmp(name + 10, suffix) != 0)
+		return 0;
+	memcpy(ymd, name, 10);
+	ymd[10] = '\0';
+	return (*day = ut_parse_day(ymd)) >= 0 && *day < limit;
+}
+
+static int
+cmp_int(const void *a, const void *b)
+{
+	int	 x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The CSV day folders of csv_dir before limit, ascending: 0, or -1 with errno. */
+static int
+csv_days(const struct conf *cf, int limit, int **days, size_t *n)
+{
+	struct dirent	*de;
+	DIR		*d;
+	int		*v = NULL, *nv, day;
+	size_t		 cap = 0;
+
+	*n = 0;
+	*days = NULL;
+	if ((d = fio_opendir(cf->csv_dir)) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while ((errno = 0, de = readdir(d)) != NULL) {
+		if (!day_before(de->d_name, "", limit, &day))
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			if ((nv = reallocarray(v, cap, sizeof(*v))) == NULL)
+				goto fail;
+			v = nv;
+		}
+		v[(*n)++] = day;
+	}
+	if (errno != 0)
+		goto fail;
+	(void)closedir(d);
+	qsort(v, *n, sizeof(*v), cmp_int);
+	*days = v;
+	return 0;
+fail:
+	free(v);
+	(void)closedir(d);
+	return -1;
+}
+
+/* Remove the view states of day: 0, or -1 with errno. */
+static int
+remove_states(const struct spool *sp, int day)
+{
+	static const char *const kinds[] = { "hint", "ckpt" };
+	char	 ymd[11], path[PATH_MAX];
+	size_t	 k;
+
+	ut_format_day(day, ymd);
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		if (ut_path(path, sizeof(path), "%s/%s.%s", sp->views, ymd, kinds[k]) == -1 ||
+		    (fio_unlink(path) == -1 && errno != ENOENT))
+			return -1;
+	return 0;
+}
+
+/* Remove the archive days, CSV folders and view states before limit, oldest first: 0, or -1. */
+static int
+remove_days(const struct conf *cf, const struct spool *sp, int limit)
+{
+	char	 ymd[11], path[PATH_MAX];
+	off_t	 size;
+	size_t	 n, i;
+	int	*days = NULL;
+
+	if (arc_days(sp, &days, &n) == -1)
+		goto fail;
+	for (i = 0; i < n && days[i] < limit; i++) {
+		ut_format_day(days[i], ymd);
+		if (arc_size(sp, days[i], &size) == -1 || arc_remove(sp, days[i]) == -1)
+			goto fail;
+		ut_log("retention: removed archive/%s (%lld bytes of events)",
+		    ymd, (long long)size);
+	}
+	free(days);
+	if (csv_days(cf, limit, &days, &n) == -1)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		ut_format_day(days[i], ymd);
+		if (ut_path(path, sizeof(path), "%s/%s", cf->csv_dir, ymd) == -1 ||
+		    fio_remove_tree(path) == -1 || remove_states(sp, days[i]) == -1)
+			goto fail;
+		ut_log("retention: removed %s (CSV files and workbook)", path);
+	}
+	free(days);
+	return 0;
+fail:
+	free(days);
+	return -1;
+}
+
+/* Remove quarantine files last changed before cutoff: 0, or -1 with errno. */
+static int
+remove_quarantine(const struct spool *sp, time_t cutoff)
+{
+	struct dirent	*de;
+	struct stat	 st;
+	DIR		*d;
+	char		 path[PATH_MAX], ymd[11];
+	int		 rc = -1;
+
+	if ((d = fio_opendir(sp->quarantine)) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while ((errno = 0, de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' ||
+		    ut_path(path, sizeof(path), "%s/%s", sp->quarantine, de->d_name) == -1)
+			continue;
+		if (fio_stat(path, &st) == -1 || !S_ISREG(st.st_mode) || st.st_mtime >= cutoff)
+			continue;
+		if (fio_unlink(path) == -1)
+			goto out;
+		ut_format_day(ut_local_day(st.st_mtime), ymd);
+		ut_log("retention: removed %s (%lld bytes, quarantined %s)", path,
+		    (long long)st.st_size, ymd);
+	}
+	rc = errno == 0 ? 0 : -1;
+out:
+	(void)closedir(d);
+	return rc;
+}
+
+int
+rt_expire(const struct conf *cf, const struct spool *sp, int today, time_t now)
+{
+	char	 path[PATH_MAX], ymd[11], *text = NULL;
+	size_t	 len;
+	int	 limit, need;
+
+	if (cf->retention_days == 0)
+		return 0;
+	ut_format_day(today, ymd);
+	if (ut_path(path, sizeof(path), "%s/" STAMP, sp->views) == -1)
+		goto fail;
+	if (fio_slurp(path, &text, &len) == 0 && len >= 10 && memcmp(text, ymd, 10) == 0) {
+		free(text);
+		return 0;
+	}
+	free(text);
+	limit = today - cf->retention_days;
+	if (cs_needed(cf, sp, now, &need) == -1)
+		goto fail;
+	if (need < limit) {
+		if (need == INT_MIN)
+			ut_log("retention: keeping every archive day: a consumer has "
+			    "read none yet");
+		else {
+			ut_format_day(need, ymd);
+			ut_log("retention: keeping archive days from %s: a consumer has "
+			    "not read them yet", ymd);
+		}
+		limit = need;
+	}
+	if (remove_days(cf, sp, limit) == -1 || cs_move_past(sp, limit) == -1 ||
+	    remove_quarantine(sp, now - (time_t)cf->retention_days * 86400) == -1)
+		goto fail;
+	ut_format_day(today, ymd);
+	ymd[10] = '\n';
+	if (fio_replace(sp->views, STAMP, ymd, 11, 0600, 0) == -1)
+		goto fail;
+	return 0;
+fail:
+	ut_log_errno("retention", NULL);
+	return -1;
+}
