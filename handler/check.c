@@ -16,6 +16,7 @@
 #include "archive.h"
 #include "check.h"
 #include "conf.h"
+#include "consumer.h"
 #include "fsio.h"
 #include "health.h"
 #include "page.h"
@@ -373,6 +374,32 @@ inspect_index(struct verify *v, const struct conf *cf, size_t ndays)
 	return errno == ENOENT ? 0 : -1;
 }
 
+/*
+ * Whether the day reads whole to the length readers are told (a
+ * compressed day's is in its header): 0, 1 (reported), or -1 with errno.
+ */
+static int
+damaged_day(struct verify *v, int day, off_t size)
+{
+	char	 ymd[11];
+	off_t	 len;
+	int	 rc;
+
+	if ((rc = arc_length(&v->sp, day, &len)) == 0 && len == size)
+		return 0;
+	if (rc == -1 && errno != EIO)
+		return -1;
+	ut_format_day(day, ymd);
+	if (rc == -1)
+		fprintf(v->msg, "archive/%s.jsonl.gz: damaged or cut short; "
+		    "restore the day from a backup\n", ymd);
+	else
+		fprintf(v->msg, "archive/%s.jsonl.gz: holds %lld bytes, its header says %lld; "
+		    "restore the day from a backup\n", ymd, (long long)len, (long long)size);
+	v->findings++;
+	return 1;
+}
+
 /* Replay a day into the scratch, then compare the live state and files with it: 0, or -1. */
 static int
 verify_day(struct verify *v, const struct conf *cf, int day)
@@ -383,13 +410,16 @@ verify_day(struct verify *v, const struct conf *cf, int day)
 	char		 ymd[11];
 	off_t		 size;
 	enum cv_result	 loaded;
-	int		 trusted;
+	int		 trusted, rc;
 
 	ut_format_day(day, ymd);
 	memset(&v->d, 0, sizeof(v->d));
 	v->d.day = day;
-	if (arc_size(&v->sp, day, &size) == -1 ||
-	    rp_replay_day(&v->r, &v->sp, 0, size) == -1)
+	if (arc_size(&v->sp, day, &size) == -1 || (rc = damaged_day(v, day, size)) == -1)
+		return -1;
+	if (rc == 1)
+		return 0;
+	if (rp_replay_day(&v->r, &v->sp, 0, size) == -1)
 		return -1;
 	cv_free(&v->d);
 	if ((loaded = cv_load(&live, day, &real, &trusted)) == CV_OK && real.archive_len > size) {
@@ -428,7 +458,7 @@ int
 ck_verify(const struct conf *cf, FILE *msg)
 {
 	struct verify	 v;
-	int		*days = NULL, rc = -1;
+	int		*days = NULL, rc = -1, found;
 	size_t		 n = 0, j;
 
 	memset(&v, 0, sizeof(v));
@@ -446,7 +476,9 @@ ck_verify(const struct conf *cf, FILE *msg)
 	for (j = 0; j < n; j++)
 		if (verify_day(&v, cf, days[j]) == -1)
 			goto fail;
-	v.findings += v.r.findings;
+	if ((found = cs_verify(&v.sp, days, n, msg)) == -1)
+		goto fail;
+	v.findings += v.r.findings + found;
 	if (v.ix.path != NULL && v.current == SP_FORMAT_OLDER) {
 		fprintf(msg, "%s: keyed by an older spool format; the next POST "
 		    "makes it anew, or run --rebuild\n", v.sp.index);

@@ -30,6 +30,14 @@
 /* The place before every event. */
 #define NOWHERE		INT_MIN
 
+static int
+cmp_day(const void *a, const void *b)
+{
+	int	 x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
 struct state {
 	struct ex_pos	 committed, pending;
 	long long	 acked;		/* when committed last moved; 0: never */
@@ -456,4 +464,85 @@ out:
 	free(days);
 	(void)closedir(d);
 	return rc;
+}
+
+struct boundary {
+	off_t	 want;
+	int	 hit;
+};
+
+static int
+reach(const char *line, size_t len, off_t end, void *arg)
+{
+	struct boundary	*b = arg;
+
+	(void)line;
+	(void)len;
+	b->hit = end == b->want;
+	return end >= b->want;
+}
+
+/* Whether p is a line boundary of one of days: 1, 0, or -1 with errno. */
+static int
+at_boundary(const struct spool *sp, const struct ex_pos *p, const int *days, size_t n)
+{
+	struct boundary	 b = { p->off, p->off == 0 };
+
+	if (p->day == NOWHERE)
+		return p->off == 0;
+	if (bsearch(&p->day, days, n, sizeof(*days), cmp_day) == NULL)
+		return 0;
+	if (p->off > 0 && arc_scan(sp, p->day, 0, p->off, reach, &b) == -1)
+		return -1;
+	return b.hit;
+}
+
+int
+cs_verify(const struct spool *sp, const int *days, size_t n, FILE *msg)
+{
+	static const char *const what[] = { "committed", "pending" };
+	struct dirent	*de;
+	struct state	 st;
+	struct ex_pos	*p[2];
+	DIR		*d;
+	char		 pos[40];
+	int		 found = 0, k, r;
+
+	if ((d = fio_opendir(sp->consumers)) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	p[0] = &st.committed;
+	p[1] = &st.pending;
+	while ((errno = 0, de = readdir(d)) != NULL) {
+		if (!cs_name_valid(de->d_name))
+			continue;
+		if (read_state(sp->consumers, de->d_name, &st) != 1) {
+			fprintf(msg, "%s/%s: not a consumer's file\n", sp->consumers, de->d_name);
+			found++;
+			continue;
+		}
+		for (k = 0; k < 2; k++) {
+			if ((r = at_boundary(sp, p[k], days, n)) == -1)
+				goto fail;
+			if (r == 1)
+				continue;
+			format_pos(p[k], pos, sizeof(pos));
+			fprintf(msg, "%s/%s: %s place %s is not at a line of the archive; "
+			    "remove the file to start the consumer anew\n", sp->consumers,
+			    de->d_name, what[k], pos);
+			found++;
+		}
+		if (st.pending.day < st.committed.day || (st.pending.day == st.committed.day &&
+		    st.pending.off < st.committed.off)) {
+			fprintf(msg, "%s/%s: pending place before the committed one; "
+			    "the next --tail sets it anew\n", sp->consumers, de->d_name);
+			found++;
+		}
+	}
+	if (errno != 0)
+		goto fail;
+	(void)closedir(d);
+	return found;
+fail:
+	(void)closedir(d);
+	return -1;
 }

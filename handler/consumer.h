@@ -66,4 +66,12 @@ int	 cs_needed(const struct conf *, const struct spool *, time_t now, int *day);
  */
 int	 cs_move_past(const struct spool *, int first);
 
+/*
+ * --verify, reading only: each consumer's committed and pending places are
+ * at a line boundary of a day of days (the archive's, ascending), or the
+ * place before every event, and pending is not before committed.  Prints
+ * each finding to msg.  Returns how many there are, or -1 with errno.
+ */
+int	 cs_verify(const struct spool *, const int *days, size_t n, FILE *msg);
+
 #endif

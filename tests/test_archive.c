@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "archive.h"
 #include "spool.h"
@@ -134,12 +135,199 @@ line_valid_needs_stamp(void)
 	return 0;
 }
 
+/* Whether path exists. */
+static int
+present(const char *path)
+{
+	struct stat	 st;
+
+	return stat(path, &st) == 0;
+}
+
+/* Every line with its end, appended to a buffer. */
+struct text {
+	char	 buf[4096];
+	size_t	 len;
+	off_t	 ends[16];
+	int	 n;
+};
+
+static int
+keep_line(const char *line, size_t len, off_t end, void *arg)
+{
+	struct text	*t = arg;
+
+	if (t->len + len + 1 > sizeof(t->buf) || t->n == 16)
+		return -1;
+	memcpy(t->buf + t->len, line, len);
+	t->len += len;
+	t->buf[t->len++] = '\n';
+	t->ends[t->n++] = end;
+	return 0;
+}
+
+/*
+ * A compressed day: the plain file goes, the gz holds the same lines
+ * with the same offsets, read from any line boundary.
+ */
+static int
+compress_keeps_lines_and_offsets(void)
+{
+	struct spool	 sp;
+	struct text	 all, rest;
+	char		 plain[4200], gz[4200];
+	off_t		 end, size, repaired;
+	int		*days = NULL;
+	size_t		 n = 0;
+
+	memset(&all, 0, sizeof(all));
+	memset(&rest, 0, sizeof(rest));
+	CHECK(open_spool(&sp) == 0);
+	CHECK(arc_append(&sp, DAY, line1, strlen(line1), &end) == 0);
+	CHECK(arc_append(&sp, DAY, line2, strlen(line2), &end) == 0);
+	CHECK(arc_compress(&sp, DAY) == 1);
+	CHECK(arc_path(&sp, DAY, plain, sizeof(plain)) == 0 && !present(plain));
+	CHECK(arc_gz_path(&sp, DAY, gz, sizeof(gz)) == 0 && present(gz));
+	CHECK(arc_size(&sp, DAY, &size) == 0 && size == end);
+	CHECK(arc_length(&sp, DAY, &size) == 0 && size == end);
+	CHECK(arc_repair(&sp, DAY, 0, &repaired) == 0 && repaired == end);
+	CHECK(arc_scan(&sp, DAY, 0, -1, keep_line, &all) == 0);
+	CHECK(all.n == 2 && all.len == strlen(line1) + strlen(line2));
+	CHECK(memcmp(all.buf, line1, strlen(line1)) == 0);
+	CHECK(all.ends[0] == (off_t)strlen(line1) && all.ends[1] == end);
+	CHECK(arc_scan(&sp, DAY, (off_t)strlen(line1), end, keep_line, &rest) == 0);
+	CHECK(rest.n == 1 && rest.len == strlen(line2) && rest.ends[0] == end);
+	CHECK(arc_days(&sp, &days, &n) == 0 && n == 1 && days[0] == DAY);
+	free(days);
+	CHECK(arc_compress(&sp, DAY) == 0);
+	return 0;
+}
+
+/* Where a day is in both forms (a rewrite killed midway) it is listed once and read plain. */
+static int
+both_forms_read_plain(void)
+{
+	struct spool		 sp;
+	struct arc_writer	*w;
+	struct text		 t;
+	char			 plain[4200];
+	off_t			 size;
+	int			*days = NULL, fd;
+	size_t			 n = 0;
+
+	memset(&t, 0, sizeof(t));
+	CHECK(open_spool(&sp) == 0);
+	CHECK((w = arc_wopen(&sp, DAY, 1)) != NULL);
+	CHECK(arc_wadd(w, line2, strlen(line2) - 1) == 0);
+	CHECK(arc_wcommit(w) == 0);
+	CHECK(arc_path(&sp, DAY, plain, sizeof(plain)) == 0);
+	CHECK((fd = open(plain, O_WRONLY | O_CREAT | O_EXCL, 0600)) != -1);
+	CHECK(write(fd, line1, strlen(line1)) == (ssize_t)strlen(line1) && close(fd) == 0);
+	CHECK(arc_size(&sp, DAY, &size) == 0 && size == (off_t)strlen(line1));
+	CHECK(arc_days(&sp, &days, &n) == 0 && n == 1);
+	free(days);
+	CHECK(arc_scan(&sp, DAY, 0, -1, keep_line, &t) == 0);
+	CHECK(t.n == 1 && t.len == strlen(line1) && memcmp(t.buf, line1, t.len) == 0);
+	return 0;
+}
+
+/* A writer that appends to a compressed day (a clock stepped back) keeps every line. */
+static int
+append_to_compressed_day(void)
+{
+	struct spool	 sp;
+	struct text	 t;
+	char		 gz[4200];
+	off_t		 end;
+
+	memset(&t, 0, sizeof(t));
+	CHECK(open_spool(&sp) == 0);
+	CHECK(arc_append(&sp, DAY, line1, strlen(line1), &end) == 0);
+	CHECK(arc_compress(&sp, DAY) == 1);
+	CHECK(arc_append(&sp, DAY, line2, strlen(line2), &end) == 0);
+	CHECK(end == (off_t)(strlen(line1) + strlen(line2)));
+	CHECK(arc_gz_path(&sp, DAY, gz, sizeof(gz)) == 0 && !present(gz));
+	CHECK(arc_scan(&sp, DAY, 0, -1, keep_line, &t) == 0 && t.n == 2);
+	return 0;
+}
+
+/* A gzip file made by another tool (no length in its header) is measured by reading it. */
+static int
+foreign_gzip_measured(void)
+{
+	struct spool	 sp;
+	struct text	 t;
+	char		 gz[4200];
+	gzFile		 f;
+	off_t		 size;
+
+	memset(&t, 0, sizeof(t));
+	CHECK(open_spool(&sp) == 0);
+	CHECK(arc_gz_path(&sp, DAY, gz, sizeof(gz)) == 0);
+	CHECK((f = gzopen(gz, "wb")) != NULL);
+	CHECK(gzputs(f, line1) > 0 && gzputs(f, line2) > 0 && gzclose(f) == Z_OK);
+	CHECK(arc_size(&sp, DAY, &size) == 0);
+	CHECK(size == (off_t)(strlen(line1) + strlen(line2)));
+	CHECK(arc_scan(&sp, DAY, 0, -1, keep_line, &t) == 0 && t.n == 2);
+	return 0;
+}
+
+/* A compressed day cut short is an error, never a quietly shorter day. */
+static int
+cut_gzip_is_an_error(void)
+{
+	struct spool	 sp;
+	struct text	 t;
+	struct stat	 st;
+	char		 gz[4200];
+	off_t		 end, size;
+
+	memset(&t, 0, sizeof(t));
+	CHECK(open_spool(&sp) == 0);
+	CHECK(arc_append(&sp, DAY, line1, strlen(line1), &end) == 0);
+	CHECK(arc_append(&sp, DAY, line2, strlen(line2), &end) == 0);
+	CHECK(arc_compress(&sp, DAY) == 1);
+	CHECK(arc_gz_path(&sp, DAY, gz, sizeof(gz)) == 0 && stat(gz, &st) == 0);
+	CHECK(truncate(gz, st.st_size - 6) == 0);
+	CHECK(arc_scan(&sp, DAY, 0, -1, keep_line, &t) == -1 && errno == EIO);
+	CHECK(arc_length(&sp, DAY, &size) == -1 && errno == EIO);
+	return 0;
+}
+
+/* An aborted writer leaves the day as it was and no temporary file. */
+static int
+writer_abort_leaves_nothing(void)
+{
+	struct spool		 sp;
+	struct arc_writer	*w;
+	off_t			 end, size;
+	int			*days = NULL;
+	size_t			 n = 0;
+
+	CHECK(open_spool(&sp) == 0);
+	CHECK(arc_append(&sp, DAY, line1, strlen(line1), &end) == 0);
+	CHECK((w = arc_wopen(&sp, DAY, 1)) != NULL);
+	CHECK(arc_wadd(w, line2, strlen(line2) - 1) == 0);
+	arc_wabort(w);
+	CHECK(arc_size(&sp, DAY, &size) == 0 && size == end);
+	CHECK(arc_days(&sp, &days, &n) == 0 && n == 1);
+	free(days);
+	CHECK(rmdir(sp.tmp) == 0);
+	return 0;
+}
+
 static const struct test tests[] = {
 	T(append_then_scan),
 	T(repair_cuts_torn_tail),
 	T(repair_keeps_complete_foreign_line),
 	T(days_listed_in_order),
 	T(line_valid_needs_stamp),
+	T(compress_keeps_lines_and_offsets),
+	T(both_forms_read_plain),
+	T(append_to_compressed_day),
+	T(foreign_gzip_measured),
+	T(cut_gzip_is_an_error),
+	T(writer_abort_leaves_nothing),
 };
 
 TEST_MAIN(tests)

@@ -205,7 +205,7 @@ unknown_key_named_with_line(void)
 	    "unknown key 'tokn' (known keys: spool_dir, csv_dir, token, "
 	    "basic_auth, allow_from, allow_anonymous, max_body_bytes, "
 	    "dedup_window_days, timezone, csv_formula_guard, max_status_files, "
-	    "quarantine_max_bytes, xlsx, on_commit)");
+	    "quarantine_max_bytes, xlsx, on_commit, archive_compress, retention_days)");
 }
 
 static int
@@ -349,6 +349,32 @@ dedup_zero(void)
 	return refused("spool_dir = \"/s\";\ntoken = \"t\";\n"
 	    "dedup_window_days = 0;\n", 3, "dedup_window_days must be an "
 	    "integer from 1 to 3650 (got 0)");
+}
+
+static int
+retention_shorter_than_dedup_window(void)
+{
+	return refused_with("spool_dir = \"/s\";\ntoken = \"t\";\n"
+	    "retention_days = 30;\n", "retention_days (30) is shorter than "
+	    "dedup_window_days (45): set retention_days to at least 45, or 0 to keep "
+	    "everything");
+}
+
+/* Compression is on and retention off unless the file says otherwise. */
+static int
+archive_keys_defaults(void)
+{
+	struct conf	 c;
+	char		 err[512];
+
+	CHECK(load("spool_dir = \"/s\";\ntoken = \"t\";\n", &c, err, sizeof(err)) == 0);
+	CHECK(c.archive_compress == 1 && c.retention_days == 0);
+	conf_free(&c);
+	CHECK(load("spool_dir = \"/s\";\ntoken = \"t\";\narchive_compress = false;\n"
+	    "retention_days = 400;\n", &c, err, sizeof(err)) == 0);
+	CHECK(c.archive_compress == 0 && c.retention_days == 400);
+	conf_free(&c);
+	return 0;
 }
 
 static int
@@ -652,6 +678,8 @@ static const struct test tests[] = {
 	T(max_body_beyond_32_bits_exact),
 	T(dedup_zero),
 	T(dedup_too_large),
+	T(retention_shorter_than_dedup_window),
+	T(archive_keys_defaults),
 	T(dedup_not_wrapped),
 	T(allow_from_parsed),
 	T(allow_from_bad_cidr),
