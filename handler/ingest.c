@@ -742,7 +742,7 @@ ing_after(const struct conf *cf)
 	fio_root(FIO_CSV, cf->csv_dir, 1);
 	if (hk_start(cf, &sp) == -1)
 		ut_log_errno("starting on_commit", NULL);
-	if (page_fresh(cf, now))
+	if (page_fresh(cf, now) && !rt_due(cf, &sp, ut_local_day(now)))
 		return 0;
 	/* Without the lock: a closed day's archive no longer changes. */
 	if (cf->xlsx && xl_catch_up(cf, &sp, ut_local_day(now)) == -1)

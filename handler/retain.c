@@ -225,23 +225,49 @@ out:
 	return rc;
 }
 
-int
-rt_expire(const struct conf *cf, const struct spool *sp, int today, time_t now)
+/* Whether retention ran today (the stamp names today): 1, or 0. */
+static int
+ran_today(const struct spool *sp, int today)
 {
 	char	 path[PATH_MAX], ymd[11], *text = NULL;
 	size_t	 len;
+	int	 ran;
+
+	ut_format_day(today, ymd);
+	if (ut_path(path, sizeof(path), "%s/" STAMP, sp->views) == -1 ||
+	    fio_slurp(path, &text, &len) == -1)
+		return 0;
+	ran = len >= 10 && memcmp(text, ymd, 10) == 0;
+	free(text);
+	return ran;
+}
+
+int
+rt_due(const struct conf *cf, const struct spool *sp, int today)
+{
+	struct dirent	*de;
+	DIR		*d;
+	int		 cur, day, due = 0;
+
+	if (cf->retention_days != 0 && !ran_today(sp, today))
+		return 1;
+	if (!cf->archive_compress || sp_current_day(sp, &cur) == -1 ||
+	    (d = fio_opendir(sp->archive)) == NULL)
+		return 0;
+	while (!due && (de = readdir(d)) != NULL)
+		due = day_before(de->d_name, ".jsonl", today - 1, &day) && closed(day, today, cur);
+	(void)closedir(d);
+	return due;
+}
+
+int
+rt_expire(const struct conf *cf, const struct spool *sp, int today, time_t now)
+{
+	char	 ymd[11];
 	int	 limit, need;
 
-	if (cf->retention_days == 0)
+	if (cf->retention_days == 0 || ran_today(sp, today))
 		return 0;
-	ut_format_day(today, ymd);
-	if (ut_path(path, sizeof(path), "%s/" STAMP, sp->views) == -1)
-		goto fail;
-	if (fio_slurp(path, &text, &len) == 0 && len >= 10 && memcmp(text, ymd, 10) == 0) {
-		free(text);
-		return 0;
-	}
-	free(text);
 	limit = today - cf->retention_days;
 	if (cs_needed(cf, sp, now, &need) == -1)
 		goto fail;

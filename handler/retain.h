@@ -30,4 +30,11 @@ int	 rt_compress(const struct conf *, const struct spool *, int today);
  */
 int	 rt_expire(const struct conf *, const struct spool *, int today, time_t now);
 
+/*
+ * Whether rt_compress or rt_expire has work, looked at without the lock
+ * (they decide again under it): a closed day still plain, or retention
+ * not yet run today.  1 or 0.
+ */
+int	 rt_due(const struct conf *, const struct spool *, int today);
+
 #endif
