@@ -23,13 +23,15 @@
 #ifdef YH_FAULTS
 /*
  * Test builds only (the yespo-hook-faults binary): YH_FAULT="op:k" makes
- * the k-th call of op fail, "op:k:forever" that call and every later one.
- * op is open, write, sync, rename, close or truncate.
+ * the k-th call of op fail, "op:k:forever" that call and every later one,
+ * "op:k:kill" kills the process with SIGKILL there instead (a crash at
+ * that point).  op is open, write, sync, rename, close, truncate or unlink.
  */
 static int
 fault(const char *op)
 {
-	static const char *const ops[] = { "open", "write", "sync", "rename", "close", "truncate" };
+	static const char *const ops[] = { "open", "write", "sync", "rename", "close", "truncate",
+	    "unlink" };
 	static unsigned	 calls[sizeof(ops) / sizeof(ops[0])];
 	const char	*spec = getenv("YH_FAULT"), *colon;
 	unsigned	 i, k;
@@ -44,6 +46,8 @@ fault(const char *op)
 		return 0;
 	k = (unsigned)strtoul(colon + 1, NULL, 10);
 	calls[i]++;
+	if (calls[i] == k && strstr(colon, ":kill") != NULL)
+		(void)kill(getpid(), SIGKILL);
 	if (calls[i] == k || (calls[i] > k && strstr(colon, ":forever") != NULL)) {
 		ut_log("injected fault: %s #%u", op, calls[i]);
 		errno = strcmp(op, "write") == 0 ? ENOSPC : EIO;
@@ -421,6 +425,7 @@ fio_unlink(const char *path)
 	struct at	 a;
 	int		 rc, saved;
 
+	FAULT("unlink", -1);
 	if (resolve(path, &a) == -1)
 		return -1;
 	rc = unlinkat(a.dfd, a.name, 0);	/* removes a link, never its target */

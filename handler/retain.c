@@ -260,6 +260,20 @@ rt_due(const struct conf *cf, const struct spool *sp, int today)
 	return due;
 }
 
+static void
+warn_stale(const char *name, long long acked, void *arg)
+{
+	char	 when[40];
+
+	(void)arg;
+	if (acked == 0)
+		snprintf(when, sizeof(when), "never");
+	else
+		ut_utc_stamp((time_t)acked, when);
+	ut_log("retention: consumer %s is older than retention_days (last ack: %s): "
+	    "days it has not read are removed", name, when);
+}
+
 int
 rt_expire(const struct conf *cf, const struct spool *sp, int today, time_t now)
 {
@@ -269,7 +283,7 @@ rt_expire(const struct conf *cf, const struct spool *sp, int today, time_t now)
 	if (cf->retention_days == 0 || ran_today(sp, today))
 		return 0;
 	limit = today - cf->retention_days;
-	if (cs_needed(cf, sp, now, &need) == -1)
+	if (cs_stale(cf, sp, now, warn_stale, NULL) == -1 || cs_needed(cf, sp, now, &need) == -1)
 		goto fail;
 	if (need < limit) {
 		if (need == INT_MIN)

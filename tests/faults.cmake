@@ -7,4 +7,7 @@ add_test(NAME faults.io_each_call
 add_test(NAME faults.disk_full
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/faults/disk_full.sh
                  $<TARGET_FILE:yespo-hook> ${CMAKE_SOURCE_DIR})
-set_tests_properties(faults.io_each_call faults.disk_full PROPERTIES TIMEOUT 300 LABELS faults)
+add_test(NAME faults.compress_kill9
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/faults/compress_kill.sh
+                 $<TARGET_FILE:yespo-hook-faults> ${CMAKE_SOURCE_DIR})
+set_tests_properties(faults.io_each_call faults.disk_full faults.compress_kill9 PROPERTIES TIMEOUT 300 LABELS faults)

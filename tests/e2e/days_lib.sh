@@ -1,0 +1,45 @@
+# Archive days made by hand, for the compression and retention tests.
+# shellcheck shell=bash
+
+# days_ago N: the UTC date N days before today, YYYY-MM-DD.
+days_ago() { date -u -d "$1 days ago" +%F; }
+
+# old_day SPOOL YYYY-MM-DD N PREFIX: write SPOOL/archive/YYYY-MM-DD.jsonl,
+# N valid archive lines received that day (iids PREFIX-1..N).  Run
+# --rebuild after, so the index and the views hold them.
+old_day() {
+	awk -v day="$2" -v n="$3" -v p="$4" 'BEGIN {
+		for (i = 1; i <= n; i++)
+			printf "{\"iid\":\"%s-%d\",\"contactId\":%d,\"email\":\"u%d@example.com\"," \
+			    "\"mediaType\":\"email\",\"activityStatus\":\"DELIVERED\"," \
+			    "\"activityDateTime\":\"%sT08:00:00\",\"_receivedAt\":\"%sT%02d:%02d:%02dZ\"}\n",
+			    p, i, 1000 + i, i, day, day, int(i / 3600) % 24, int(i / 60) % 60, i % 60
+	}' >"$1/archive/$2.jsonl"
+}
+
+# as_batch FILE: archive lines on stdin as one JSON array (stamps dropped) in FILE.
+as_batch() {
+	sed 's/,"_receivedAt":"[^"]*"}$/}/' |
+		awk 'BEGIN { printf "[" } NR > 1 { printf ",\n" } { printf "%s", $0 } END { print "]" }' >"$1"
+}
+
+# new_batch FILE PREFIX N: a batch of N new events (iids PREFIX-1..N).
+new_batch() {
+	local t
+	t=$(mktemp) || return 1
+	mkdir -p "$t.d/archive"
+	old_day "$t.d" "$(date -u +%F)" "$3" "$2"
+	as_batch "$1" <"$t.d/archive/$(date -u +%F).jsonl"
+	rm -rf "$t" "$t.d"
+}
+
+# The archive's lines, plain and compressed days alike, sorted.
+archive_lines() {
+	local f
+	for f in "$1"/archive/*.jsonl "$1"/archive/*.jsonl.gz; do
+		[ -e "$f" ] || continue
+		# A day in both forms (a rewrite killed midway) is its plain file.
+		case $f in *.gz) [ -e "${f%.gz}" ] && continue ;; esac
+		zcat -f "$f"
+	done | LC_ALL=C sort
+}
