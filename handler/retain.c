@@ -160,19 +160,29 @@ remove_states(const struct spool *sp, int day)
 	return 0;
 }
 
-/* Remove the archive days, CSV folders and view states before limit, oldest first: 0, or -1. */
+/*
+ * Remove the archive days, CSV folders and view states before *limit,
+ * oldest first, stopping at the first archive day from need on (a
+ * consumer's), which becomes *limit: 0, or -1.
+ */
 static int
-remove_days(const struct conf *cf, const struct spool *sp, int limit)
+remove_days(const struct conf *cf, const struct spool *sp, int *limitp, int need)
 {
 	char	 ymd[11], path[PATH_MAX];
 	off_t	 size;
 	size_t	 n, i;
-	int	*days = NULL;
+	int	*days = NULL, limit = *limitp;
 
 	if (arc_days(sp, &days, &n) == -1)
 		goto fail;
 	for (i = 0; i < n && days[i] < limit; i++) {
 		ut_format_day(days[i], ymd);
+		if (days[i] >= need) {
+			ut_log("retention: keeping archive/%s and later days: a consumer "
+			    "has not read them yet", ymd);
+			limit = *limitp = days[i];
+			break;
+		}
 		if (arc_size(sp, days[i], &size) == -1 || arc_remove(sp, days[i]) == -1)
 			goto fail;
 		ut_log("retention: removed archive/%s (%lld bytes of events)",
@@ -285,18 +295,7 @@ rt_expire(const struct conf *cf, const struct spool *sp, int today, time_t now)
 	limit = today - cf->retention_days;
 	if (cs_stale(cf, sp, now, warn_stale, NULL) == -1 || cs_needed(cf, sp, now, &need) == -1)
 		goto fail;
-	if (need < limit) {
-		if (need == INT_MIN)
-			ut_log("retention: keeping every archive day: a consumer has "
-			    "read none yet");
-		else {
-			ut_format_day(need, ymd);
-			ut_log("retention: keeping archive days from %s: a consumer has "
-			    "not read them yet", ymd);
-		}
-		limit = need;
-	}
-	if (remove_days(cf, sp, limit) == -1 || cs_move_past(sp, limit) == -1 ||
+	if (remove_days(cf, sp, &limit, need) == -1 || cs_move_past(sp, limit) == -1 ||
 	    remove_quarantine(sp, now - (time_t)cf->retention_days * 86400) == -1)
 		goto fail;
 	ut_format_day(today, ymd);

@@ -55,6 +55,9 @@ set(YH_E2E_TESTS
   config_unreadable_other_user
   cgi_no_proc
   archive_compress
+  retention_removes_old
+  retention_keeps_consumer_days
+  retention_moves_stale_consumer
 )
 
 foreach(t ${YH_E2E_TESTS})
@@ -73,7 +76,7 @@ file(GLOB yh_e2e_scripts RELATIVE ${CMAKE_SOURCE_DIR}/tests/e2e
 foreach(s ${yh_e2e_scripts})
   string(REGEX REPLACE "\\.sh$" "" n "${s}")
   # apache.cmake lists the scripts of the Apache, package, download and restart tests.
-  if(NOT n MATCHES "^(lib|apache_lib|days_lib|(apache|package|downloads|restart)_.*)$")
+  if(NOT n MATCHES "^(lib|apache_lib|days_lib|retention_lib|(apache|package|downloads|restart)_.*)$")
     list(FIND YH_E2E_TESTS ${n} found)
     if(found EQUAL -1)
       message(WARNING "tests/e2e/${s} is not listed in tests/e2e.cmake")

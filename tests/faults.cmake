@@ -10,4 +10,8 @@ add_test(NAME faults.disk_full
 add_test(NAME faults.compress_kill9
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/faults/compress_kill.sh
                  $<TARGET_FILE:yespo-hook-faults> ${CMAKE_SOURCE_DIR})
-set_tests_properties(faults.io_each_call faults.disk_full faults.compress_kill9 PROPERTIES TIMEOUT 300 LABELS faults)
+add_test(NAME faults.retention_kill9
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/faults/retention_kill.sh
+                 $<TARGET_FILE:yespo-hook-faults> ${CMAKE_SOURCE_DIR})
+set_tests_properties(faults.io_each_call faults.disk_full faults.compress_kill9
+                     faults.retention_kill9 PROPERTIES TIMEOUT 300 LABELS faults)
