@@ -9,11 +9,19 @@
 # summaries are byte for byte what --rebuild makes, and --verify passes.
 # Usage: crash.sh BINARY SOURCE_DIR   (exit 0 pass, 1 fail, 77 skip)
 #
+# The spool starts with YS_OLD_DAYS closed archive days (default 12,
+# 3..14 days old, 3000 events each, written by hand and taken in by
+# --rebuild): the step after each answer compresses one, so kills land
+# inside compressions too, and their events count like the acknowledged
+# ones.
+#
 # Knobs (environment): YS_CGI_KILLS (default 200) and YS_FCGI_KILLS (100),
 # the kills each phase must land; YS_PHASE_LIMIT (90), the seconds a phase
 # may take to land them; YS_BATCH (300), events a batch.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=../e2e/days_lib.sh
+. "$(dirname "$0")/../e2e/days_lib.sh"
 
 CGI_KILLS=${YS_CGI_KILLS:-200}
 FCGI_KILLS=${YS_FCGI_KILLS:-100}
@@ -27,7 +35,14 @@ yh_need curl awk pkill pgrep
 yh_init
 yh_write_conf 'allow_anonymous = true;'
 started=$(date +%s)
-mkdir -p "$T/drv"
+mkdir -p "$T/drv" "$SPOOL/archive"
+OLD_DAYS=${YS_OLD_DAYS:-12}
+for n in $(seq 3 $((OLD_DAYS + 2))); do
+	old_day "$SPOOL" "$(days_ago "$n")" 3000 "o$n"
+done
+ys_events_of "$SPOOL" >"$T/old.events"
+"$YH_BIN" --rebuild --config "$CONF" >/dev/null 2>"$T/rebuild.err" ||
+	yh_die "--rebuild of the old days: $(cat "$T/rebuild.err")"
 : >"$T/acked"
 : >"$T/refused"
 : >"$T/refused.all"
@@ -261,9 +276,12 @@ if [ -s "$T/ack.problems" ]; then
 	head -n 5 "$T/ack.problems" | sed 's/^/    /' >&2
 fi
 events=$(((last + 1) * B))
-awk -v last="$last" '{ ev[NR] = $0 }
-	END { for (n = 0; n <= last; n++) for (i = 1; i <= NR; i++) { l = ev[i]; sub(/@N@/, n, l); print l } }' \
-	"$T/new" | LC_ALL=C sort >"$T/want"
+{
+	awk -v last="$last" '{ ev[NR] = $0 }
+		END { for (n = 0; n <= last; n++) for (i = 1; i <= NR; i++) { l = ev[i]; sub(/@N@/, n, l); print l } }' \
+		"$T/new"
+	cat "$T/old.events"
+} | LC_ALL=C sort >"$T/want"
 bad=$(ys_malformed_of "$SPOOL")
 [ "$bad" -eq 0 ] || yh_fail "$bad archive lines are not whole events"
 ys_events_of "$SPOOL" >"$T/got"
@@ -271,6 +289,8 @@ ys_compare "$T/want" "$T/got" "after $nacked acknowledged batches"
 q=$(find "$SPOOL/quarantine" -type f 2>/dev/null | wc -l)
 [ "$q" -eq 0 ] || yh_fail "$q files in quarantine; nothing was bad input"
 ys_check_views "$CONF" "$CSV" "after the kills"
+gz=$(find "$SPOOL/archive" -name '*.jsonl.gz' | wc -l)
+[ "$gz" -ge 1 ] || yh_fail "no old day was compressed during the kills"
 
 kills=$(wc -l <"$T/kills")
 refused=$(wc -l <"$T/refused.all")
@@ -279,8 +299,8 @@ refused=$(wc -l <"$T/refused.all")
 # torn append); the resend found them as duplicates.
 partly=$(awk -v b="$B" '{ split($3, f, /[:,}]/); if (f[4] + 0 != b) n++ } END { print n + 0 }' "$T/acked")
 torn=$(awk -v b="$B" '{ split($3, f, /[:,}]/); if (f[4] + 0 != b && f[4] + 0 != 0) n++ } END { print n + 0 }' "$T/acked")
-printf 'crash: %d kills survived (%d CGI, %d FastCGI of which %d aimed at a busy worker; %d requests failed and were resent), %d batches acknowledged (%d already stored by a killed attempt, %d of them in part), %d events; lost %d, doubled %d (%d s)\n' \
+printf 'crash: %d kills survived (%d CGI, %d FastCGI of which %d aimed at a busy worker; %d requests failed and were resent), %d batches acknowledged (%d already stored by a killed attempt, %d of them in part), %d events; %d of %d old days compressed meanwhile; lost %d, doubled %d (%d s)\n' \
 	"$kills" "$(grep -c '^cgi ' "$T/kills")" "$(grep -c '^fastcgi ' "$T/kills")" \
 	"$(grep -c '^fastcgi .* busy$' "$T/kills")" "$refused" "$nacked" "$partly" "$torn" \
-	"$events" "$YS_LOST" $((YS_DOUBLED + YS_EXTRA)) $(($(date +%s) - started))
+	"$events" "$gz" "$OLD_DAYS" "$YS_LOST" $((YS_DOUBLED + YS_EXTRA)) $(($(date +%s) - started))
 yh_finish

@@ -76,15 +76,26 @@ ys_batch() {
 	awk 'BEGIN { printf "[" } NR > 1 { printf ",\n" } { printf "%s", $0 } END { print "]" }' >"$1"
 }
 
+# Every archive line, plain and compressed days alike; a day in both
+# forms (a compression killed midway) is its plain file, as for the handler.
+ys_archive_cat() {
+	local f
+	for f in "$1"/archive/*.jsonl "$1"/archive/*.jsonl.gz; do
+		[ -e "$f" ] || continue
+		case $f in *.gz) [ -e "${f%.gz}" ] && continue ;; esac
+		zcat -f "$f"
+	done
+}
+
 # The archive's events with their receipt stamps removed, sorted.
 ys_events_of() {
-	cat "$1"/archive/*.jsonl 2>/dev/null |
+	ys_archive_cat "$1" |
 		sed -n 's/,"_receivedAt":"[0-9T:Z-]*"}$/}/p' | LC_ALL=C sort
 }
 
 # Archive lines that do not end in a receipt stamp (half lines, garbage).
 ys_malformed_of() {
-	cat "$1"/archive/*.jsonl 2>/dev/null | grep -cv ',"_receivedAt":"[0-9T:Z-]*"}$'
+	ys_archive_cat "$1" | grep -cv ',"_receivedAt":"[0-9T:Z-]*"}$'
 }
 
 # ys_compare WANT GOT WHAT: both sorted; WANT has no repeats.  Sets
