@@ -135,7 +135,8 @@ csv_days(const struct conf *cf, int limit, int **days, size_t *n)
 	if (errno != 0)
 		goto fail;
 	(void)closedir(d);
-	qsort(v, *n, sizeof(*v), cmp_int);
+	if (*n > 1)
+		qsort(v, *n, sizeof(*v), cmp_int);
 	*days = v;
 	return 0;
 fail:
