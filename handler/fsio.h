@@ -22,7 +22,10 @@
  *     spool_dir and csv_dir, reading only, asking this process's rights.
  *   - futimens (spool.c sp_sweep): the sweep's time stamp, on a descriptor
  *     fio_open opened.
- *   - readdir (page.c, xlsx.c, consumer.c), as for archive.c above.
+ *   - readdir (page.c, xlsx.c, consumer.c, retain.c), as for archive.c above.
+ *   - fio_remove_tree (nftw, FTW_PHYS: a link is removed, never followed)
+ *     of a CSV day folder by retention (retain.c), csv_dir/YYYY-MM-DD
+ *     named from a day number, never from request data.
  *   - open of /dev/null, exec and the command's own files (hook.c): the
  *     on_commit command, a program of the administrator's.
  *   - fopen by libxlsxwriter (xlsx.c) of the workbook and its temporary
