@@ -518,7 +518,7 @@ cmp_int(const void *a, const void *b)
 }
 
 int
-arc_days(const struct spool *sp, int **days, size_t *n)
+arc_list_days(const char *dir, const char *const *suffixes, int **days, size_t *n)
 {
 	char		 ymd[11];
 	DIR		*d;
@@ -527,15 +527,15 @@ arc_days(const struct spool *sp, int **days, size_t *n)
 	size_t		 cap = 0, i, k;
 
 	*n = 0;
-	if ((d = fio_opendir(sp->archive)) == NULL) {
-		if (errno != ENOENT)
-			return -1;
-		*days = NULL;
-		return 0;
-	}
+	*days = NULL;
+	if ((d = fio_opendir(dir)) == NULL)
+		return errno == ENOENT ? 0 : -1;
 	while ((errno = 0, de = readdir(d)) != NULL) {
-		if ((strlen(de->d_name) != 16 || strcmp(de->d_name + 10, ".jsonl") != 0) &&
-		    (strlen(de->d_name) != 19 || strcmp(de->d_name + 10, ".jsonl.gz") != 0))
+		for (k = 0; suffixes[k] != NULL; k++)
+			if (strlen(de->d_name) == 10 + strlen(suffixes[k]) &&
+			    strcmp(de->d_name + 10, suffixes[k]) == 0)
+				break;
+		if (suffixes[k] == NULL)
 			continue;
 		memcpy(ymd, de->d_name, 10);
 		ymd[10] = '\0';
@@ -565,6 +565,14 @@ fail:
 	free(v);
 	closedir(d);
 	return -1;
+}
+
+int
+arc_days(const struct spool *sp, int **days, size_t *n)
+{
+	static const char *const forms[] = { ".jsonl", ".jsonl.gz", NULL };
+
+	return arc_list_days(sp->archive, forms, days, n);
 }
 
 /* A day's file being written anew under a temporary name in spool/tmp. */

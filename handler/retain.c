@@ -24,6 +24,9 @@
 
 #define STAMP	"retention"
 
+/* A CSV day folder's name: the day alone. */
+static const char *const csv_forms[] = { "", NULL };
+
 /*
  * Whether day is closed for good: before yesterday, so a clock stepped
  * back by less than a day still picks a later day, and before the day a
@@ -87,64 +90,6 @@ fail:
 	return -1;
 }
 
-/* Whether name is YYYY-MM-DD (plus suffix) of a day before limit; sets *day. */
-static int
-day_before(const char *name, const char *suffix, int limit, int *day)
-{
-	char	 ymd[11];
-
-	if (strlen(name) != 10 + strlen(suffix) || strcmp(name + 10, suffix) != 0)
-		return 0;
-	memcpy(ymd, name, 10);
-	ymd[10] = '\0';
-	return (*day = ut_parse_day(ymd)) >= 0 && *day < limit;
-}
-
-static int
-cmp_int(const void *a, const void *b)
-{
-	int	 x = *(const int *)a, y = *(const int *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* The CSV day folders of csv_dir before limit, ascending: 0, or -1 with errno. */
-static int
-csv_days(const struct conf *cf, int limit, int **days, size_t *n)
-{
-	struct dirent	*de;
-	DIR		*d;
-	int		*v = NULL, *nv, day;
-	size_t		 cap = 0;
-
-	*n = 0;
-	*days = NULL;
-	if ((d = fio_opendir(cf->csv_dir)) == NULL)
-		return errno == ENOENT ? 0 : -1;
-	while ((errno = 0, de = readdir(d)) != NULL) {
-		if (!day_before(de->d_name, "", limit, &day))
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			if ((nv = reallocarray(v, cap, sizeof(*v))) == NULL)
-				goto fail;
-			v = nv;
-		}
-		v[(*n)++] = day;
-	}
-	if (errno != 0)
-		goto fail;
-	(void)closedir(d);
-	if (*n > 1)
-		qsort(v, *n, sizeof(*v), cmp_int);
-	*days = v;
-	return 0;
-fail:
-	free(v);
-	(void)closedir(d);
-	return -1;
-}
-
 /* Remove the view states of day: 0, or -1 with errno. */
 static int
 remove_states(const struct spool *sp, int day)
@@ -190,9 +135,9 @@ remove_days(const struct conf *cf, const struct spool *sp, int *limitp, int need
 		    ymd, (long long)size);
 	}
 	free(days);
-	if (csv_days(cf, limit, &days, &n) == -1)
+	if (arc_list_days(cf->csv_dir, csv_forms, &days, &n) == -1)
 		goto fail;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && days[i] < limit; i++) {
 		ut_format_day(days[i], ymd);
 		if (ut_path(path, sizeof(path), "%s/%s", cf->csv_dir, ymd) == -1 ||
 		    fio_remove_tree(path) == -1 || remove_states(sp, days[i]) == -1)
@@ -256,18 +201,17 @@ ran_today(const struct spool *sp, int today)
 int
 rt_due(const struct conf *cf, const struct spool *sp, int today)
 {
-	struct dirent	*de;
-	DIR		*d;
-	int		 cur, day, due = 0;
+	static const char *const plain[] = { ".jsonl", NULL };
+	size_t	 n;
+	int	*days, cur, due;
 
 	if (cf->retention_days != 0 && !ran_today(sp, today))
 		return 1;
 	if (!cf->archive_compress || sp_current_day(sp, &cur) == -1 ||
-	    (d = fio_opendir(sp->archive)) == NULL)
+	    arc_list_days(sp->archive, plain, &days, &n) == -1)
 		return 0;
-	while (!due && (de = readdir(d)) != NULL)
-		due = day_before(de->d_name, ".jsonl", today - 1, &day) && closed(day, today, cur);
-	(void)closedir(d);
+	due = n > 0 && closed(days[0], today, cur);
+	free(days);
 	return due;
 }
 

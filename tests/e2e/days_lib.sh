@@ -33,13 +33,16 @@ new_batch() {
 	rm -rf "$t" "$t.d"
 }
 
-# The archive's lines, plain and compressed days alike, sorted.
-archive_lines() {
+# Every archive line of SPOOL, plain and compressed days alike; a day in
+# both forms (a rewrite killed midway) is its plain file, as for the handler.
+archive_cat() {
 	local f
 	for f in "$1"/archive/*.jsonl "$1"/archive/*.jsonl.gz; do
 		[ -e "$f" ] || continue
-		# A day in both forms (a rewrite killed midway) is its plain file.
 		case $f in *.gz) [ -e "${f%.gz}" ] && continue ;; esac
 		zcat -f "$f"
-	done | LC_ALL=C sort
+	done
 }
+
+# The archive's lines, sorted.
+archive_lines() { archive_cat "$1" | LC_ALL=C sort; }

@@ -27,48 +27,29 @@ post "$bin" "$work/ref" "$work/a.json" && post "$bin" "$work/ref" "$work/b.json"
 [ -f "$work/ref/spool/archive/$old.jsonl.gz" ] || fail "the reference run compressed nothing"
 archive_lines "$work/ref/spool" | sed 's/,"_receivedAt":"[^"]*"}$/}/' >"$work/want"
 
-# until_200 DIR FILE: resend FILE until it is answered 200.
-until_200() {
-	local i
-	for i in 1 2 3 4 5; do
-		post "$bin" "$1" "$2" && [ "$(status_of "$1")" = 200 ] && return 0
-	done
-	return 1
+# After a kill: the old day whole, then Yespo's resend and the next batch
+# leave what an undisturbed run leaves, compressed, with --verify passing.
+inside=0
+after_kill() {
+	local d=$1 what=$2 n
+	# Killed while compressing: a temporary archive file or the gz is there.
+	if ls "$d/spool/tmp" | grep -q '^archive\.tmp\.' ||
+	    [ -e "$d/spool/archive/$old.jsonl.gz" ]; then
+		inside=$((inside + 1))
+	fi
+	n=$(archive_lines "$d/spool" | grep -c '"iid":"old-')
+	[ "$n" -eq 2000 ] || fail "$what: the old day holds $n lines, not 2000"
+	until_200 "$bin" "$d" "$work/a.json" || fail "$what: the resend was not answered 200"
+	until_200 "$bin" "$d" "$work/b.json" || fail "$what: the next batch was not answered 200"
+	[ ! -e "$d/spool/archive/$old.jsonl" ] || fail "$what: the old day is still plain"
+	archive_lines "$d/spool" | sed 's/,"_receivedAt":"[^"]*"}$/}/' >"$work/got"
+	cmp -s "$work/want" "$work/got" ||
+		fail "$what: the archive differs: $(diff "$work/want" "$work/got" | head -n 4)"
+	"$bin" --config "$d/yespo-hook.conf" --verify >"$work/verify" 2>&1 ||
+		fail "$what: --verify: $(head -n 3 "$work/verify")"
 }
-
-cases=0 inside=0
-for op in open write sync rename close truncate unlink; do
-	k=1
-	while :; do
-		d=$work/case
-		rm -rf "$d"
-		cp -a "$work/base" "$d"
-		sed -i "s|$work/base/|$d/|" "$d/yespo-hook.conf"
-		# The shell's own "Killed" notice is not news here.
-		(post "$bin" "$d" "$work/a.json" YH_FAULT="$op:$k:kill") 2>/dev/null
-		rc=$?
-		[ $rc -eq 137 ] || break
-		cases=$((cases + 1))
-		what="kill at $op #$k"
-		# Killed while compressing: a temporary archive file or the gz is there.
-		if ls "$d/spool/tmp" | grep -q '^archive\.tmp\.' ||
-		    [ -e "$d/spool/archive/$old.jsonl.gz" ]; then
-			inside=$((inside + 1))
-		fi
-		n=$(archive_lines "$d/spool" | grep -c '"iid":"old-')
-		[ "$n" -eq 2000 ] || fail "$what: the old day holds $n lines, not 2000"
-		until_200 "$d" "$work/a.json" || fail "$what: the resend was not answered 200"
-		until_200 "$d" "$work/b.json" || fail "$what: the next batch was not answered 200"
-		[ ! -e "$d/spool/archive/$old.jsonl" ] || fail "$what: the old day is still plain"
-		archive_lines "$d/spool" | sed 's/,"_receivedAt":"[^"]*"}$/}/' >"$work/got"
-		cmp -s "$work/want" "$work/got" ||
-			fail "$what: the archive differs: $(diff "$work/want" "$work/got" | head -n 4)"
-		"$bin" --config "$d/yespo-hook.conf" --verify >"$work/verify" 2>&1 ||
-			fail "$what: --verify: $(head -n 3 "$work/verify")"
-		k=$((k + 1))
-	done
-done
-[ "$inside" -ge 10 ] || fail "only $inside of $cases kills landed inside the compression"
+kill_each_call "$bin" "$work/base" "$work" "$work/a.json" after_kill
+[ "$inside" -ge 10 ] || fail "only $inside of $KILLS kills landed inside the compression"
 printf 'compress_kill: %d kills (%d inside the compression), each followed by a resend: ' \
-	"$cases" "$inside"
+	"$KILLS" "$inside"
 printf '0 lost, 0 doubled, --verify passed\n'

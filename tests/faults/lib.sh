@@ -47,3 +47,38 @@ events_of() {
 	cat "$1"/spool/archive/*.jsonl 2>/dev/null |
 		sed 's/,"_receivedAt":"[^"]*"}$/}/' | LC_ALL=C sort
 }
+
+# until_200 BIN DIR FILE: resend FILE until it is answered 200 (5 tries).
+until_200() {
+	local i
+	for i in 1 2 3 4 5; do
+		post "$1" "$2" "$3" && [ "$(status_of "$2")" = 200 ] && return 0
+	done
+	return 1
+}
+
+# kill_each_call BIN BASE WORK FILE AFTER: for each of open, write, sync,
+# rename, close, truncate and unlink, and each k until the k-th call no
+# longer comes, copy the spool BASE (setup_spool's layout) to WORK/case,
+# POST FILE there with YH_FAULT=op:k:kill (the faults binary kills itself
+# at that call), and once the process died there run AFTER DIR "op #k",
+# which fails the test itself.  Sets KILLS.
+kill_each_call() {
+	local bin=$1 base=$2 work=$3 file=$4 after=$5 op k d
+	KILLS=0
+	for op in open write sync rename close truncate unlink; do
+		k=1
+		while :; do
+			d=$work/case
+			rm -rf "$d"
+			cp -a "$base" "$d"
+			sed -i "s|$base/|$d/|" "$d/yespo-hook.conf"
+			# The shell's own "Killed" notice is not news here.
+			(post "$bin" "$d" "$file" YH_FAULT="$op:$k:kill") 2>/dev/null
+			[ $? -eq 137 ] || break
+			KILLS=$((KILLS + 1))
+			"$after" "$d" "kill at $op #$k"
+			k=$((k + 1))
+		done
+	done
+}

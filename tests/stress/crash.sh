@@ -20,8 +20,6 @@
 # may take to land them; YS_BATCH (300), events a batch.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
-# shellcheck source=../e2e/days_lib.sh
-. "$(dirname "$0")/../e2e/days_lib.sh"
 
 CGI_KILLS=${YS_CGI_KILLS:-200}
 FCGI_KILLS=${YS_FCGI_KILLS:-100}

@@ -18,6 +18,8 @@
 
 # shellcheck source-path=SCRIPTDIR source=../e2e/lib.sh
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")/../e2e" && pwd)/lib.sh"
+# shellcheck source=../e2e/days_lib.sh
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")/../e2e" && pwd)/days_lib.sh"
 
 # tests/e2e/lib.sh writes max-procs 2; the stress tests want their own
 # number of FastCGI workers.  Wrap its config writer and check the result.
@@ -76,26 +78,15 @@ ys_batch() {
 	awk 'BEGIN { printf "[" } NR > 1 { printf ",\n" } { printf "%s", $0 } END { print "]" }' >"$1"
 }
 
-# Every archive line, plain and compressed days alike; a day in both
-# forms (a compression killed midway) is its plain file, as for the handler.
-ys_archive_cat() {
-	local f
-	for f in "$1"/archive/*.jsonl "$1"/archive/*.jsonl.gz; do
-		[ -e "$f" ] || continue
-		case $f in *.gz) [ -e "${f%.gz}" ] && continue ;; esac
-		zcat -f "$f"
-	done
-}
-
 # The archive's events with their receipt stamps removed, sorted.
 ys_events_of() {
-	ys_archive_cat "$1" |
+	archive_cat "$1" |
 		sed -n 's/,"_receivedAt":"[0-9T:Z-]*"}$/}/p' | LC_ALL=C sort
 }
 
 # Archive lines that do not end in a receipt stamp (half lines, garbage).
 ys_malformed_of() {
-	ys_archive_cat "$1" | grep -cv ',"_receivedAt":"[0-9T:Z-]*"}$'
+	archive_cat "$1" | grep -cv ',"_receivedAt":"[0-9T:Z-]*"}$'
 }
 
 # ys_compare WANT GOT WHAT: both sorted; WANT has no repeats.  Sets
