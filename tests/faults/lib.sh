@@ -82,3 +82,16 @@ kill_each_call() {
 		done
 	done
 }
+
+# recover BIN DIR A B STATE WANT WHAT: after a kill, Yespo's resend of A
+# and the next batch B (each until answered 200); then STATE DIR must
+# print what the file WANT holds, and --verify must pass.
+recover() {
+	local bin=$1 d=$2 a=$3 b=$4 state=$5 want=$6 what=$7
+	until_200 "$bin" "$d" "$a" || fail "$what: the resend was not answered 200"
+	until_200 "$bin" "$d" "$b" || fail "$what: the next batch was not answered 200"
+	"$state" "$d" >"$d.got"
+	cmp -s "$want" "$d.got" || fail "$what: the spool differs: $(diff "$want" "$d.got" | head -n 4)"
+	"$bin" --config "$d/yespo-hook.conf" --verify >"$d.verify" 2>&1 ||
+		fail "$what: --verify: $(head -n 3 "$d.verify")"
+}

@@ -45,13 +45,7 @@ inside=0
 after_kill() {
 	local d=$1 what=$2
 	grep -q 'retention: removed' "$d/err" && inside=$((inside + 1))
-	until_200 "$bin" "$d" "$work/a.json" || fail "$what: the resend was not answered 200"
-	until_200 "$bin" "$d" "$work/b.json" || fail "$what: the next batch was not answered 200"
-	state "$d" >"$work/got"
-	cmp -s "$work/want" "$work/got" ||
-		fail "$what: the spool differs: $(diff "$work/want" "$work/got" | head -n 4)"
-	"$bin" --config "$d/yespo-hook.conf" --verify >"$work/verify" 2>&1 ||
-		fail "$what: --verify: $(head -n 3 "$work/verify")"
+	recover "$bin" "$d" "$work/a.json" "$work/b.json" state "$work/want" "$what"
 }
 kill_each_call "$bin" "$work/base" "$work" "$work/a.json" after_kill
 [ "$inside" -ge 3 ] || fail "only $inside of $KILLS kills landed inside the retention"
