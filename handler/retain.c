@@ -57,8 +57,6 @@ rt_compress(const struct conf *cf, const struct spool *sp, int today)
 	size_t	 n, i;
 	int	*days = NULL, cur, rc = 0, p, z;
 
-	if (!cf->archive_compress)
-		return 0;
 	if (sp_current_day(sp, &cur) == -1 || arc_days(sp, &days, &n) == -1)
 		goto fail;
 	for (i = 0; i < n && rc == 0; i++) {
@@ -69,7 +67,7 @@ rt_compress(const struct conf *cf, const struct spool *sp, int today)
 		if (!p)
 			continue;
 		ut_format_day(days[i], ymd);
-		if (closed(days[i], today, cur)) {
+		if (cf->archive_compress && closed(days[i], today, cur)) {
 			if (arc_size(sp, days[i], &before) == -1 || arc_compress(sp, days[i]) == -1)
 				goto fail;
 			ut_log("archive/%s.jsonl: compressed to %s.jsonl.gz (%lld bytes)",
@@ -198,20 +196,39 @@ ran_today(const struct spool *sp, int today)
 	return ran;
 }
 
+/* Whether a and b (ascending) share a day. */
+static int
+share_day(const int *a, size_t na, const int *b, size_t nb)
+{
+	size_t	 i = 0, j = 0;
+
+	while (i < na && j < nb) {
+		if (a[i] == b[j])
+			return 1;
+		if (a[i] < b[j])
+			i++;
+		else
+			j++;
+	}
+	return 0;
+}
+
 int
 rt_due(const struct conf *cf, const struct spool *sp, int today)
 {
 	static const char *const plain[] = { ".jsonl", NULL };
-	size_t	 n;
-	int	*days, cur, due;
+	static const char *const gz[] = { ".jsonl.gz", NULL };
+	size_t	 np, nz;
+	int	*p = NULL, *z = NULL, cur, due = 0;
 
 	if (cf->retention_days != 0 && !ran_today(sp, today))
 		return 1;
-	if (!cf->archive_compress || sp_current_day(sp, &cur) == -1 ||
-	    arc_list_days(sp->archive, plain, &days, &n) == -1)
-		return 0;
-	due = n > 0 && closed(days[0], today, cur);
-	free(days);
+	if (sp_current_day(sp, &cur) == 0 && arc_list_days(sp->archive, plain, &p, &np) == 0 &&
+	    arc_list_days(sp->archive, gz, &z, &nz) == 0)
+		due = (cf->archive_compress && np > 0 && closed(p[0], today, cur)) ||
+		    share_day(p, np, z, nz);
+	free(p);
+	free(z);
 	return due;
 }
 

@@ -14,8 +14,9 @@ struct spool;
 /*
  * Compress the oldest closed archive day still plain, one a call (the lock
  * is held meanwhile): a day before yesterday and before the day written
- * last, which no writer picks (handler/DESIGN.md).  A gz copy left beside
- * a day that stays plain is removed.  Returns 1 when it compressed a day,
+ * last, which no writer picks (handler/DESIGN.md); none when
+ * archive_compress is off.  A gz copy left beside a day that stays plain
+ * is removed.  Returns 1 when it compressed a day,
  * 0 when none was due, -1 (logged).
  */
 int	 rt_compress(const struct conf *, const struct spool *, int today);
@@ -32,8 +33,8 @@ int	 rt_expire(const struct conf *, const struct spool *, int today, time_t now)
 
 /*
  * Whether rt_compress or rt_expire has work, looked at without the lock
- * (they decide again under it): a closed day still plain, or retention
- * not yet run today.  1 or 0.
+ * (they decide again under it): a closed day still plain, a day in both
+ * forms, or retention not yet run today.  1 or 0.
  */
 int	 rt_due(const struct conf *, const struct spool *, int today);
 

@@ -55,6 +55,8 @@ set(YH_E2E_TESTS
   config_unreadable_other_user
   cgi_no_proc
   archive_compress
+  archive_pair_plain_wins
+  archive_compress_off
   retention_removes_old
   retention_keeps_consumer_days
   retention_moves_stale_consumer
