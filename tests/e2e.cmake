@@ -57,6 +57,7 @@ set(YH_E2E_TESTS
   archive_compress
   archive_pair_plain_wins
   archive_compress_off
+  archive_workbook_from_gz
   retention_removes_old
   retention_keeps_consumer_days
   retention_moves_stale_consumer
