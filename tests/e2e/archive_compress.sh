@@ -11,18 +11,12 @@
 yh_init
 yh_write_conf 'allow_anonymous = true;'
 
-post() {
-	yh_cgi_run "$T/out" "$1" REQUEST_METHOD=POST CONTENT_TYPE=application/json \
-		CONTENT_LENGTH="$(wc -c <"$1")"
-	yh_cgi_parse "$T/out"
-}
-
 old=$(days_ago 5)
 mkdir -p "$SPOOL/archive"
 old_day "$SPOOL" "$old" 40 old
 cp "$SPOOL/archive/$old.jsonl" "$T/old.jsonl"
 "$YH_BIN" --rebuild --config "$CONF" >/dev/null 2>"$T/err" || yh_die "--rebuild: $(cat "$T/err")"
-post "$YH_DATA/bulk-campaign.json"
+cgi_post "$YH_DATA/bulk-campaign.json"
 [ "$CODE" = 200 ] || yh_die "the batch was answered $CODE"
 
 [ ! -e "$SPOOL/archive/$old.jsonl" ] || yh_fail "archive/$old.jsonl is still there"
@@ -39,7 +33,7 @@ cmp -s "$T/export" "$T/old.jsonl" || yh_fail "--export of the compressed day dif
 cmp -s "$T/tail" "$T/old.jsonl" || yh_fail "--tail of the compressed day differs"
 
 as_batch "$T/resend.json" <"$T/old.jsonl"
-post "$T/resend.json"
+cgi_post "$T/resend.json"
 grep -q '"stored":0,"duplicates":40' "$T/resp.body" ||
 	yh_fail "the resent day was not all duplicates: $(cat "$T/resp.body")"
 yh_finish

@@ -14,9 +14,7 @@ old_day "$SPOOL" "$old" 10 old
 "$YH_BIN" --rebuild --config "$CONF" >/dev/null 2>"$T/err" || yh_die "--rebuild: $(cat "$T/err")"
 touch -d '2 minutes ago' "$CSV/index.html"
 new_batch "$T/today.json" t 2
-yh_cgi_run "$T/out" "$T/today.json" REQUEST_METHOD=POST CONTENT_TYPE=application/json \
-	CONTENT_LENGTH="$(wc -c <"$T/today.json")"
-yh_cgi_parse "$T/out"
+cgi_post "$T/today.json"
 [ "$CODE" = 200 ] || yh_die "the batch was answered $CODE"
 [ -f "$SPOOL/archive/$old.jsonl" ] || yh_fail "the closed day is no longer plain"
 [ ! -e "$SPOOL/archive/$old.jsonl.gz" ] || yh_fail "the closed day was compressed"

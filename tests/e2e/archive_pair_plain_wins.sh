@@ -21,9 +21,7 @@ head -n 3 "$SPOOL/archive/$day.jsonl" | gzip -c >"$SPOOL/archive/$day.jsonl.gz"
 cmp -s "$T/export" "$SPOOL/archive/$day.jsonl" || yh_fail "--export did not read the plain file"
 
 new_batch "$T/today.json" t 2
-yh_cgi_run "$T/out" "$T/today.json" REQUEST_METHOD=POST CONTENT_TYPE=application/json \
-	CONTENT_LENGTH="$(wc -c <"$T/today.json")"
-yh_cgi_parse "$T/out"
+cgi_post "$T/today.json"
 [ "$CODE" = 200 ] || yh_die "the batch was answered $CODE"
 [ ! -e "$SPOOL/archive/$day.jsonl.gz" ] || yh_fail "the gz copy beside the plain day is still there"
 [ "$(wc -l <"$SPOOL/archive/$day.jsonl")" -eq 6 ] || yh_fail "the plain day changed"

@@ -9,9 +9,7 @@ yh_init
 yh_write_conf 'allow_anonymous = true;'
 
 post() {
-	yh_cgi_run "$T/out" "$1" REQUEST_METHOD=POST CONTENT_TYPE=application/json \
-		CONTENT_LENGTH="$(wc -c <"$1")"
-	yh_cgi_parse "$T/out"
+	cgi_post "$1"
 	[ "$CODE" = 200 ] || yh_die "a batch was answered $CODE"
 }
 

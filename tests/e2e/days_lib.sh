@@ -46,3 +46,11 @@ archive_cat() {
 
 # The archive's lines, sorted.
 archive_lines() { archive_cat "$1" | LC_ALL=C sort; }
+
+# cgi_post FILE: one CGI POST of FILE (yh_cgi_run of e2e/lib.sh); the
+# answer parsed into $CODE and $T/resp.body, the handler's log in $T/cgi.err.
+cgi_post() {
+	yh_cgi_run "$T/out" "$1" REQUEST_METHOD=POST CONTENT_TYPE=application/json \
+		CONTENT_LENGTH="$(wc -c <"$1")"
+	yh_cgi_parse "$T/out"
+}

@@ -11,7 +11,7 @@ retention_spool
 "$YH_BIN" --tail --consumer live --max-events 5 --config "$CONF" >/dev/null 2>"$T/err" &&
 	"$YH_BIN" --ack --consumer live --config "$CONF" 2>"$T/err" || yh_die "tail/ack: $(cat "$T/err")"
 
-post "$T/today.json"
+cgi_post "$T/today.json"
 [ "$CODE" = 200 ] || yh_die "the batch was answered $CODE"
 ! has_day "$d10" || yh_fail "archive day $d10, read by the consumer, is still there"
 has_day "$d8" || yh_fail "archive day $d8, not yet read by the consumer, went"

@@ -1,17 +1,9 @@
 # Shared by the retention tests: a spool with archive days 10, 8 and 2
 # days old (5 events each, by hand, taken in by --rebuild), retention_days
-# = 3 over a dedup window of 2, and a CGI POST.
+# = 3 over a dedup window of 2.
 # shellcheck shell=bash
 # shellcheck source=days_lib.sh
 . "$(dirname "$0")/days_lib.sh"
-
-# post FILE: one CGI POST; the answer parsed into $CODE and $T/resp.body,
-# the handler's log in $T/cgi.err.
-post() {
-	yh_cgi_run "$T/out" "$1" REQUEST_METHOD=POST CONTENT_TYPE=application/json \
-		CONTENT_LENGTH="$(wc -c <"$1")"
-	yh_cgi_parse "$T/out"
-}
 
 d10=$(days_ago 10)
 d8=$(days_ago 8)

@@ -13,7 +13,7 @@ retention_spool
 	"$YH_BIN" --ack --consumer gone --config "$CONF" 2>"$T/err" || yh_die "tail/ack: $(cat "$T/err")"
 sed -i "s/^acked .*/acked $(date -d '30 days ago' +%s)/" "$SPOOL/consumers/gone"
 
-post "$T/today.json"
+cgi_post "$T/today.json"
 [ "$CODE" = 200 ] || yh_die "the batch was answered $CODE"
 ! has_day "$d8" || yh_fail "archive day $d8 is still there"
 grep -q 'retention: consumer gone is older than retention_days' "$T/cgi.err" ||

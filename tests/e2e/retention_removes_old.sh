@@ -14,7 +14,7 @@ printf '{}\n' >"$SPOOL/quarantine/old.body"
 touch -d '10 days ago' "$SPOOL/quarantine/old.body"
 printf '{}\n' >"$SPOOL/quarantine/new.body"
 
-post "$T/today.json"
+cgi_post "$T/today.json"
 [ "$CODE" = 200 ] || yh_die "the batch was answered $CODE"
 for d in "$d10" "$d8"; do
 	! has_day "$d" || yh_fail "archive day $d is still there"
@@ -32,7 +32,7 @@ grep -q 'retention: removed .*quarantine/old.body' "$T/cgi.err" || yh_fail "no l
 # Once a day: a day put back by hand stays until tomorrow's run.
 old_day "$SPOOL" "$d10" 5 d10
 new_batch "$T/more.json" m 5
-post "$T/more.json"
+cgi_post "$T/more.json"
 has_day "$d10" || yh_fail "retention ran twice in one day"
 ! grep -q 'retention:' "$T/cgi.err" || yh_fail "the second batch logged retention: $(cat "$T/cgi.err")"
 yh_finish
