@@ -373,26 +373,46 @@ inspect_index(struct verify *v, const struct conf *cf, size_t ndays)
 	return errno == ENOENT ? 0 : -1;
 }
 
-/* Replay a day into the scratch, then compare the live state and files with it: 0, or -1. */
+/*
+ * Replay a day into the scratch, then compare the live state and files
+ * with it: 0, or -1.  summary.csv is refreshed at most once an interval
+ * (yespo-hook.conf(5), summary_refresh_seconds), so it is compared with
+ * the archive up to the length it was made from, as the day's state
+ * records it.
+ */
 static int
 verify_day(struct verify *v, const struct conf *cf, int day)
 {
 	struct cv_ctx	 live = { cf->csv_dir, v->sp.views, cf->csv_formula_guard,
 			    cf->max_status_files, NULL };
 	struct cv_day	 real;
-	char		 ymd[11];
-	off_t		 size;
+	char		 ymd[11], dir[PATH_MAX], path[PATH_MAX], *sum = NULL;
+	size_t		 sumlen = 0;
+	off_t		 size, at;
 	enum cv_result	 loaded;
-	int		 trusted;
+	int		 trusted, rc = -1;
 
 	ut_format_day(day, ymd);
 	memset(&v->d, 0, sizeof(v->d));
 	v->d.day = day;
-	if (arc_size(&v->sp, day, &size) == -1 ||
-	    rp_replay_day(&v->r, &v->sp, 0, size) == -1)
+	if (arc_size(&v->sp, day, &size) == -1)
 		return -1;
+	loaded = cv_open(&live, day, &real, &trusted);
+	at = loaded == CV_OK && real.summary_len > 0 && real.summary_len < size ?
+	    real.summary_len : size;
+	if (ut_path(dir, sizeof(dir), "%s/%s", v->csv, ymd) == -1 ||
+	    ut_path(path, sizeof(path), "%s/summary.csv", dir) == -1 ||
+	    rp_replay_day(&v->r, &v->sp, 0, at) == -1)
+		goto done;
+	if (at < size) {
+		/* The summary as it stood at the live one's length, kept aside. */
+		if (fio_slurp(path, &sum, &sumlen) == -1 ||
+		    rp_replay_day(&v->r, &v->sp, at, size) == -1 ||
+		    fio_replace(dir, "summary.csv", sum, sumlen, 0600, 0) == -1)
+			goto done;
+	}
 	cv_free(&v->d);
-	if ((loaded = cv_load(&live, day, &real, &trusted)) == CV_OK && real.archive_len > size) {
+	if (loaded == CV_OK && real.archive_len > size) {
 		fprintf(v->msg, "archive/%s.jsonl: shorter than its views record "
 		    "(%lld < %lld bytes): the archive lost lines; run --rebuild\n",
 		    ymd, (long long)size, (long long)real.archive_len);
@@ -402,9 +422,12 @@ verify_day(struct verify *v, const struct conf *cf, int day)
 		    "the next POST repairs them, or run --rebuild\n", v->sp.views, ymd, ymd);
 		v->findings++;
 	}
-	cv_free(&real);
 	v->findings += compare_day(cf->csv_dir, v->csv, ymd, v->msg);
-	return 0;
+	rc = 0;
+done:
+	free(sum);
+	cv_free(&real);
+	return rc;
 }
 
 /* Let go of everything verify holds, the scratch removed. */

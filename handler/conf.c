@@ -40,7 +40,7 @@ static const char *const root_keys[] = {
 	"spool_dir", "csv_dir", "token", "basic_auth", "allow_from",
 	"allow_anonymous", "max_body_bytes", "dedup_window_days", "timezone",
 	"csv_formula_guard", "max_status_files", "quarantine_max_bytes", "xlsx",
-	"on_commit", NULL
+	"on_commit", "summary_refresh_seconds", NULL
 };
 
 static const char *const basic_keys[] = { "user", "password", NULL };
@@ -671,6 +671,7 @@ read_keys(struct ctx *x, const config_setting_t *root, struct conf *c)
 
 	c->csv_formula_guard = 1;
 	c->xlsx = 1;
+	c->summary_refresh_seconds = 60;
 	/* Long enough for a writer ahead to finish, short of mod_fcgid's 40 s FcgidIOTimeout. */
 	c->lock_wait_ms = 20000;
 	if (check_names(x, root, root_keys, "") == -1 ||
@@ -692,7 +693,9 @@ read_keys(struct ctx *x, const config_setting_t *root, struct conf *c)
 	    get_int(x, root, "quarantine_max_bytes", QUARANTINE_MIN,
 	    QUARANTINE_MAX, &qmax) == -1 ||
 	    get_bool(x, root, "xlsx", &c->xlsx) == -1 ||
-	    get_path(x, root, "on_commit", &c->on_commit) == -1)
+	    get_path(x, root, "on_commit", &c->on_commit) == -1 ||
+	    get_int(x, root, "summary_refresh_seconds", 0, 86400,
+	    &c->summary_refresh_seconds) == -1)
 		return -1;
 	c->max_body_bytes = body;
 	c->dedup_window_days = (int)days;

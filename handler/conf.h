@@ -31,6 +31,7 @@ struct conf {
 	int64_t		 quarantine_max_bytes;	/* default 1 GiB */
 	int		 xlsx;		/* default 1: a workbook per closed day */
 	char		*on_commit;	/* NULL, or a command run after a batch's answer */
+	long long	 summary_refresh_seconds;	/* default 60; 0: every batch */
 	int		 lock_wait_ms;	/* not a file key: a writer's wait for the spool lock */
 };
 

@@ -91,21 +91,20 @@ rp_replay_day(struct rp_replay *r, const struct spool *sp, off_t from, off_t to)
 	enum cv_result	 rc;
 
 	if (from == 0) {
-		cv_free(r->d);
-		r->d->archive_len = 0;
+		cv_empty(r->d);
+		r->line = 0;
 	}
-	r->d->changed = 1;	/* summary.csv is rewritten even when no row is added */
 	if ((rc = cv_reset(r->cx, r->d)) != CV_OK) {
 		r->short_file = rc == CV_REBUILD;
 		return -1;
 	}
 	r->pending = 0;
-	r->line = 0;
 	if (arc_scan(sp, r->d->day, from, to, replay_line, r) != 0)
 		return -1;
 	if (r->ix != NULL && ix_sync(r->ix) == -1)
 		return -1;
-	rc = cv_commit(r->cx, r->d, to, 1);
+	/* summary.csv is rewritten even when no row is added. */
+	rc = cv_commit(r->cx, r->d, to, CV_DURABLE | CV_SUMMARY);
 	r->short_file = rc == CV_REBUILD;
 	return rc == CV_OK ? 0 : -1;
 }
@@ -120,7 +119,7 @@ rp_settle(const struct cv_ctx *cx, const struct spool *sp, struct ix *ix,
 	off_t		 size, end, from;
 	int		 rc, trusted;
 
-	if ((loaded = cv_load(cx, day, d, &trusted)) == CV_FAIL ||
+	if ((loaded = cv_open(cx, day, d, &trusted)) == CV_FAIL ||
 	    arc_size(sp, day, &size) == -1)
 		goto fail;
 	if (loaded == CV_OK && trusted && size == d->archive_len)

@@ -205,7 +205,7 @@ unknown_key_named_with_line(void)
 	    "unknown key 'tokn' (known keys: spool_dir, csv_dir, token, "
 	    "basic_auth, allow_from, allow_anonymous, max_body_bytes, "
 	    "dedup_window_days, timezone, csv_formula_guard, max_status_files, "
-	    "quarantine_max_bytes, xlsx, on_commit)");
+	    "quarantine_max_bytes, xlsx, on_commit, summary_refresh_seconds)");
 }
 
 static int
