@@ -8,7 +8,11 @@
  *
  * Slots are read and written with pread and pwrite, not through a mapping:
  * a mapped lookup faults in the 64 KiB around it, so a worker's memory
- * would grow with the index instead of with the batch.
+ * would grow with the index instead of with the batch.  They go through a
+ * small cache of blocks (IX_BLOCKS of IX_BLOCK_SLOTS), written back at a
+ * sync, at close, before a growth and when a block is replaced: a batch's
+ * lookups and inserts cost a read per block, not two reads and a write
+ * per key.
  *
  * Draining survives a power cut: the old table is removed only after a
  * sync that followed its last slot's copy, and a cursor written after the
@@ -40,6 +44,9 @@
  * table is half full; eight leave room to spare.
  */
 #define IX_DRAIN	8
+/* Slots per cached block (it divides every table's size) and blocks cached: 1.5 MiB. */
+#define IX_BLOCK_SLOTS	512
+#define IX_BLOCKS	128
 
 struct slot {
 	uint64_t	 h0, h1;
@@ -47,6 +54,14 @@ struct slot {
 	uint32_t	 pad;
 };
 _Static_assert(sizeof(struct slot) == IX_SLOT, "a slot is read and written as IX_SLOT bytes");
+
+struct ix_block {
+	const struct ix_table *t;	/* NULL: unused */
+	uint64_t	 first;		/* its first slot */
+	uint64_t	 used;		/* ix->tick when last used */
+	int		 dirty;
+	struct slot	 s[IX_BLOCK_SLOTS];
+};
 
 /* Where a key is, or may go, in one table. */
 struct probe {
@@ -99,24 +114,141 @@ key_words(const struct ev_key *k, uint64_t *h0, uint64_t *h1)
 		*h0 = 1;
 }
 
-/* Read n slots from i: 0, or -1 with errno (EINVAL: the file is shorter than its header says). */
+/* Write a cached block back to its table: 0, or -1 with errno. */
 static int
-read_slots(const struct ix_table *t, uint64_t i, struct slot *s, size_t n)
+write_block(struct ix_block *b)
 {
-	ssize_t	 got = fio_pread(t->fd, s, n * IX_SLOT, slot_off(i));
+	if (b->t == NULL || !b->dirty)
+		return 0;
+	if (fio_pwrite(b->t->fd, b->s, sizeof(b->s), slot_off(b->first)) == -1)
+		return -1;
+	b->dirty = 0;
+	return 0;
+}
 
-	if (got != (ssize_t)(n * IX_SLOT)) {
+static int
+cmp_blocks(const void *a, const void *b)
+{
+	const struct ix_block *x = *(struct ix_block *const *)a, *y = *(struct ix_block *const *)b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/*
+ * Write every changed block back, a run of adjacent ones in one call;
+ * with forget set, drop them all (their table is about to change).  0,
+ * or -1 with errno.
+ */
+static int
+flush_blocks(struct ix *ix, int forget)
+{
+	struct ix_block	*dirty[IX_BLOCKS];
+	struct slot	*run = NULL;
+	size_t		 i, j, k, n = 0;
+	int		 rc = 0;
+
+	for (i = 0; ix->blocks != NULL && i < IX_BLOCKS; i++)
+		if (ix->blocks[i].t != NULL && ix->blocks[i].dirty)
+			dirty[n++] = &ix->blocks[i];
+	qsort(dirty, n, sizeof(dirty[0]), cmp_blocks);
+	for (i = 0; i < n && rc == 0; i = j) {
+		for (j = i + 1; j < n && dirty[j]->t == dirty[i]->t &&
+		    dirty[j]->first == dirty[j - 1]->first + IX_BLOCK_SLOTS; j++)
+			;
+		if (j - i == 1) {
+			rc = write_block(dirty[i]);
+			continue;
+		}
+		if ((run = malloc((j - i) * sizeof(dirty[i]->s))) == NULL) {
+			rc = -1;
+			break;
+		}
+		for (k = i; k < j; k++)
+			memcpy(run + (k - i) * IX_BLOCK_SLOTS, dirty[k]->s, sizeof(dirty[k]->s));
+		rc = fio_pwrite(dirty[i]->t->fd, run, (j - i) * sizeof(dirty[i]->s),
+		    slot_off(dirty[i]->first));
+		free(run);
+		for (k = i; rc == 0 && k < j; k++)
+			dirty[k]->dirty = 0;
+	}
+	if (forget && ix->blocks != NULL)
+		for (i = 0; i < IX_BLOCKS; i++)
+			ix->blocks[i].t = NULL;
+	return rc;
+}
+
+/*
+ * The cached block of t holding slot i, read when missing: NULL with
+ * errno (EINVAL: the file is shorter than its header says).
+ */
+static struct ix_block *
+get_block(struct ix *ix, const struct ix_table *t, uint64_t i)
+{
+	struct ix_block	*b, *lru = NULL;
+	uint64_t	 first = i - i % IX_BLOCK_SLOTS;
+	ssize_t		 got;
+	size_t		 j;
+
+	if (ix->blocks == NULL && (ix->blocks = calloc(IX_BLOCKS, sizeof(*b))) == NULL)
+		return NULL;
+	for (j = 0; j < IX_BLOCKS; j++) {
+		b = &ix->blocks[j];
+		if (b->t == t && b->first == first) {
+			b->used = ++ix->tick;
+			return b;
+		}
+		if (lru == NULL || b->t == NULL || (lru->t != NULL && b->used < lru->used))
+			lru = b;
+	}
+	if (write_block(lru) == -1)
+		return NULL;
+	lru->t = NULL;
+	if ((got = fio_pread(t->fd, lru->s, sizeof(lru->s), slot_off(first))) !=
+	    (ssize_t)sizeof(lru->s)) {
 		if (got >= 0)
 			errno = EINVAL;
-		return -1;
+		return NULL;
+	}
+	lru->t = t;
+	lru->first = first;
+	lru->dirty = 0;
+	lru->used = ++ix->tick;
+	return lru;
+}
+
+/* Read n slots from i: 0, or -1 with errno (EINVAL: the file is shorter than its header says). */
+static int
+read_slots(struct ix *ix, const struct ix_table *t, uint64_t i, struct slot *s, size_t n)
+{
+	struct ix_block	*b;
+	size_t		 k;
+
+	while (n > 0) {
+		if ((b = get_block(ix, t, i)) == NULL)
+			return -1;
+		k = IX_BLOCK_SLOTS - (size_t)(i - b->first);
+		if (k > n)
+			k = n;
+		memcpy(s, &b->s[i - b->first], k * sizeof(*s));
+		s += k;
+		i += k;
+		n -= k;
 	}
 	return 0;
 }
 
 static int
-write_slot(const struct ix_table *t, uint64_t i, const struct slot *s)
+write_slot(struct ix *ix, const struct ix_table *t, uint64_t i, const struct slot *s)
 {
-	return fio_pwrite(t->fd, s, IX_SLOT, slot_off(i));
+	struct ix_block	*b;
+
+	if ((b = get_block(ix, t, i)) == NULL)
+		return -1;
+	b->s[i - b->first] = *s;
+	b->dirty = 1;
+	return 0;
 }
 
 static int
@@ -311,7 +443,7 @@ probe(struct ix *ix, const struct ix_table *t, uint64_t h0, uint64_t h1,
 		n = IX_WINDOW;
 		if (n > t->cap - i)
 			n = (size_t)(t->cap - i);
-		if (read_slots(t, i, w, n) == -1) {
+		if (read_slots(ix, t, i, w, n) == -1) {
 			ix->damaged = errno == EINVAL;
 			return -1;
 		}
@@ -372,13 +504,13 @@ store_key(struct ix *ix, uint64_t h0, uint64_t h1, uint32_t day)
 		if (p.s.day >= day)
 			return 0;
 		p.s.day = day;
-		return write_slot(&ix->cur, p.at, &p.s);
+		return write_slot(ix, &ix->cur, p.at, &p.s);
 	}
 	memset(&s, 0, sizeof(s));
 	s.h0 = h0;
 	s.h1 = h1;
 	s.day = day;
-	if (write_slot(&ix->cur, p.free, &s) == -1)
+	if (write_slot(ix, &ix->cur, p.free, &s) == -1)
 		return -1;
 	if (p.free_empty)
 		ix->cur.used++;
@@ -398,7 +530,7 @@ drain(struct ix *ix, uint64_t n)
 	end = n > ix->old.cap - i ? ix->old.cap : i + n;
 	for (; i < end; i += m) {
 		m = end - i > IX_WINDOW ? IX_WINDOW : (size_t)(end - i);
-		if (read_slots(&ix->old, i, w, m) == -1) {
+		if (read_slots(ix, &ix->old, i, w, m) == -1) {
 			ix->damaged = errno == EINVAL;
 			return -1;
 		}
@@ -427,7 +559,7 @@ grow(struct ix *ix)
 	while (cap < ix->cur.used * 4)
 		cap *= 2;
 	/* No sync: its keys are durable up to the last checkpoint, and replay covers the rest. */
-	if (write_header(&ix->cur) == -1 || old_path(ix, oldp, sizeof(oldp)) == -1 ||
+	if (flush_blocks(ix, 1) == -1 || write_header(&ix->cur) == -1 || old_path(ix, oldp, sizeof(oldp)) == -1 ||
 	    fio_rename(ix->path, oldp) == -1)
 		return -1;
 	ix->old = ix->cur;
@@ -449,6 +581,32 @@ ix_add(struct ix *ix, const struct ev_key *k, int day)
 	return drain(ix, IX_DRAIN);
 }
 
+static uint64_t	 sort_mask;
+
+/* Keys in the order of their home slots in a table of sort_mask + 1 slots. */
+static int
+cmp_home(const void *a, const void *b)
+{
+	uint64_t	 x = ((const struct ev_key *)a)->h[0] & sort_mask;
+	uint64_t	 y = ((const struct ev_key *)b)->h[0] & sort_mask;
+
+	return x < y ? -1 : x > y;
+}
+
+int
+ix_add_all(struct ix *ix, struct ev_key *k, size_t n, int day)
+{
+	size_t	 i;
+
+	sort_mask = ix->cur.cap - 1;
+	qsort(k, n, sizeof(*k), cmp_home);
+	for (i = 0; i < n; i++)
+		if (ix_add(ix, &k[i], day) == -1)
+			return -1;
+	/* In the file before the views record that the index holds these keys. */
+	return flush_blocks(ix, 0);
+}
+
 /* Walk one table's live slots, a window at a time. */
 static int
 each_slot(struct ix *ix, const struct ix_table *t,
@@ -462,7 +620,7 @@ each_slot(struct ix *ix, const struct ix_table *t,
 
 	for (i = 0; t->fd != -1 && i < t->cap; i += m) {
 		m = t->cap - i > IX_WINDOW ? IX_WINDOW : (size_t)(t->cap - i);
-		if (read_slots(t, i, w, m) == -1)
+		if (read_slots(ix, t, i, w, m) == -1)
 			return -1;
 		for (j = 0; j < m; j++) {
 			if (slot_empty(&w[j]) || !slot_live(ix, &w[j]))
@@ -494,13 +652,15 @@ ix_sync(struct ix *ix)
 
 	if (!ix->dirty)
 		return 0;
-	if (write_header(&ix->cur) == -1 || fio_datasync(ix->cur.fd) == -1)
+	if (flush_blocks(ix, 0) == -1 || write_header(&ix->cur) == -1 ||
+	    fio_datasync(ix->cur.fd) == -1)
 		return -1;
 	/* Recorded after the sync it describes, so never ahead of what is durable. */
 	ix->cur.synced = cursor;
 	if (ix->old.fd != -1 && cursor >= ix->old.cap) {
 		if (old_path(ix, oldp, sizeof(oldp)) == -1 || fio_unlink(oldp) == -1)
 			return -1;
+		(void)flush_blocks(ix, 1);	/* nothing is dirty: dropped with the table */
 		close_table(&ix->old);
 		ix->cur.cursor = ix->cur.synced = 0;
 	}
@@ -513,6 +673,9 @@ ix_close(struct ix *ix)
 {
 	int	 rc = 0;
 
+	if (flush_blocks(ix, 1) == -1)
+		rc = -1;
+	free(ix->blocks);
 	if (ix->cur.fd != -1 && ix->dirty && write_header(&ix->cur) == -1)
 		rc = -1;
 	if (ix->cur.fd != -1 && fio_close(ix->cur.fd) == -1)

@@ -27,6 +27,9 @@ struct ix_table {
 	uint64_t	 boot;		/* the boot that last wrote the header */
 };
 
+/* A block of slots held in memory: read once, written back at a flush. */
+struct ix_block;
+
 struct ix {
 	struct ix_table	 cur;		/* keys.idx: where keys are added */
 	struct ix_table	 old;		/* keys.idx.old: being drained into cur */
@@ -36,6 +39,8 @@ struct ix {
 	int		 dirty;
 	int		 created;	/* ix_open made an empty index: none was there */
 	int		 damaged;	/* a probe found no end: remove it, make it anew */
+	struct ix_block	*blocks;	/* IX_BLOCKS of them, allocated as used */
+	uint64_t	 tick;		/* for least-recently-used replacement */
 };
 
 /*
@@ -61,6 +66,12 @@ int	 ix_add(struct ix *, const struct ev_key *, int day);
  * returned.  Returns 0, fn's value, or -1 with errno.
  */
 int	 ix_each(struct ix *, int (*fn)(const struct ev_key *, void *), void *arg);
+/*
+ * Add keys in slot order, so the blocks they fall in are read and written
+ * once each: as ix_add of each, k reordered, then write the changed slots
+ * to the file (not synced).  0, or -1 with errno.
+ */
+int	 ix_add_all(struct ix *, struct ev_key *k, size_t n, int day);
 /* Make every change durable: 0, or -1 with errno. */
 int	 ix_sync(struct ix *);
 /* Unmap and close: 0, or -1 with errno. */

@@ -334,15 +334,13 @@ static void
 update_views(struct run *r, off_t end, struct ing_counts *c)
 {
 	enum cv_result	 rc;
-	size_t		 i;
 	int		 how = 0;
 
-	for (i = 0; i < r->nfresh; i++)
-		if (ix_add(&r->ix, &r->fresh[i], r->today) == -1) {
-			ut_log_errno("adding to the index", NULL);
-			c->degraded = 1;
-			return;
-		}
+	if (ix_add_all(&r->ix, r->fresh, r->nfresh, r->today) == -1) {
+		ut_log_errno("adding to the index", NULL);
+		c->degraded = 1;
+		return;
+	}
 	if (!r->views_ok)
 		return;
 	if (r->now - r->d.durable_at >= CHECKPOINT_SECONDS || r->now < r->d.durable_at)
