@@ -8,11 +8,12 @@
  *
  * Slots are read and written with pread and pwrite, not through a mapping:
  * a mapped lookup faults in the 64 KiB around it, so a worker's memory
- * would grow with the index instead of with the batch.  They go through a
- * small cache of blocks (IX_BLOCKS of IX_BLOCK_SLOTS), written back at a
- * sync, at close, before a growth and when a block is replaced: a batch's
- * lookups and inserts cost a read per block, not two reads and a write
- * per key.
+ * would grow with the index instead of with the batch.  A table of up to
+ * IX_CACHE_SLOTS slots (1.5 MiB) is read into memory a block at a time as
+ * it is used, and its changed blocks are written back in runs at a sync,
+ * at close, before a growth and after a batch's keys are added: a batch
+ * costs a read per block, not two reads and a write per key.  A larger
+ * table is read a window and written a slot at a time.
  *
  * Draining survives a power cut: the old table is removed only after a
  * sync that followed its last slot's copy, and a cursor written after the
@@ -44,30 +45,22 @@
  * table is half full; eight leave room to spare.
  */
 #define IX_DRAIN	8
-/* Slots per cached block (it divides every table's size) and blocks cached: 1.5 MiB. */
+/* Tables cached whole, and the slots read at once into the cache. */
+#define IX_CACHE_SLOTS	(1u << 16)
 #define IX_BLOCK_SLOTS	512
-#define IX_BLOCKS	128
 
-struct slot {
+struct ix_slot {
 	uint64_t	 h0, h1;
 	uint32_t	 day;
 	uint32_t	 pad;
 };
-_Static_assert(sizeof(struct slot) == IX_SLOT, "a slot is read and written as IX_SLOT bytes");
-
-struct ix_block {
-	const struct ix_table *t;	/* NULL: unused */
-	uint64_t	 first;		/* its first slot */
-	uint64_t	 used;		/* ix->tick when last used */
-	int		 dirty;
-	struct slot	 s[IX_BLOCK_SLOTS];
-};
+_Static_assert(sizeof(struct ix_slot) == IX_SLOT, "a slot is read and written as IX_SLOT bytes");
 
 /* Where a key is, or may go, in one table. */
 struct probe {
 	uint64_t	 at;		/* its slot, when found */
 	uint64_t	 free;		/* the first empty or expired slot met */
-	struct slot	 s;		/* the found slot's contents */
+	struct ix_slot	 s;		/* the found slot's contents */
 	int		 found;
 	int		 free_empty;	/* free is empty, not merely expired */
 };
@@ -79,13 +72,13 @@ slot_off(uint64_t i)
 }
 
 static int
-slot_live(const struct ix *ix, const struct slot *s)
+slot_live(const struct ix *ix, const struct ix_slot *s)
 {
 	return s->day != 0 && (int)s->day + ix->window >= ix->today;
 }
 
 static int
-slot_empty(const struct slot *s)
+slot_empty(const struct ix_slot *s)
 {
 	return s->h0 == 0 && s->h1 == 0;
 }
@@ -114,140 +107,95 @@ key_words(const struct ev_key *k, uint64_t *h0, uint64_t *h1)
 		*h0 = 1;
 }
 
-/* Write a cached block back to its table: 0, or -1 with errno. */
+/* Whether t is small enough to be cached whole. */
 static int
-write_block(struct ix_block *b)
+cached(const struct ix_table *t)
 {
-	if (b->t == NULL || !b->dirty)
-		return 0;
-	if (fio_pwrite(b->t->fd, b->s, sizeof(b->s), slot_off(b->first)) == -1)
-		return -1;
-	b->dirty = 0;
-	return 0;
+	return t->cap <= IX_CACHE_SLOTS;
 }
 
+/* Read the block of a cached table holding slot i, unless it is in memory: 0, or -1. */
 static int
-cmp_blocks(const void *a, const void *b)
+load_block(struct ix_table *t, uint64_t i)
 {
-	const struct ix_block *x = *(struct ix_block *const *)a, *y = *(struct ix_block *const *)b;
-
-	if (x->t != y->t)
-		return x->t < y->t ? -1 : 1;
-	return x->first < y->first ? -1 : x->first > y->first;
-}
-
-/*
- * Write every changed block back, a run of adjacent ones in one call;
- * with forget set, drop them all (their table is about to change).  0,
- * or -1 with errno.
- */
-static int
-flush_blocks(struct ix *ix, int forget)
-{
-	struct ix_block	*dirty[IX_BLOCKS];
-	struct slot	*run = NULL;
-	size_t		 i, j, k, n = 0;
-	int		 rc = 0;
-
-	for (i = 0; ix->blocks != NULL && i < IX_BLOCKS; i++)
-		if (ix->blocks[i].t != NULL && ix->blocks[i].dirty)
-			dirty[n++] = &ix->blocks[i];
-	qsort(dirty, n, sizeof(dirty[0]), cmp_blocks);
-	for (i = 0; i < n && rc == 0; i = j) {
-		for (j = i + 1; j < n && dirty[j]->t == dirty[i]->t &&
-		    dirty[j]->first == dirty[j - 1]->first + IX_BLOCK_SLOTS; j++)
-			;
-		if (j - i == 1) {
-			rc = write_block(dirty[i]);
-			continue;
-		}
-		if ((run = malloc((j - i) * sizeof(dirty[i]->s))) == NULL) {
-			rc = -1;
-			break;
-		}
-		for (k = i; k < j; k++)
-			memcpy(run + (k - i) * IX_BLOCK_SLOTS, dirty[k]->s, sizeof(dirty[k]->s));
-		rc = fio_pwrite(dirty[i]->t->fd, run, (j - i) * sizeof(dirty[i]->s),
-		    slot_off(dirty[i]->first));
-		free(run);
-		for (k = i; rc == 0 && k < j; k++)
-			dirty[k]->dirty = 0;
-	}
-	if (forget && ix->blocks != NULL)
-		for (i = 0; i < IX_BLOCKS; i++)
-			ix->blocks[i].t = NULL;
-	return rc;
-}
-
-/*
- * The cached block of t holding slot i, read when missing: NULL with
- * errno (EINVAL: the file is shorter than its header says).
- */
-static struct ix_block *
-get_block(struct ix *ix, const struct ix_table *t, uint64_t i)
-{
-	struct ix_block	*b, *lru = NULL;
-	uint64_t	 first = i - i % IX_BLOCK_SLOTS;
+	uint64_t	 b = i / IX_BLOCK_SLOTS, first = b * IX_BLOCK_SLOTS;
 	ssize_t		 got;
-	size_t		 j;
 
-	if (ix->blocks == NULL && (ix->blocks = calloc(IX_BLOCKS, sizeof(*b))) == NULL)
-		return NULL;
-	for (j = 0; j < IX_BLOCKS; j++) {
-		b = &ix->blocks[j];
-		if (b->t == t && b->first == first) {
-			b->used = ++ix->tick;
-			return b;
-		}
-		if (lru == NULL || b->t == NULL || (lru->t != NULL && b->used < lru->used))
-			lru = b;
+	if (t->mem == NULL && ((t->mem = malloc(t->cap * IX_SLOT)) == NULL ||
+	    (t->blk = calloc(t->cap / IX_BLOCK_SLOTS, 1)) == NULL)) {
+		free(t->mem);
+		t->mem = NULL;
+		return -1;
 	}
-	if (write_block(lru) == -1)
-		return NULL;
-	lru->t = NULL;
-	if ((got = fio_pread(t->fd, lru->s, sizeof(lru->s), slot_off(first))) !=
-	    (ssize_t)sizeof(lru->s)) {
+	if (t->blk[b] != 0)
+		return 0;
+	got = fio_pread(t->fd, &t->mem[first], IX_BLOCK_SLOTS * IX_SLOT, slot_off(first));
+	if (got != (ssize_t)(IX_BLOCK_SLOTS * IX_SLOT)) {
 		if (got >= 0)
 			errno = EINVAL;
-		return NULL;
+		return -1;
 	}
-	lru->t = t;
-	lru->first = first;
-	lru->dirty = 0;
-	lru->used = ++ix->tick;
-	return lru;
+	t->blk[b] = 1;
+	return 0;
 }
 
 /* Read n slots from i: 0, or -1 with errno (EINVAL: the file is shorter than its header says). */
 static int
-read_slots(struct ix *ix, const struct ix_table *t, uint64_t i, struct slot *s, size_t n)
+read_slots(struct ix_table *t, uint64_t i, struct ix_slot *s, size_t n)
 {
-	struct ix_block	*b;
-	size_t		 k;
+	ssize_t	 got;
+	size_t	 k;
 
-	while (n > 0) {
-		if ((b = get_block(ix, t, i)) == NULL)
-			return -1;
-		k = IX_BLOCK_SLOTS - (size_t)(i - b->first);
-		if (k > n)
-			k = n;
-		memcpy(s, &b->s[i - b->first], k * sizeof(*s));
-		s += k;
-		i += k;
-		n -= k;
+	if (cached(t)) {
+		for (; n > 0; n -= k, i += k, s += k) {
+			if (load_block(t, i) == -1)
+				return -1;
+			k = IX_BLOCK_SLOTS - (size_t)(i % IX_BLOCK_SLOTS);
+			if (k > n)
+				k = n;
+			memcpy(s, &t->mem[i], k * IX_SLOT);
+		}
+		return 0;
+	}
+	got = fio_pread(t->fd, s, n * IX_SLOT, slot_off(i));
+	if (got != (ssize_t)(n * IX_SLOT)) {
+		if (got >= 0)
+			errno = EINVAL;
+		return -1;
 	}
 	return 0;
 }
 
 static int
-write_slot(struct ix *ix, const struct ix_table *t, uint64_t i, const struct slot *s)
+write_slot(struct ix_table *t, uint64_t i, const struct ix_slot *s)
 {
-	struct ix_block	*b;
-
-	if ((b = get_block(ix, t, i)) == NULL)
+	if (!cached(t))
+		return fio_pwrite(t->fd, s, IX_SLOT, slot_off(i));
+	if (load_block(t, i) == -1)
 		return -1;
-	b->s[i - b->first] = *s;
-	b->dirty = 1;
+	t->mem[i] = *s;
+	t->blk[i / IX_BLOCK_SLOTS] = 2;
+	return 0;
+}
+
+/* Write a cached table's changed blocks back, a run of them in one call: 0, or -1. */
+static int
+flush_table(struct ix_table *t)
+{
+	uint64_t	 b, e, nb = t->cap / IX_BLOCK_SLOTS;
+
+	for (b = 0; t->blk != NULL && b < nb; b = e) {
+		for (e = b; e < nb && t->blk[e] == 2; e++)
+			;
+		if (e == b) {
+			e++;
+			continue;
+		}
+		if (fio_pwrite(t->fd, &t->mem[b * IX_BLOCK_SLOTS],
+		    (size_t)(e - b) * IX_BLOCK_SLOTS * IX_SLOT, slot_off(b * IX_BLOCK_SLOTS)) == -1)
+			return -1;
+		memset(&t->blk[b], 1, (size_t)(e - b));
+	}
 	return 0;
 }
 
@@ -272,6 +220,10 @@ close_table(struct ix_table *t)
 	if (t->fd != -1)
 		(void)fio_close(t->fd);
 	t->fd = -1;
+	free(t->mem);
+	free(t->blk);
+	t->mem = NULL;
+	t->blk = NULL;
 }
 
 /*
@@ -430,10 +382,10 @@ ix_inspect(struct ix *ix, const char *path, int today, int window)
  * time.  Returns 0 with p filled in, or -1 with errno.
  */
 static int
-probe(struct ix *ix, const struct ix_table *t, uint64_t h0, uint64_t h1,
+probe(struct ix *ix, struct ix_table *t, uint64_t h0, uint64_t h1,
     struct probe *p)
 {
-	struct slot	 w[IX_WINDOW];
+	struct ix_slot	 w[IX_WINDOW];
 	uint64_t	 mask = t->cap - 1, i = h0 & mask, seen = 0;
 	size_t		 n, j;
 
@@ -443,7 +395,7 @@ probe(struct ix *ix, const struct ix_table *t, uint64_t h0, uint64_t h1,
 		n = IX_WINDOW;
 		if (n > t->cap - i)
 			n = (size_t)(t->cap - i);
-		if (read_slots(ix, t, i, w, n) == -1) {
+		if (read_slots(t, i, w, n) == -1) {
 			ix->damaged = errno == EINVAL;
 			return -1;
 		}
@@ -496,7 +448,7 @@ static int
 store_key(struct ix *ix, uint64_t h0, uint64_t h1, uint32_t day)
 {
 	struct probe	 p;
-	struct slot	 s;
+	struct ix_slot	 s;
 
 	if (probe(ix, &ix->cur, h0, h1, &p) == -1)
 		return -1;
@@ -504,13 +456,13 @@ store_key(struct ix *ix, uint64_t h0, uint64_t h1, uint32_t day)
 		if (p.s.day >= day)
 			return 0;
 		p.s.day = day;
-		return write_slot(ix, &ix->cur, p.at, &p.s);
+		return write_slot(&ix->cur, p.at, &p.s);
 	}
 	memset(&s, 0, sizeof(s));
 	s.h0 = h0;
 	s.h1 = h1;
 	s.day = day;
-	if (write_slot(ix, &ix->cur, p.free, &s) == -1)
+	if (write_slot(&ix->cur, p.free, &s) == -1)
 		return -1;
 	if (p.free_empty)
 		ix->cur.used++;
@@ -521,7 +473,7 @@ store_key(struct ix *ix, uint64_t h0, uint64_t h1, uint32_t day)
 static int
 drain(struct ix *ix, uint64_t n)
 {
-	struct slot	 w[IX_WINDOW];
+	struct ix_slot	 w[IX_WINDOW];
 	uint64_t	 i = ix->cur.cursor, end;
 	size_t		 j, m;
 
@@ -530,7 +482,7 @@ drain(struct ix *ix, uint64_t n)
 	end = n > ix->old.cap - i ? ix->old.cap : i + n;
 	for (; i < end; i += m) {
 		m = end - i > IX_WINDOW ? IX_WINDOW : (size_t)(end - i);
-		if (read_slots(ix, &ix->old, i, w, m) == -1) {
+		if (read_slots(&ix->old, i, w, m) == -1) {
 			ix->damaged = errno == EINVAL;
 			return -1;
 		}
@@ -559,7 +511,7 @@ grow(struct ix *ix)
 	while (cap < ix->cur.used * 4)
 		cap *= 2;
 	/* No sync: its keys are durable up to the last checkpoint, and replay covers the rest. */
-	if (flush_blocks(ix, 1) == -1 || write_header(&ix->cur) == -1 || old_path(ix, oldp, sizeof(oldp)) == -1 ||
+	if (flush_table(&ix->cur) == -1 || write_header(&ix->cur) == -1 || old_path(ix, oldp, sizeof(oldp)) == -1 ||
 	    fio_rename(ix->path, oldp) == -1)
 		return -1;
 	ix->old = ix->cur;
@@ -604,15 +556,15 @@ ix_add_all(struct ix *ix, struct ev_key *k, size_t n, int day)
 		if (ix_add(ix, &k[i], day) == -1)
 			return -1;
 	/* In the file before the views record that the index holds these keys. */
-	return flush_blocks(ix, 0);
+	return flush_table(&ix->cur);
 }
 
 /* Walk one table's live slots, a window at a time. */
 static int
-each_slot(struct ix *ix, const struct ix_table *t,
+each_slot(struct ix *ix, struct ix_table *t,
     int (*fn)(const struct ev_key *, void *), void *arg)
 {
-	struct slot	 w[IX_WINDOW];
+	struct ix_slot	 w[IX_WINDOW];
 	struct ev_key	 k;
 	uint64_t	 i;
 	size_t		 j, m;
@@ -620,7 +572,7 @@ each_slot(struct ix *ix, const struct ix_table *t,
 
 	for (i = 0; t->fd != -1 && i < t->cap; i += m) {
 		m = t->cap - i > IX_WINDOW ? IX_WINDOW : (size_t)(t->cap - i);
-		if (read_slots(ix, t, i, w, m) == -1)
+		if (read_slots(t, i, w, m) == -1)
 			return -1;
 		for (j = 0; j < m; j++) {
 			if (slot_empty(&w[j]) || !slot_live(ix, &w[j]))
@@ -652,7 +604,7 @@ ix_sync(struct ix *ix)
 
 	if (!ix->dirty)
 		return 0;
-	if (flush_blocks(ix, 0) == -1 || write_header(&ix->cur) == -1 ||
+	if (flush_table(&ix->cur) == -1 || write_header(&ix->cur) == -1 ||
 	    fio_datasync(ix->cur.fd) == -1)
 		return -1;
 	/* Recorded after the sync it describes, so never ahead of what is durable. */
@@ -660,7 +612,6 @@ ix_sync(struct ix *ix)
 	if (ix->old.fd != -1 && cursor >= ix->old.cap) {
 		if (old_path(ix, oldp, sizeof(oldp)) == -1 || fio_unlink(oldp) == -1)
 			return -1;
-		(void)flush_blocks(ix, 1);	/* nothing is dirty: dropped with the table */
 		close_table(&ix->old);
 		ix->cur.cursor = ix->cur.synced = 0;
 	}
@@ -673,13 +624,13 @@ ix_close(struct ix *ix)
 {
 	int	 rc = 0;
 
-	if (flush_blocks(ix, 1) == -1)
-		rc = -1;
-	free(ix->blocks);
-	if (ix->cur.fd != -1 && ix->dirty && write_header(&ix->cur) == -1)
+	if (ix->cur.fd != -1 && ix->dirty &&
+	    (flush_table(&ix->cur) == -1 || write_header(&ix->cur) == -1))
 		rc = -1;
 	if (ix->cur.fd != -1 && fio_close(ix->cur.fd) == -1)
 		rc = -1;
+	ix->cur.fd = -1;
+	close_table(&ix->cur);
 	close_table(&ix->old);
 	free(ix->path);
 	memset(ix, 0, sizeof(*ix));

@@ -18,6 +18,8 @@
 
 #include "event.h"
 
+struct ix_slot;
+
 struct ix_table {
 	int		 fd;		/* -1: no table */
 	uint64_t	 cap;		/* slots, a power of two */
@@ -25,10 +27,9 @@ struct ix_table {
 	uint64_t	 cursor;	/* old slots drained into this table */
 	uint64_t	 synced;	/* the cursor at the last sync */
 	uint64_t	 boot;		/* the boot that last wrote the header */
+	struct ix_slot	*mem;		/* a small table's slots, read a block at a time */
+	unsigned char	*blk;		/* per block: 0 not read, 1 read, 2 changed */
 };
-
-/* A block of slots held in memory: read once, written back at a flush. */
-struct ix_block;
 
 struct ix {
 	struct ix_table	 cur;		/* keys.idx: where keys are added */
@@ -39,8 +40,6 @@ struct ix {
 	int		 dirty;
 	int		 created;	/* ix_open made an empty index: none was there */
 	int		 damaged;	/* a probe found no end: remove it, make it anew */
-	struct ix_block	*blocks;	/* IX_BLOCKS of them, allocated as used */
-	uint64_t	 tick;		/* for least-recently-used replacement */
 };
 
 /*
