@@ -94,8 +94,13 @@ needs_guard(const char *s, size_t n)
 {
 	size_t	 k;
 
-	if (n > 0 && memchr("=+-@\t\r\n", s[0], 7) != NULL)
+	if (n == 0)
+		return 0;
+	if (memchr("=+-@\t\r\n", s[0], 7) != NULL)
 		return 1;
+	/* Any other ASCII byte but a space first: neither a sign nor a blank before one. */
+	if ((unsigned char)s[0] < 0x80 && s[0] != ' ')
+		return 0;
 	for (;;) {
 		if (n > 0 && s[0] == ' ')
 			k = 1;
@@ -135,6 +140,9 @@ cell_text(const struct cv_ctx *cx, const char *v, size_t len, struct ut_buf *out
 	return 0;
 }
 
+/* The bytes that make a field need quoting. */
+static const unsigned char quoted[256] = { [','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1 };
+
 /* Append a field with RFC 4180 quoting, only when it needs it. */
 static int
 put_field(struct ut_buf *b, const char *s, size_t n)
@@ -142,9 +150,8 @@ put_field(struct ut_buf *b, const char *s, size_t n)
 	const char	*q;
 	size_t		 i;
 
-	for (i = 0; i < n; i++)
-		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
-			break;
+	for (i = 0; i < n && !quoted[(unsigned char)s[i]]; i++)
+		;
 	if (i == n)
 		return ut_buf_add(b, s, n);
 	if (ut_buf_addc(b, '"') == -1)
@@ -212,6 +219,13 @@ format_row(const struct cv_ctx *cx, const struct ev *e, const char *stamp,
 			return -1;
 		if ((v = member_value(e, (enum ev_col)c, &len)) == NULL)
 			continue;
+		/* A string without escapes is its own text: no copy to decode. */
+		if (v[0] == '"' && memchr(v + 1, '\\', len - 2) == NULL &&
+		    !(cx->guard && needs_guard(v + 1, len - 2))) {
+			if (put_field(row, v + 1, len - 2) == -1)
+				return -1;
+			continue;
+		}
 		if (cell_text(cx, v, len, cell) == -1 ||
 		    put_field(row, cell->p, cell->len) == -1)
 			return -1;
