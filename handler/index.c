@@ -9,10 +9,10 @@
  * Slots are read and written with pread and pwrite, not through a mapping:
  * a mapped lookup faults in the 64 KiB around it, so a worker's memory
  * would grow with the index instead of with the batch.  A table of up to
- * IX_CACHE_SLOTS slots (1.5 MiB) is read into memory a block at a time as
- * it is used, and its changed blocks are written back in runs at a sync,
- * at close, before a growth and after a batch's keys are added: a batch
- * costs a read per block, not two reads and a write per key.  A larger
+ * IX_CACHE_SLOTS slots (1.5 MiB) is read into memory a few blocks at a
+ * time as it is used, and its changed blocks are written back in runs at
+ * a sync, at close, before a growth and after a batch's keys are added:
+ * a batch costs a few reads, not two reads and a write per key.  A larger
  * table is read a window and written a slot at a time.
  *
  * Draining survives a power cut: the old table is removed only after a
@@ -48,6 +48,7 @@
 /* Tables cached whole, and the slots read at once into the cache. */
 #define IX_CACHE_SLOTS	(1u << 16)
 #define IX_BLOCK_SLOTS	512
+#define IX_READ_BLOCKS	8
 
 struct ix_slot {
 	uint64_t	 h0, h1;
@@ -120,6 +121,7 @@ load_block(struct ix_table *t, uint64_t i)
 {
 	uint64_t	 b = i / IX_BLOCK_SLOTS, first = b * IX_BLOCK_SLOTS;
 	ssize_t		 got;
+	size_t		 n;
 
 	if (t->mem == NULL && ((t->mem = malloc(t->cap * IX_SLOT)) == NULL ||
 	    (t->blk = calloc(t->cap / IX_BLOCK_SLOTS, 1)) == NULL)) {
@@ -129,13 +131,17 @@ load_block(struct ix_table *t, uint64_t i)
 	}
 	if (t->blk[b] != 0)
 		return 0;
-	got = fio_pread(t->fd, &t->mem[first], IX_BLOCK_SLOTS * IX_SLOT, slot_off(first));
-	if (got != (ssize_t)(IX_BLOCK_SLOTS * IX_SLOT)) {
+	/* The unread blocks after it come along, up to IX_READ_BLOCKS in all. */
+	for (n = 1; n < IX_READ_BLOCKS && b + n < t->cap / IX_BLOCK_SLOTS &&
+	    t->blk[b + n] == 0; n++)
+		;
+	got = fio_pread(t->fd, &t->mem[first], n * IX_BLOCK_SLOTS * IX_SLOT, slot_off(first));
+	if (got != (ssize_t)(n * IX_BLOCK_SLOTS * IX_SLOT)) {
 		if (got >= 0)
 			errno = EINVAL;
 		return -1;
 	}
-	t->blk[b] = 1;
+	memset(&t->blk[b], 1, n);
 	return 0;
 }
 
