@@ -882,7 +882,10 @@ parse_sums(struct cv_day *d, const char *p, const char *end)
 	return 0;
 }
 
-/* Parse a state file into d, its boot id into boot: 0, or 1 when it is malformed. */
+/*
+ * Parse a state file into d, its boot id into boot: 0, 1 when it is
+ * malformed, 2 when an older version wrote it (the summary counts in it).
+ */
 static int
 parse_state(struct cv_day *d, const char *p, size_t n, char *boot)
 {
@@ -892,6 +895,10 @@ parse_state(struct cv_day *d, const char *p, size_t n, char *boot)
 	struct cv_file	*f;
 	int		 k;
 
+	/* "yespo-hook-views N\n": the version is the byte before the newline. */
+	if (n >= sizeof(STATE_MAGIC) - 1 && memcmp(p, STATE_MAGIC, sizeof(STATE_MAGIC) - 3) == 0 &&
+	    p[sizeof(STATE_MAGIC) - 3] < STATE_MAGIC[sizeof(STATE_MAGIC) - 3])
+		return 2;
 	if (n < sizeof(STATE_MAGIC) - 1 || memcmp(p, STATE_MAGIC, sizeof(STATE_MAGIC) - 1) != 0 ||
 	    p[n - 1] != '\n')
 		return 1;
@@ -943,7 +950,7 @@ parse_state(struct cv_day *d, const char *p, size_t n, char *boot)
 	return 1;
 }
 
-/* Load one state file: 0, 1 when malformed, -1 with errno (ENOENT when absent). */
+/* Load one state file: 0, 1 when malformed, 2 when older, -1 with errno (ENOENT when absent). */
 static int
 load_state(const struct cv_ctx *cx, int day, const char *kind, struct cv_day *d, char *boot)
 {
@@ -985,11 +992,12 @@ cv_open(const struct cv_ctx *cx, int day, struct cv_day *d, int *trusted)
 		return CV_FAIL;
 	if ((rc = load_state(cx, day, "ckpt", d, boot)) == -1)
 		return errno == ENOENT ? CV_OK : CV_FAIL;
-	if (rc == 1) {
+	if (rc != 0) {
 		char	 ymd[11];
 
 		ut_format_day(day, ymd);
-		ut_log("%s/%s.ckpt is unreadable; rebuilding the day", cx->views_dir, ymd);
+		ut_log("%s/%s.ckpt %s; rebuilding the day", cx->views_dir, ymd, rc == 1 ?
+		    "is unreadable" : "was written by an older version");
 		return CV_REBUILD;
 	}
 	return CV_OK;

@@ -663,6 +663,26 @@ lost_journal_asks_rebuild(void)
 	return 0;
 }
 
+/* A day's state from the version that kept the counts in it: the day is made anew. */
+static int
+older_state_asks_rebuild(void)
+{
+	struct cv_day	 d;
+	int		 trusted;
+	char		 path[8400];
+	FILE		*f;
+
+	CHECK(setup(1) == 0);
+	snprintf(path, sizeof(path), "%s/2023-09-14.ckpt", viewsdir);
+	CHECK((f = fopen(path, "w")) != NULL);
+	fputs("yespo-hook-views 2\narchive 12\ndurable 0\nboot \nfile READ 400\n"
+	    "sum 1 4 0 0 0\nREAD\nend\n", f);
+	fclose(f);
+	CHECK(cv_open(&cx, DAY, &d, &trusted) == CV_REBUILD);
+	CHECK(d.nfiles == 0 && d.archive_len == 0);
+	return 0;
+}
+
 static const struct test tests[] = {
 	T(row_of_fixture_event),
 	T(header_row_first),
@@ -697,6 +717,7 @@ static const struct test tests[] = {
 	T(summary_kept_until_asked),
 	T(journal_compacted_at_checkpoint),
 	T(lost_journal_asks_rebuild),
+	T(older_state_asks_rebuild),
 };
 
 TEST_MAIN(tests)
