@@ -363,19 +363,28 @@ absent_checkpoint_is_empty_day(void)
 	return 0;
 }
 
+/* Write the day's checkpoint as text: 0, or -1. */
+static int
+write_ckpt(const char *text)
+{
+	char	 path[8400];
+	FILE	*f;
+
+	snprintf(path, sizeof(path), "%s/2023-09-14.ckpt", viewsdir);
+	if ((f = fopen(path, "w")) == NULL)
+		return -1;
+	fputs(text, f);
+	return fclose(f) == 0 ? 0 : -1;
+}
+
 static int
 corrupt_checkpoint_reported(void)
 {
 	struct cv_day	 d;
 	int		 trusted;
-	char		 path[8400];
-	FILE		*f;
 
 	CHECK(setup(1) == 0);
-	snprintf(path, sizeof(path), "%s/2023-09-14.ckpt", viewsdir);
-	CHECK((f = fopen(path, "w")) != NULL);
-	fputs("yespo-hook-views 2\narchive 12\ndurable 0\nboot \nfile READ", f);
-	fclose(f);
+	CHECK(write_ckpt("yespo-hook-views 3\narchive 12\ndurable 0\nboot \nfile READ") == 0);
 	CHECK(cv_load(&cx, DAY, &d, &trusted) == CV_REBUILD);
 	CHECK(d.nfiles == 0);
 	return 0;
@@ -669,15 +678,10 @@ older_state_asks_rebuild(void)
 {
 	struct cv_day	 d;
 	int		 trusted;
-	char		 path[8400];
-	FILE		*f;
 
 	CHECK(setup(1) == 0);
-	snprintf(path, sizeof(path), "%s/2023-09-14.ckpt", viewsdir);
-	CHECK((f = fopen(path, "w")) != NULL);
-	fputs("yespo-hook-views 2\narchive 12\ndurable 0\nboot \nfile READ 400\n"
-	    "sum 1 4 0 0 0\nREAD\nend\n", f);
-	fclose(f);
+	CHECK(write_ckpt("yespo-hook-views 2\narchive 12\ndurable 0\nboot \nfile READ 400\n"
+	    "sum 1 4 0 0 0\nREAD\nend\n") == 0);
 	CHECK(cv_open(&cx, DAY, &d, &trusted) == CV_REBUILD);
 	CHECK(d.nfiles == 0 && d.archive_len == 0);
 	return 0;
