@@ -628,6 +628,41 @@ include_relative_to_config_folder(void)
 	return 0;
 }
 
+/* summary.csv is remade at most once a minute unless told otherwise. */
+static int
+summary_refresh_default_a_minute(void)
+{
+	struct conf	 c;
+	char		 err[512];
+
+	CHECK(load("spool_dir = \"/s\";\ntoken = \"t\";\n", &c, err, sizeof(err)) == 0);
+	CHECK(c.summary_refresh_seconds == 60);
+	conf_free(&c);
+	return 0;
+}
+
+/* 0 asks for summary.csv after every batch. */
+static int
+summary_refresh_zero_accepted(void)
+{
+	struct conf	 c;
+	char		 err[512];
+
+	CHECK(load("spool_dir = \"/s\";\ntoken = \"t\";\nsummary_refresh_seconds = 0;\n",
+	    &c, err, sizeof(err)) == 0);
+	CHECK(c.summary_refresh_seconds == 0);
+	conf_free(&c);
+	return 0;
+}
+
+static int
+summary_refresh_out_of_range(void)
+{
+	return refused("spool_dir = \"/s\";\ntoken = \"t\";\n"
+	    "summary_refresh_seconds = -1;\n", 3, "summary_refresh_seconds must be an "
+	    "integer from 0 to 86400 (got -1)");
+}
+
 static const struct test tests[] = {
 	T(defaults),
 	T(include_relative_to_config_folder),
@@ -645,6 +680,9 @@ static const struct test tests[] = {
 	T(token_not_empty),
 	T(max_body_too_small),
 	T(max_status_files_out_of_range),
+	T(summary_refresh_default_a_minute),
+	T(summary_refresh_zero_accepted),
+	T(summary_refresh_out_of_range),
 	T(quarantine_max_bytes_out_of_range),
 	T(max_body_too_large),
 	T(max_body_upper_bound),
