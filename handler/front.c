@@ -159,7 +159,7 @@ answer_probe(struct fe_request *r, const struct conf *cf,
 
 	if (!(ok = hl_setup_ok(cf, err, sizeof(err)) == 0))
 		ut_log("%s: %s", cf->path, err);
-	told = (cf->token || cf->basic_user || cf->allow_from) &&
+	told = (cf->ntoken > 0 || cf->nbasic_auth > 0 || cf->allow_from) &&
 	    auth_check(cf, ar) == AUTH_OK;
 	if (told && (o = cJSON_CreateObject()) != NULL &&
 	    cJSON_AddStringToObject(o, "status", ok ? "ok" : "unhealthy")) {

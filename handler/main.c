@@ -148,6 +148,7 @@ run_check(const struct conf *cf)
 {
 	struct spool	 sp;
 	char		 err[1024];
+	size_t		 at = 0;
 
 	if (hl_setup_ok(cf, err, sizeof(err)) == -1) {
 		fprintf(stderr, "yespo-hook: %s\n", err);
@@ -166,7 +167,7 @@ run_check(const struct conf *cf)
 		fprintf(stderr, "yespo-hook: %s\n", err);
 		return 1;
 	}
-	if (conf_advice(cf, err, sizeof(err)))
+	while (conf_advice(cf, &at, err, sizeof(err)))
 		fprintf(stderr, "yespo-hook: warning: %s\n", err);
 	printf("%s: config valid; spool %s usable; CSVs go to %s\n",
 	    cf->path, cf->spool_dir, cf->csv_dir);

@@ -34,6 +34,8 @@ set(YH_E2E_TESTS
   cli_decoded_key
   cli_newer_format
   cli_check_token_advice
+  cli_check_token_list_advice
+  fastcgi_key_rotation
   cli_stale_temporaries
   cli_endless_input
   cli_consumer_pending
