@@ -80,6 +80,18 @@ publish_all(const struct conf *cf, const int *days, size_t n, FILE *msg)
 	return 0;
 }
 
+/* The events a day's view holds. */
+static unsigned long long
+day_events(const struct cv_day *d)
+{
+	unsigned long long	 n = 0;
+	size_t			 i;
+
+	for (i = 0; i < d->nsums; i++)
+		n += d->sums[i].count;
+	return n;
+}
+
 int
 ck_rebuild(const struct conf *cf, FILE *msg)
 {
@@ -89,6 +101,8 @@ ck_rebuild(const struct conf *cf, FILE *msg)
 	struct cv_day	 d;
 	struct ix	 ix;
 	struct rp_replay r;
+	struct ut_progress pr;
+	unsigned long long events = 0;
 	off_t		 size;
 	enum sp_format_fit fit;
 	int		*days = NULL, rc = -1, ixopen = 0;
@@ -115,14 +129,20 @@ ck_rebuild(const struct conf *cf, FILE *msg)
 	r.d = &d;
 	r.ix = &ix;
 	r.msg = msg;
+	ut_progress_start(&pr, "--rebuild", n);
 	for (j = 0; j < n; j++) {
 		memset(&d, 0, sizeof(d));
 		d.day = days[j];
 		if (arc_repair(&sp, d.day, 0, &size) == -1 ||
-		    rp_replay_day(&r, &sp, 0, size) == -1)
+		    rp_replay_day(&r, &sp, 0, size) == -1) {
+			ut_progress_end(&pr);
 			goto fail;
+		}
+		events += day_events(&d);
+		ut_progress_show(&pr, j + 1, events);
 		cv_free(&d);
 	}
+	ut_progress_end(&pr);
 	if (ix_sync(&ix) == -1 || (fit == SP_FORMAT_OLDER && sp_set_format(&sp) == -1))
 		goto fail;
 	rc = 0;
@@ -373,9 +393,12 @@ inspect_index(struct verify *v, const struct conf *cf, size_t ndays)
 	return errno == ENOENT ? 0 : -1;
 }
 
-/* Replay a day into the scratch, then compare the live state and files with it: 0, or -1. */
+/*
+ * Replay a day into the scratch, then compare the live state and files
+ * with it; add its events to *events.  0, or -1.
+ */
 static int
-verify_day(struct verify *v, const struct conf *cf, int day)
+verify_day(struct verify *v, const struct conf *cf, int day, unsigned long long *events)
 {
 	struct cv_ctx	 live = { cf->csv_dir, v->sp.views, cf->csv_formula_guard,
 			    cf->max_status_files, NULL };
@@ -391,6 +414,7 @@ verify_day(struct verify *v, const struct conf *cf, int day)
 	if (arc_size(&v->sp, day, &size) == -1 ||
 	    rp_replay_day(&v->r, &v->sp, 0, size) == -1)
 		return -1;
+	*events += day_events(&v->d);
 	cv_free(&v->d);
 	if ((loaded = cv_load(&live, day, &real, &trusted)) == CV_OK && real.archive_len > size) {
 		fprintf(v->msg, "archive/%s.jsonl: shorter than its views record "
@@ -428,6 +452,8 @@ int
 ck_verify(const struct conf *cf, FILE *msg)
 {
 	struct verify	 v;
+	struct ut_progress pr;
+	unsigned long long events = 0;
 	int		*days = NULL, rc = -1;
 	size_t		 n = 0, j;
 
@@ -443,9 +469,15 @@ ck_verify(const struct conf *cf, FILE *msg)
 	if (make_scratch(&v, cf) == -1 || arc_days(&v.sp, &days, &n) == -1 ||
 	    inspect_index(&v, cf, n) == -1)
 		goto fail;
-	for (j = 0; j < n; j++)
-		if (verify_day(&v, cf, days[j]) == -1)
+	ut_progress_start(&pr, "--verify", n);
+	for (j = 0; j < n; j++) {
+		if (verify_day(&v, cf, days[j], &events) == -1) {
+			ut_progress_end(&pr);
 			goto fail;
+		}
+		ut_progress_show(&pr, j + 1, events);
+	}
+	ut_progress_end(&pr);
 	v.findings += v.r.findings;
 	if (v.ix.path != NULL && v.current == SP_FORMAT_OLDER) {
 		fprintf(msg, "%s: keyed by an older spool format; the next POST "
