@@ -20,6 +20,7 @@
 #include "health.h"
 #include "page.h"
 #include "replay.h"
+#include "status.h"
 #include "util.h"
 #include "xlsx.h"
 
@@ -80,18 +81,6 @@ publish_all(const struct conf *cf, const int *days, size_t n, FILE *msg)
 	return 0;
 }
 
-/* The events a day's view holds. */
-static unsigned long long
-day_events(const struct cv_day *d)
-{
-	unsigned long long	 n = 0;
-	size_t			 i;
-
-	for (i = 0; i < d->nsums; i++)
-		n += d->sums[i].count;
-	return n;
-}
-
 int
 ck_rebuild(const struct conf *cf, FILE *msg)
 {
@@ -138,7 +127,7 @@ ck_rebuild(const struct conf *cf, FILE *msg)
 			ut_progress_end(&pr);
 			goto fail;
 		}
-		events += day_events(&d);
+		events += ss_day_events(&d);
 		ut_progress_show(&pr, j + 1, events);
 		cv_free(&d);
 	}
@@ -414,7 +403,7 @@ verify_day(struct verify *v, const struct conf *cf, int day, unsigned long long 
 	if (arc_size(&v->sp, day, &size) == -1 ||
 	    rp_replay_day(&v->r, &v->sp, 0, size) == -1)
 		return -1;
-	*events += day_events(&v->d);
+	*events += ss_day_events(&v->d);
 	cv_free(&v->d);
 	if ((loaded = cv_load(&live, day, &real, &trusted)) == CV_OK && real.archive_len > size) {
 		fprintf(v->msg, "archive/%s.jsonl: shorter than its views record "

@@ -292,3 +292,20 @@ out:
 	free(sizes);
 	return rc;
 }
+
+int
+cs_each(const struct spool *sp, cs_each_fn fn, void *arg)
+{
+	struct dirent	*de;
+	struct state	 st;
+	DIR		*d;
+	int		 rc = 0;
+
+	if ((d = fio_opendir(sp->consumers)) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while (rc == 0 && (de = readdir(d)) != NULL)
+		if (cs_name_valid(de->d_name) && read_state(sp->consumers, de->d_name, &st) == 1)
+			rc = fn(de->d_name, &st.committed, st.acked, arg);
+	(void)closedir(d);
+	return rc;
+}

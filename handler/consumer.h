@@ -17,6 +17,7 @@
 #include "export.h"
 
 struct conf;
+struct spool;
 
 /* Whether name can name a consumer: 1 to 64 of [A-Za-z0-9_-]. */
 int	 cs_name_valid(const char *name);
@@ -36,5 +37,14 @@ int	 cs_ack(const struct conf *, const char *name);
 
 /* --consumers: one line per consumer: name, committed place, lag in events and age. */
 int	 cs_list(const struct conf *, FILE *out);
+
+/*
+ * Call fn with each consumer's name, committed place (day INT_MIN: before
+ * every event) and last ack (0: never), for --status.  Reads only.
+ * Returns 0, fn's non-zero return, or -1 with errno.
+ */
+typedef int (*cs_each_fn)(const char *name, const struct ex_pos *committed,
+    long long acked, void *arg);
+int	 cs_each(const struct spool *, cs_each_fn fn, void *arg);
 
 #endif

@@ -25,6 +25,7 @@
 #include "health.h"
 #include "ingest.h"
 #include "spool.h"
+#include "status.h"
 #include "util.h"
 
 #ifndef YH_VERSION
@@ -42,7 +43,8 @@ static const char usage[] =
     "       yespo-hook --tail    [--config FILE] --consumer NAME [--max-events N]\n"
     "                            [--format jsonl|csv]\n"
     "       yespo-hook --ack     [--config FILE] --consumer NAME\n"
-    "       yespo-hook --consumers [--config FILE]\n";
+    "       yespo-hook --consumers [--config FILE]\n"
+    "       yespo-hook --status  [--config FILE] [--max-silence DURATION]\n";
 
 static const char help[] =
     "Receives Yespo activity webhooks as a FastCGI or CGI program and keeps\n"
@@ -65,6 +67,9 @@ static const char help[] =
     "             consumer starts at the oldest), at most N; they stay pending\n"
     "  --ack      commit NAME's pending offset: run it once they are stored\n"
     "  --consumers  each consumer, its committed offset and its lag\n"
+    "  --status   the spool's health as one JSON object; exit 0 healthy, 1 not\n"
+    "             (with --max-silence 30m, 6h, 2d...: also when no event came\n"
+    "             for that long); with --export, --status S is a STATUS filter\n"
     "  --config FILE  the config file; else $YESPO_HOOK_CONFIG; else\n"
     "             yespo-hook.conf in the parent of the binary's directory\n"
     "\n"
@@ -163,6 +168,7 @@ run_check(const struct conf *cf)
 		return 1;
 	}
 	sp_unlock(&sp);
+	ss_prepare_503(cf);
 	if (sp_check_format(&sp, err, sizeof(err)) == SP_FORMAT_REFUSED) {
 		fprintf(stderr, "yespo-hook: %s\n", err);
 		return 1;
@@ -210,6 +216,26 @@ run_ingest(const struct conf *cf, char **files, int nfiles)
 	return failed;
 }
 
+/* --status: the object on stdout; 0 healthy, 1 not. */
+static int
+run_status(const struct conf *cf, long long silence)
+{
+	cJSON	*o;
+	char	*text = NULL;
+	int	 healthy;
+
+	if ((o = ss_report(cf, NULL, silence, &healthy)) == NULL ||
+	    (text = cJSON_Print(o)) == NULL) {
+		fprintf(stderr, "yespo-hook: --status: out of memory\n");
+		cJSON_Delete(o);
+		return 1;
+	}
+	printf("%s\n", text);
+	cJSON_free(text);
+	cJSON_Delete(o);
+	return healthy ? 0 : 1;
+}
+
 /* What the command line asks for; set by parse_args. */
 struct args {
 	const char	 *cmd;		/* "--check", ...: the option given, in full */
@@ -220,6 +246,7 @@ struct args {
 	struct ex_opts	  ex;
 	const char	 *consumer;
 	long long	  max_events;	/* < 0: no limit */
+	long long	  max_silence;	/* --status: seconds; 0: not checked */
 	int		 *given;	/* the options given that not every command takes */
 	int		  ngiven;
 	int		  format_given;
@@ -280,6 +307,13 @@ take_value(struct args *a, int ch, const char *opt, const char *v)
 		}
 		a->consumer = v;
 		return 0;
+	case 'M':
+		if ((a->max_silence = ut_parse_duration(v)) == -1) {
+			fprintf(stderr, "yespo-hook: --max-silence %s: not a duration; use "
+			    "a number and s, m, h or d (30m, 6h, 2d)\n", v);
+			return -1;
+		}
+		return 0;
 	case 'm':
 		a->max_events = ut_strtonum(v, 1, LLONG_MAX, &why);
 		if (why != NULL) {
@@ -297,7 +331,7 @@ static const char *
 option_commands(int ch)
 {
 	switch (ch) {
-	case 'f': case 't': case 's': case 'o':
+	case 'f': case 't': case 's': case 'S': case 'o':
 		return "--export";
 	case 'F':
 		return "--export --tail";
@@ -305,6 +339,8 @@ option_commands(int ch)
 		return "--tail --ack";
 	case 'm':
 		return "--tail";
+	case 'M':
+		return "--status";
 	}
 	return NULL;
 }
@@ -321,14 +357,15 @@ static const struct option opts[] = {
 	{ "tail", no_argument, NULL, 'T' },
 	{ "ack", no_argument, NULL, 'A' },
 	{ "consumers", no_argument, NULL, 'L' },
+	{ "status", no_argument, NULL, 'S' },	/* without --export: see parse_args */
 	{ "config", required_argument, NULL, 'C' },
 	{ "from", required_argument, NULL, 'f' },
 	{ "to", required_argument, NULL, 't' },
-	{ "status", required_argument, NULL, 's' },
 	{ "format", required_argument, NULL, 'F' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "consumer", required_argument, NULL, 'n' },
 	{ "max-events", required_argument, NULL, 'm' },
+	{ "max-silence", required_argument, NULL, 'M' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -375,12 +412,36 @@ check_args(struct args *a)
 	return 0;
 }
 
+/*
+ * Whether --export is among the arguments, as getopt_long reads them
+ * (abbreviations too), read from a copy: getopt_long reorders what it
+ * reads.  1, 0, or -1 when memory ran out.
+ */
+static int
+exporting(int argc, char **argv)
+{
+	char	**copy;
+	int	  ch, found = 0;
+
+	if ((copy = calloc((size_t)argc + 1, sizeof(*copy))) == NULL)
+		return -1;
+	memcpy(copy, argv, (size_t)argc * sizeof(*copy));
+	opterr = 0;
+	while ((ch = getopt_long(argc, copy, "", opts, NULL)) != -1)
+		found |= ch == 'e';
+	optind = 0;	/* glibc: start afresh */
+	free(copy);
+	return found;
+}
+
 /* Fill a from argv: 0, or -1 after a usage message (exit 2). */
 static int
 parse_args(int argc, char **argv, struct args *a)
 {
+	struct option	 table[sizeof(opts) / sizeof(opts[0])];
 	const char	*opt;
-	int		 ch, idx;
+	size_t		 i;
+	int		 ch, idx, ex;
 
 	memset(a, 0, sizeof(*a));
 	a->ex.to = INT_MAX;
@@ -388,8 +449,17 @@ parse_args(int argc, char **argv, struct args *a)
 	if ((a->ex.status = calloc((size_t)argc, sizeof(*a->ex.status))) == NULL ||
 	    (a->given = calloc((size_t)argc, sizeof(*a->given))) == NULL)
 		return -1;
+	/* --status S filters --export; --status alone is the command. */
+	if ((ex = exporting(argc, argv)) == -1)
+		return -1;
+	memcpy(table, opts, sizeof(table));
+	for (i = 0; table[i].name != NULL; i++)
+		if (ex && table[i].val == 'S') {
+			table[i].has_arg = required_argument;
+			table[i].val = 's';
+		}
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, &idx)) != -1) {
+	while ((ch = getopt_long(argc, argv, "", table, &idx)) != -1) {
 		opt = argv[optind - 1];
 		if (ch == '?') {
 			fprintf(stderr, "yespo-hook: %s: unknown option, or its value "
@@ -451,6 +521,8 @@ run_command(int argc, char **argv)
 			rc = cs_ack(&cf, a.consumer) == 0 ? 0 : 1;
 		else if (strcmp(a.cmd, "--consumers") == 0)
 			rc = cs_list(&cf, stdout) == 0 ? 0 : 1;
+		else if (strcmp(a.cmd, "--status") == 0)
+			rc = run_status(&cf, a.max_silence);
 		else
 			rc = ck_verify(&cf, stdout) == 0 ? 0 : 1;
 		conf_free(&cf);
