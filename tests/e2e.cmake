@@ -20,6 +20,7 @@ set(YH_E2E_TESTS
   fastcgi_probe
   fastcgi_probe_figures
   fastcgi_probe_unhealthy
+  fastcgi_probe_status
   fastcgi_auth
   fastcgi_method
   cgi_bulk
@@ -35,6 +36,13 @@ set(YH_E2E_TESTS
   cli_newer_format
   cli_check_token_advice
   cli_check_token_list_advice
+  cli_status_silence
+  cli_status_views_behind
+  cli_status_quarantine
+  cli_status_disk
+  cli_status_on_commit
+  cli_status_consumers
+  cli_status_option_clash
   fastcgi_key_rotation
   cli_stale_temporaries
   cli_endless_input
