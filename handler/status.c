@@ -252,27 +252,54 @@ add_quarantine(struct report *r)
 		    QUARANTINE_WARN, max);
 }
 
-/* The last 503 from views/last-503: "STAMP reason\n", NUL-padded. */
+/*
+ * A record of views/, "STAMP reason\n" and maybe more: 1 with *text
+ * malloc'd and cut into the stamp (at *text), the reason and the rest
+ * after the line; 0 when there is none, or no such record (the zeros
+ * --check writes).
+ */
+static int
+read_record(const struct report *r, const char *name, char **text, char **reason,
+    char **rest)
+{
+	char	 path[PATH_MAX], *nl;
+	size_t	 len;
+
+	*text = NULL;
+	if (ut_path(path, sizeof(path), "%s/%s", r->sp.views, name) == -1 ||
+	    fio_slurp(path, text, &len) == -1)
+		return 0;
+	if (len < 22 || (*text)[19] != 'Z' || (*text)[20] != ' ' ||
+	    (nl = memchr(*text, '\n', len)) == NULL) {
+		free(*text);
+		*text = NULL;
+		return 0;
+	}
+	*nl = '\0';
+	(*text)[20] = '\0';
+	*reason = *text + 21;
+	*rest = nl + 1;
+	return 1;
+}
+
+/* The last 503 (ss_note_503). */
 static void
 add_last_503(struct report *r)
 {
 	cJSON	*l;
-	char	 path[PATH_MAX], *text = NULL, *nl;
-	size_t	 len;
+	char	*text, *reason, *rest;
 
-	if (ut_path(path, sizeof(path), "%s/" RECORD_503, r->sp.views) == 0 &&
-	    fio_slurp(path, &text, &len) == 0 && len > 21 && text[20] == ' ' &&
-	    text[19] == 'Z' && (nl = memchr(text, '\n', len)) != NULL) {
-		*nl = '\0';
-		text[20] = '\0';
-		if ((l = cJSON_AddObjectToObject(r->o, "last_503")) == NULL)
+	if (!read_record(r, RECORD_503, &text, &reason, &rest)) {
+		if (cJSON_AddNullToObject(r->o, "last_503") == NULL)
 			r->nomem = 1;
-		else {
-			add_string(r, l, "at", text);
-			add_string(r, l, "reason", text + 21);
-		}
-	} else if (cJSON_AddNullToObject(r->o, "last_503") == NULL)
+		return;
+	}
+	if ((l = cJSON_AddObjectToObject(r->o, "last_503")) == NULL)
 		r->nomem = 1;
+	else {
+		add_string(r, l, "at", text);
+		add_string(r, l, "reason", reason);
+	}
 	free(text);
 }
 
@@ -349,32 +376,26 @@ static void
 add_on_commit(struct report *r)
 {
 	cJSON	*h;
-	char	 path[PATH_MAX], *text = NULL, *nl;
-	size_t	 len;
+	char	*text, *reason, *rest;
 	int	 failing;
 
-	if (ut_path(path, sizeof(path), "%s/hook.failed", r->sp.views) == -1 ||
-	    fio_slurp(path, &text, &len) == -1 || len < 22 || text[20] != ' ' ||
-	    (nl = memchr(text, '\n', len)) == NULL) {
-		free(text);
+	if (!read_record(r, "hook.failed", &text, &reason, &rest)) {
 		if (cJSON_AddNullToObject(r->o, "on_commit") == NULL)
 			r->nomem = 1;
 		return;
 	}
-	failing = strncmp(nl + 1, "ok ", 3) != 0;
-	*nl = '\0';
-	text[20] = '\0';
+	failing = strncmp(rest, "ok ", 3) != 0;
 	if ((h = cJSON_AddObjectToObject(r->o, "on_commit")) == NULL)
 		r->nomem = 1;
 	else {
 		add_string(r, h, "last_failure", text);
-		add_string(r, h, "reason", text + 21);
+		add_string(r, h, "reason", reason);
 		if (cJSON_AddBoolToObject(h, "failing", failing) == NULL)
 			r->nomem = 1;
 	}
 	if (failing)
 		problem(r, "on_commit has failed since %s: %s; see the log, and "
-		    "%s/hook.failed", text, text + 21, r->sp.views);
+		    "%s/hook.failed", text, reason, r->sp.views);
 	free(text);
 }
 
