@@ -20,6 +20,8 @@
  *     configuration and the system, never the spool or csv_dir.
  *   - stat, access, opendir in health.c: the probe's and --check's look at
  *     spool_dir and csv_dir, reading only, asking this process's rights.
+ *   - statvfs in status.c: the free space of spool_dir's file system for
+ *     --status, which no descriptor call gives more simply; reads only.
  *   - futimens (spool.c sp_sweep): the sweep's time stamp, on a descriptor
  *     fio_open opened.
  *   - readdir (page.c, xlsx.c, consumer.c), as for archive.c above.

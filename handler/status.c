@@ -571,9 +571,13 @@ void
 ss_prepare_503(const struct conf *cf)
 {
 	struct spool	 sp;
+	struct stat	 st;
 	char		 zero[RECORD_LEN];
 	int		 fd, made, ok = 1;
 
+	/* Made by another user (root), the writers could not rewrite it. */
+	if (fio_stat(cf->spool_dir, &st) == -1 || st.st_uid != geteuid())
+		return;
 	if ((fd = open_record(cf, &sp, &made)) == -1) {
 		ut_log_errno("making the record of the last 503 in", sp.views);
 		return;

@@ -32,7 +32,11 @@ cJSON	*ss_report(const struct conf *, const char *setup, long long max_silence,
  */
 void	 ss_note_503(const struct conf *, const char *reason);
 
-/* Make views/last-503 when missing (--check), so a later 503 on a full disk is recorded. */
+/*
+ * Make views/last-503 when missing (--check), so a later 503 on a full
+ * disk is recorded; only when the running user owns spool_dir, so that
+ * the writers can rewrite it.
+ */
 void	 ss_prepare_503(const struct conf *);
 
 /* The events a day's view holds (the sum of its summary counts). */
