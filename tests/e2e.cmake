@@ -76,6 +76,18 @@ foreach(t ${YH_E2E_TESTS})
     LABELS e2e)
 endforeach()
 
+# Key rotation under load, of a token and of a Basic password:
+# e2e.fastcgi_key_rotation_<key>.
+foreach(k token basic_auth)
+  add_test(NAME e2e.fastcgi_key_rotation_${k}
+           COMMAND ${YH_BASH} ${CMAKE_SOURCE_DIR}/tests/e2e/fastcgi_key_rotation.sh
+                   $<TARGET_FILE:yespo-hook> ${CMAKE_SOURCE_DIR} ${k})
+  set_tests_properties(e2e.fastcgi_key_rotation_${k} PROPERTIES
+    SKIP_RETURN_CODE 77
+    TIMEOUT 60
+    LABELS e2e)
+endforeach()
+
 # One script for each long command's progress line: e2e.cli_progress_<command>.
 foreach(c rebuild verify export)
   add_test(NAME e2e.cli_progress_${c}
@@ -93,7 +105,7 @@ file(GLOB yh_e2e_scripts RELATIVE ${CMAKE_SOURCE_DIR}/tests/e2e
 foreach(s ${yh_e2e_scripts})
   string(REGEX REPLACE "\\.sh$" "" n "${s}")
   # apache.cmake lists the scripts of the Apache, package, download and restart tests.
-  if(NOT n MATCHES "^(lib|apache_lib|cli_progress|(apache|package|downloads|restart)_.*)$")
+  if(NOT n MATCHES "^(lib|apache_lib|cli_progress|fastcgi_key_rotation|(apache|package|downloads|restart)_.*)$")
     list(FIND YH_E2E_TESTS ${n} found)
     if(found EQUAL -1)
       message(WARNING "tests/e2e/${s} is not listed in tests/e2e.cmake")
