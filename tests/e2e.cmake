@@ -43,7 +43,6 @@ set(YH_E2E_TESTS
   cli_status_on_commit
   cli_status_consumers
   cli_status_option_clash
-  fastcgi_key_rotation
   cli_stale_temporaries
   cli_endless_input
   cli_consumer_pending
