@@ -75,28 +75,22 @@ foreach(t ${YH_E2E_TESTS})
     LABELS e2e)
 endforeach()
 
-# Key rotation under load, of a token and of a Basic password:
-# e2e.fastcgi_key_rotation_<key>.
-foreach(k token basic_auth)
-  add_test(NAME e2e.fastcgi_key_rotation_${k}
-           COMMAND ${YH_BASH} ${CMAKE_SOURCE_DIR}/tests/e2e/fastcgi_key_rotation.sh
-                   $<TARGET_FILE:yespo-hook> ${CMAKE_SOURCE_DIR} ${k})
-  set_tests_properties(e2e.fastcgi_key_rotation_${k} PROPERTIES
-    SKIP_RETURN_CODE 77
-    TIMEOUT 60
-    LABELS e2e)
-endforeach()
-
-# One script for each long command's progress line: e2e.cli_progress_<command>.
-foreach(c rebuild verify export)
-  add_test(NAME e2e.cli_progress_${c}
-           COMMAND ${YH_BASH} ${CMAKE_SOURCE_DIR}/tests/e2e/cli_progress.sh
-                   $<TARGET_FILE:yespo-hook> ${CMAKE_SOURCE_DIR} ${c})
-  set_tests_properties(e2e.cli_progress_${c} PROPERTIES
-    SKIP_RETURN_CODE 77
-    TIMEOUT 60
-    LABELS e2e)
-endforeach()
+# A script run once for each of its arguments: e2e.<script>_<argument>.
+function(yh_e2e_variants script)
+  foreach(v ${ARGN})
+    add_test(NAME e2e.${script}_${v}
+             COMMAND ${YH_BASH} ${CMAKE_SOURCE_DIR}/tests/e2e/${script}.sh
+                     $<TARGET_FILE:yespo-hook> ${CMAKE_SOURCE_DIR} ${v})
+    set_tests_properties(e2e.${script}_${v} PROPERTIES
+      SKIP_RETURN_CODE 77
+      TIMEOUT 60
+      LABELS e2e)
+  endforeach()
+endfunction()
+# Key rotation under load, of a token and of a Basic password.
+yh_e2e_variants(fastcgi_key_rotation token basic_auth)
+# Each long command's progress line.
+yh_e2e_variants(cli_progress rebuild verify export)
 
 # A script added to tests/e2e/ without a line above is a mistake: say so.
 file(GLOB yh_e2e_scripts RELATIVE ${CMAKE_SOURCE_DIR}/tests/e2e
