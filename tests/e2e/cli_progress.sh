@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # cli_progress: --rebuild, --verify and --export (the command is the first
-# argument after the source dir) show a progress line on stderr when it is
-# a terminal (days done of all, events per second, rewritten with \r), and
-# write nothing more than before to a pipe.  The terminal is a pty made by
-# script(1).
+# argument after the source dir; xlsx: --export --format xlsx) show a
+# progress line on stderr when it is a terminal (days done of all, events
+# per second, rewritten with \r), and write nothing more than before to a
+# pipe.  The terminal is a pty made by script(1).
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-CMD=${3:?usage: cli_progress.sh BINARY SOURCE_DIR rebuild|verify|export}
+CMD=${3:?usage: cli_progress.sh BINARY SOURCE_DIR rebuild|verify|export|xlsx}
 yh_init
 yh_need script
 yh_std_conf
@@ -21,8 +21,12 @@ for d in 2026-11-01 2026-11-02 2026-11-03; do
 done
 "$YH_BIN" --rebuild --config "$CONF" >/dev/null 2>&1 || yh_die "seeding --rebuild failed"
 
-args=(--"$CMD" --config "$CONF")
-[ "$CMD" = export ] && args+=(--output "$T/export.csv")
+case $CMD in
+export) args=(--export --output "$T/export.csv") ;;
+xlsx) args=(--export --format xlsx --output "$T/export.csv"); CMD=export ;;
+*) args=(--"$CMD") ;;
+esac
+args+=(--config "$CONF")
 
 # On a terminal: the line, with the count of days and a rate.
 rm -f "$T/export.csv"
