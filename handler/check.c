@@ -16,6 +16,7 @@
 #include "archive.h"
 #include "check.h"
 #include "conf.h"
+#include "erase.h"
 #include "fsio.h"
 #include "health.h"
 #include "page.h"
@@ -98,6 +99,8 @@ ck_rebuild(const struct conf *cf, FILE *msg)
 		return -1;
 	sp_sweep(&sp, 1);
 	fio_root(FIO_CSV, cf->csv_dir, 1);
+	if (er_settle(cf, &sp, NULL) == -1)
+		goto fail;
 	cx.csv_dir = cf->csv_dir;
 	cx.views_dir = sp.views;
 	cx.guard = cf->csv_formula_guard;
@@ -123,7 +126,9 @@ ck_rebuild(const struct conf *cf, FILE *msg)
 			goto fail;
 		cv_free(&d);
 	}
-	if (ix_sync(&ix) == -1 || (fit == SP_FORMAT_OLDER && sp_set_format(&sp) == -1))
+	/* The keys of erased events have no line left: --erase kept them aside. */
+	if (er_add_keys(&sp, &ix) == -1 || ix_sync(&ix) == -1 ||
+	    (fit == SP_FORMAT_OLDER && sp_set_format(&sp) == -1))
 		goto fail;
 	rc = 0;
 	if (sp_clear_views_behind(&sp) == -1)
@@ -447,6 +452,7 @@ ck_verify(const struct conf *cf, FILE *msg)
 		if (verify_day(&v, cf, days[j]) == -1)
 			goto fail;
 	v.findings += v.r.findings;
+	v.findings += er_verify(&v.sp, &v.ix, &v.seen, msg);
 	if (v.ix.path != NULL && v.current == SP_FORMAT_OLDER) {
 		fprintf(msg, "%s: keyed by an older spool format; the next POST "
 		    "makes it anew, or run --rebuild\n", v.sp.index);

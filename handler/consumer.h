@@ -17,6 +17,7 @@
 #include "export.h"
 
 struct conf;
+struct spool;
 
 /* Whether name can name a consumer: 1 to 64 of [A-Za-z0-9_-]. */
 int	 cs_name_valid(const char *name);
@@ -36,5 +37,13 @@ int	 cs_ack(const struct conf *, const char *name);
 
 /* --consumers: one line per consumer: name, committed place, lag in events and age. */
 int	 cs_list(const struct conf *, FILE *out);
+
+/*
+ * Under the writer lock: call fn with each consumer's name and places;
+ * when fn returns 1, the places it changed replace the consumer's file
+ * durably.  0, or -1 with errno.
+ */
+int	 cs_each(const struct spool *, int (*fn)(const char *name, struct ex_pos *committed,
+	    struct ex_pos *pending, void *arg), void *arg);
 
 #endif

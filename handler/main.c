@@ -18,6 +18,7 @@
 #include "check.h"
 #include "conf.h"
 #include "consumer.h"
+#include "erase.h"
 #include "event.h"
 #include "export.h"
 #include "front.h"
@@ -42,7 +43,8 @@ static const char usage[] =
     "       yespo-hook --tail    [--config FILE] --consumer NAME [--max-events N]\n"
     "                            [--format jsonl|csv]\n"
     "       yespo-hook --ack     [--config FILE] --consumer NAME\n"
-    "       yespo-hook --consumers [--config FILE]\n";
+    "       yespo-hook --consumers [--config FILE]\n"
+    "       yespo-hook --erase   [--config FILE] FIELD=VALUE...\n";
 
 static const char help[] =
     "Receives Yespo activity webhooks as a FastCGI or CGI program and keeps\n"
@@ -65,6 +67,10 @@ static const char help[] =
     "             consumer starts at the oldest), at most N; they stay pending\n"
     "  --ack      commit NAME's pending offset: run it once they are stored\n"
     "  --consumers  each consumer, its committed offset and its lag\n"
+    "  --erase    remove every archived event whose FIELD (email, sms, viber,\n"
+    "             contactId, externalCustomerId, webpush, mobilepush) is VALUE,\n"
+    "             and its rows everywhere; the keys stay, so a resend is a\n"
+    "             duplicate; quarantine files holding it are listed, not changed\n"
     "  --config FILE  the config file; else $YESPO_HOOK_CONFIG; else\n"
     "             yespo-hook.conf in the parent of the binary's directory\n"
     "\n"
@@ -217,6 +223,7 @@ struct args {
 	char		**files;	/* --ingest's operands */
 	int		  nfiles;
 	struct ex_opts	  ex;
+	struct er_match	 *erase;	/* --erase's operands */
 	const char	 *consumer;
 	long long	  max_events;	/* < 0: no limit */
 	int		 *given;	/* the options given that not every command takes */
@@ -320,6 +327,7 @@ static const struct option opts[] = {
 	{ "tail", no_argument, NULL, 'T' },
 	{ "ack", no_argument, NULL, 'A' },
 	{ "consumers", no_argument, NULL, 'L' },
+	{ "erase", no_argument, NULL, 'E' },
 	{ "config", required_argument, NULL, 'C' },
 	{ "from", required_argument, NULL, 'f' },
 	{ "to", required_argument, NULL, 't' },
@@ -346,7 +354,15 @@ check_args(struct args *a)
 		    "('-' for standard input)\n");
 		return -1;
 	}
-	if (strcmp(a->cmd, "--ingest") != 0 && a->nfiles > 0) {
+	if (strcmp(a->cmd, "--erase") == 0) {
+		if (a->nfiles == 0) {
+			fprintf(stderr, "yespo-hook: --erase needs at least one FIELD=VALUE\n");
+			return -1;
+		}
+		for (i = 0; i < a->nfiles; i++)
+			if (er_parse(a->files[i], &a->erase[i]) == -1)
+				return -1;
+	} else if (strcmp(a->cmd, "--ingest") != 0 && a->nfiles > 0) {
 		fprintf(stderr, "yespo-hook: %s: unexpected for %s\n", a->files[0], a->cmd);
 		return -1;
 	}
@@ -385,7 +401,8 @@ parse_args(int argc, char **argv, struct args *a)
 	a->ex.to = INT_MAX;
 	a->max_events = -1;
 	if ((a->ex.status = calloc((size_t)argc, sizeof(*a->ex.status))) == NULL ||
-	    (a->given = calloc((size_t)argc, sizeof(*a->given))) == NULL)
+	    (a->given = calloc((size_t)argc, sizeof(*a->given))) == NULL ||
+	    (a->erase = calloc((size_t)argc, sizeof(*a->erase))) == NULL)
 		return -1;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, &idx)) != -1) {
@@ -450,12 +467,15 @@ run_command(int argc, char **argv)
 			rc = cs_ack(&cf, a.consumer) == 0 ? 0 : 1;
 		else if (strcmp(a.cmd, "--consumers") == 0)
 			rc = cs_list(&cf, stdout) == 0 ? 0 : 1;
+		else if (strcmp(a.cmd, "--erase") == 0)
+			rc = er_erase(&cf, a.erase, (size_t)a.nfiles, stdout) == 0 ? 0 : 1;
 		else
 			rc = ck_verify(&cf, stdout) == 0 ? 0 : 1;
 		conf_free(&cf);
 	}
 	free(a.ex.status);
 	free(a.given);
+	free(a.erase);
 	return rc;
 }
 
