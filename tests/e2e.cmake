@@ -55,6 +55,7 @@ set(YH_E2E_TESTS
   erase_no_trace
   erase_resend_duplicate
   erase_consumers
+  erase_during_tail
 )
 
 foreach(t ${YH_E2E_TESTS})
