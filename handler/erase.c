@@ -234,8 +234,15 @@ er_add_keys(const struct spool *sp, struct ix *ix)
 	size_t		 i;
 	int		 rc = 0;
 
-	if (read_keys(sp, &ks) == -1)
-		return -1;
+	if (read_keys(sp, &ks) == -1) {
+		if (errno != EINVAL)
+			return -1;
+		/* Never a reason to stall the feed: said, and --verify says it too. */
+		ut_log("%s/" KEYS_NAME " is damaged: the keys of erased events are not "
+		    "in the index, so Yespo's resend of one would be stored again; "
+		    "restore the file from a backup, then run --rebuild", sp->root);
+		return 0;
+	}
 	for (i = 0; i < ks.n && rc == 0; i++) {
 		if (ks.k[i].day + ix->window < ix->today)
 			continue;
@@ -578,6 +585,12 @@ er_settle(const struct conf *cf, const struct spool *sp, long long *erased)
 	if ((rc = read_journal(sp, &j)) == 1) {
 		rc = finish(cf, sp, &j);
 		free_journal(&j);
+	} else if (rc == -1 && errno == EINVAL) {
+		/* Not one this program wrote: said, never a reason to stall the feed. */
+		ut_log("%s/" JOURNAL_NAME " is damaged; the day it names may hold "
+		    "views and consumer offsets of the file before: run --rebuild, "
+		    "check the consumers, then remove it", sp->views);
+		rc = 0;
 	}
 	if (rc == -1 || erased == NULL)
 		return rc;
@@ -687,6 +700,11 @@ lock_spool(struct erase *x)
 		    "): %s\n", x->sp->views, strerror(errno));
 		goto fail;
 	}
+	/*
+	 * A day's new file that a killed --erase left before its journal holds
+	 * other people's lines: none may outlive the erasure of one of them.
+	 */
+	(void)fio_sweep(x->sp->archive, time(NULL), 0);
 	return 0;
 fail:
 	sp_unlock(x->sp);

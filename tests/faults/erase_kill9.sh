@@ -63,6 +63,8 @@ check_case() {	# check_case WHAT N
 	erase_run $ERASE_ARGS || yh_fail "$what: --erase again: $(cat "$T/erase.err")"
 	left=$(erase_traces)
 	[ -z "$left" ] || yh_fail "$what: the value is still in $left"
+	left=$(ls -A "$SPOOL/archive" | grep -v '^[0-9-]*\.jsonl$')
+	[ -z "$left" ] || yh_fail "$what: --erase left in archive/: $left"
 	"$YH_BIN" --verify --config "$CONF" >"$T/verify" 2>&1 ||
 		yh_fail "$what: --verify: $(cat "$T/verify")"
 	{ cat "$T/want.base"; [ -z "$late" ] || echo "$late"; } >"$T/want"
