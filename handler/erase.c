@@ -118,19 +118,31 @@ er_parse(const char *arg, struct er_match *m)
 	return -1;
 }
 
+/*
+ * The array v (n used of *cap, each size bytes) with room for one more:
+ * v itself, or a larger copy (*cap updated), or NULL (v stays).
+ */
+static void *
+make_room(void *v, size_t n, size_t *cap, size_t size)
+{
+	void	*nv;
+	size_t	 want = *cap ? *cap * 2 : 16;
+
+	if (n < *cap)
+		return v;
+	if ((nv = reallocarray(v, want, size)) != NULL)
+		*cap = want;
+	return nv;
+}
+
 static int
 add_key(struct keys *ks, uint64_t h0, uint64_t h1, int day)
 {
-	struct erased_key	*nk;
+	struct erased_key	*k;
 
-	if (ks->n == ks->cap) {
-		size_t cap = ks->cap ? ks->cap * 2 : 64;
-
-		if ((nk = reallocarray(ks->k, cap, sizeof(*nk))) == NULL)
-			return -1;
-		ks->k = nk;
-		ks->cap = cap;
-	}
+	if ((k = make_room(ks->k, ks->n, &ks->cap, sizeof(*k))) == NULL)
+		return -1;
+	ks->k = k;
 	ks->k[ks->n].h[0] = h0;
 	ks->k[ks->n].h[1] = h1;
 	ks->k[ks->n++].day = day;
@@ -266,20 +278,15 @@ free_journal(struct journal *j)
 static int
 add_cut(struct journal *j, off_t off, off_t len)
 {
-	struct arc_range	*nc;
+	struct arc_range	*c;
 
 	if (j->ncut > 0 && j->cut[j->ncut - 1].off + j->cut[j->ncut - 1].len == off) {
 		j->cut[j->ncut - 1].len += len;
 		return 0;
 	}
-	if (j->ncut == j->cutcap) {
-		size_t cap = j->cutcap ? j->cutcap * 2 : 16;
-
-		if ((nc = reallocarray(j->cut, cap, sizeof(*nc))) == NULL)
-			return -1;
-		j->cut = nc;
-		j->cutcap = cap;
-	}
+	if ((c = make_room(j->cut, j->ncut, &j->cutcap, sizeof(*c))) == NULL)
+		return -1;
+	j->cut = c;
 	j->cut[j->ncut].off = off;
 	j->cut[j->ncut++].len = len;
 	return 0;
@@ -288,20 +295,15 @@ add_cut(struct journal *j, off_t off, off_t len)
 static int
 add_snap(struct journal *j, const char *name, const struct ex_pos *c, const struct ex_pos *p)
 {
-	struct snap	*ns;
+	struct snap	*cs;
 
-	if (strlen(name) >= sizeof(ns->name)) {
+	if (strlen(name) >= sizeof(j->cs->name)) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (j->ncs == j->cscap) {
-		size_t cap = j->cscap ? j->cscap * 2 : 8;
-
-		if ((ns = reallocarray(j->cs, cap, sizeof(*ns))) == NULL)
-			return -1;
-		j->cs = ns;
-		j->cscap = cap;
-	}
+	if ((cs = make_room(j->cs, j->ncs, &j->cscap, sizeof(*cs))) == NULL)
+		return -1;
+	j->cs = cs;
 	snprintf(j->cs[j->ncs].name, sizeof(j->cs[j->ncs].name), "%s", name);
 	j->cs[j->ncs].committed = *c;
 	j->cs[j->ncs++].pending = *p;
