@@ -56,6 +56,7 @@ set(YH_E2E_TESTS
   erase_resend_duplicate
   erase_consumers
   erase_during_tail
+  erase_exact_value
 )
 
 foreach(t ${YH_E2E_TESTS})
