@@ -99,8 +99,6 @@ ck_rebuild(const struct conf *cf, FILE *msg)
 		return -1;
 	sp_sweep(&sp, 1);
 	fio_root(FIO_CSV, cf->csv_dir, 1);
-	if (er_settle(cf, &sp, NULL) == -1)
-		goto fail;
 	cx.csv_dir = cf->csv_dir;
 	cx.views_dir = sp.views;
 	cx.guard = cf->csv_formula_guard;
@@ -108,7 +106,7 @@ ck_rebuild(const struct conf *cf, FILE *msg)
 	cx.fault = &fault;
 	memset(&r, 0, sizeof(r));
 	memset(&d, 0, sizeof(d));
-	if (ix_remove(sp.index) == -1 ||
+	if (er_settle(cf, &sp, NULL) == -1 || ix_remove(sp.index) == -1 ||
 	    ix_open(&ix, sp.index, ut_local_day(time(NULL)), cf->dedup_window_days) == -1)
 		goto fail;
 	ixopen = 1;

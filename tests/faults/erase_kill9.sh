@@ -2,9 +2,10 @@
 # faults.erase_kill9: --erase killed (SIGKILL) just before each of its
 # sync, rename and write calls in turn (the faults binary's "op:k:kill"),
 # and at a few moments from outside: every archive day is then whole,
-# either as before or as after the erase; the next writer, --ack or
-# --erase finishes the day it was in, --verify passes, nothing else is
-# lost, and the consumers get every other event exactly once.
+# either as before or as after the erase; the next writer, --ack,
+# --rebuild or --erase finishes the day it was in, --verify passes,
+# nothing else is lost, and the consumers get every other event exactly
+# once.
 # Usage: erase_kill9.sh FAULTS_BINARY SOURCE_DIR
 : "${YH_TEST_TIMEOUT:=280}"
 # shellcheck source=../e2e/lib.sh
@@ -47,14 +48,16 @@ check_case() {	# check_case WHAT N
 		cmp -s "$f" "$T/p/spool/archive/$name" || cmp -s "$f" "$T/after/$name" ||
 			yh_fail "$what: archive/$name is neither as before nor as after"
 	done
-	case $(($2 % 3)) in
+	case $(($2 % 4)) in
 	1)	"$YH_BIN" --ingest --config "$CONF" "$T/late.json" >"$T/ing" 2>&1 ||
 			yh_fail "$what: a writer after the kill: $(cat "$T/ing")"
 		late=late-1 ;;
 	2)	"$YH_BIN" --ack --config "$CONF" --consumer c1 2>"$T/ack.err" ||
 			yh_fail "$what: --ack after the kill: $(cat "$T/ack.err")" ;;
+	3)	"$YH_BIN" --rebuild --config "$CONF" >"$T/rb" 2>&1 ||
+			yh_fail "$what: --rebuild after the kill: $(cat "$T/rb")" ;;
 	esac
-	if [ $(($2 % 3)) != 0 ]; then
+	if [ $(($2 % 4)) != 0 ]; then
 		[ -e "$SPOOL/views/erase.journal" ] && yh_fail "$what: the day was left unfinished"
 		"$YH_BIN" --verify --config "$CONF" >"$T/verify" 2>&1 ||
 			yh_fail "$what: --verify before --erase ran again: $(cat "$T/verify")"
