@@ -955,7 +955,9 @@ er_erase(const struct conf *cf, const struct er_match *m, size_t nm, FILE *out)
 	}
 	fio_root(FIO_CSV, cf->csv_dir, 1);
 	if ((held = hold_workbooks(&sp)) == -1) {
-		fprintf(stderr, "yespo-hook: %s/xlsx.lock: %s\n", sp.views, strerror(errno));
+		fprintf(stderr, "yespo-hook: %s/xlsx.lock: %s\n", sp.views, errno == ETIMEDOUT ?
+		    "held for a minute by another --erase or a workbook's maker; try again" :
+		    strerror(errno));
 		return -1;
 	}
 	if (lock_spool(&x) == -1)
