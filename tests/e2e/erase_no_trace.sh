@@ -36,6 +36,12 @@ listed=$(sed -n 's/: holds a value erased; left as it is.*//p' "$T/erase.out" | 
 # shellcheck disable=SC2086
 left=$(erase_traces $listed)
 [ -z "$left" ] || yh_fail "the erased value is still in: $left"
+# The same as a person would look: grep, and zcat for a compressed day.
+left=$({ grep -a -r -l -F -e anna@example.com -e 'anna\u0040example.com' -e 90417733 \
+	"$SPOOL" "$CSV"; for z in "$SPOOL"/archive/*.gz; do
+		[ -e "$z" ] && zcat "$z" | grep -a -q -F anna@example.com && echo "$z"; done; } |
+	grep -vxF -f <(printf '%s\n' $listed))
+[ -z "$left" ] || yh_fail "grep finds the erased value in: $left"
 for f in $listed; do
 	[ -f "$f" ] || yh_fail "$f was changed: it should stay as it is"
 done
