@@ -16,6 +16,7 @@
 #include "archive.h"
 #include "check.h"
 #include "conf.h"
+#include "erase.h"
 #include "fsio.h"
 #include "health.h"
 #include "page.h"
@@ -108,7 +109,7 @@ ck_rebuild(const struct conf *cf, FILE *msg)
 	cx.fault = &fault;
 	memset(&r, 0, sizeof(r));
 	memset(&d, 0, sizeof(d));
-	if (ix_remove(sp.index) == -1 ||
+	if (er_settle(cf, &sp, NULL) == -1 || ix_remove(sp.index) == -1 ||
 	    ix_open(&ix, sp.index, ut_local_day(time(NULL)), cf->dedup_window_days) == -1)
 		goto fail;
 	ixopen = 1;
@@ -132,7 +133,9 @@ ck_rebuild(const struct conf *cf, FILE *msg)
 		cv_free(&d);
 	}
 	ut_progress_end(&pr);
-	if (ix_sync(&ix) == -1 || (fit == SP_FORMAT_OLDER && sp_set_format(&sp) == -1))
+	/* The keys of erased events have no line left: --erase kept them aside. */
+	if (er_add_keys(&sp, &ix) == -1 || ix_sync(&ix) == -1 ||
+	    (fit == SP_FORMAT_OLDER && sp_set_format(&sp) == -1))
 		goto fail;
 	rc = 0;
 	if (sp_clear_views_behind(&sp) == -1)
@@ -468,6 +471,7 @@ ck_verify(const struct conf *cf, FILE *msg)
 	}
 	ut_progress_end(&pr);
 	v.findings += v.r.findings;
+	v.findings += er_verify(&v.sp, &v.ix, &v.seen, msg);
 	if (v.ix.path != NULL && v.current == SP_FORMAT_OLDER) {
 		fprintf(msg, "%s: keyed by an older spool format; the next POST "
 		    "makes it anew, or run --rebuild\n", v.sp.index);

@@ -31,8 +31,9 @@
  *     files in spool/tmp, a directory no web user can reach; the result
  *     is copied into csv_dir through fsio.
  *   - In fsio.c itself, the sweep of stale temporaries (opendir, open,
- *     unlink, rmdir, nftw in spool/tmp, index/, views/: directories
- *     sp_open has checked are no links) and getrandom for their names.
+ *     unlink, rmdir, nftw in spool/tmp, index/, views/, and by --erase in
+ *     archive/: directories sp_open has checked are no links) and
+ *     getrandom for their names.
  */
 #ifndef YH_FSIO_H
 #define YH_FSIO_H

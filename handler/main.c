@@ -18,6 +18,7 @@
 #include "check.h"
 #include "conf.h"
 #include "consumer.h"
+#include "erase.h"
 #include "event.h"
 #include "export.h"
 #include "front.h"
@@ -44,7 +45,8 @@ static const char usage[] =
     "                            [--format jsonl|csv]\n"
     "       yespo-hook --ack     [--config FILE] --consumer NAME\n"
     "       yespo-hook --consumers [--config FILE]\n"
-    "       yespo-hook --status  [--config FILE] [--max-silence DURATION]\n";
+    "       yespo-hook --status  [--config FILE] [--max-silence DURATION]\n"
+    "       yespo-hook --erase   [--config FILE] FIELD=VALUE...\n";
 
 static const char help[] =
     "Receives Yespo activity webhooks as a FastCGI or CGI program and keeps\n"
@@ -70,6 +72,10 @@ static const char help[] =
     "  --status   the spool's health as one JSON object; exit 0 healthy, 1 not\n"
     "             (with --max-silence 30m, 6h, 2d...: also when no event came\n"
     "             for that long); with --export, --status S is a STATUS filter\n"
+    "  --erase    remove every archived event whose FIELD (email, sms, viber,\n"
+    "             contactId, externalCustomerId, webpush, mobilepush) is VALUE,\n"
+    "             and its rows everywhere; the keys stay, so a resend is a\n"
+    "             duplicate; quarantine files holding it are listed, not changed\n"
     "  --config FILE  the config file; else $YESPO_HOOK_CONFIG; else\n"
     "             yespo-hook.conf in the parent of the binary's directory\n"
     "\n"
@@ -244,6 +250,7 @@ struct args {
 	char		**files;	/* --ingest's operands */
 	int		  nfiles;
 	struct ex_opts	  ex;
+	struct er_match	 *erase;	/* --erase's operands */
 	const char	 *consumer;
 	long long	  max_events;	/* < 0: no limit */
 	long long	  max_silence;	/* --status: seconds; 0: not checked */
@@ -358,6 +365,7 @@ static const struct option opts[] = {
 	{ "ack", no_argument, NULL, 'A' },
 	{ "consumers", no_argument, NULL, 'L' },
 	{ "status", no_argument, NULL, 'S' },	/* without --export: see parse_args */
+	{ "erase", no_argument, NULL, 'E' },
 	{ "config", required_argument, NULL, 'C' },
 	{ "from", required_argument, NULL, 'f' },
 	{ "to", required_argument, NULL, 't' },
@@ -384,7 +392,15 @@ check_args(struct args *a)
 		    "('-' for standard input)\n");
 		return -1;
 	}
-	if (strcmp(a->cmd, "--ingest") != 0 && a->nfiles > 0) {
+	if (strcmp(a->cmd, "--erase") == 0) {
+		if (a->nfiles == 0) {
+			fprintf(stderr, "yespo-hook: --erase needs at least one FIELD=VALUE\n");
+			return -1;
+		}
+		for (i = 0; i < a->nfiles; i++)
+			if (er_parse(a->files[i], &a->erase[i]) == -1)
+				return -1;
+	} else if (strcmp(a->cmd, "--ingest") != 0 && a->nfiles > 0) {
 		fprintf(stderr, "yespo-hook: %s: unexpected for %s\n", a->files[0], a->cmd);
 		return -1;
 	}
@@ -447,7 +463,8 @@ parse_args(int argc, char **argv, struct args *a)
 	a->ex.to = INT_MAX;
 	a->max_events = -1;
 	if ((a->ex.status = calloc((size_t)argc, sizeof(*a->ex.status))) == NULL ||
-	    (a->given = calloc((size_t)argc, sizeof(*a->given))) == NULL)
+	    (a->given = calloc((size_t)argc, sizeof(*a->given))) == NULL ||
+	    (a->erase = calloc((size_t)argc, sizeof(*a->erase))) == NULL)
 		return -1;
 	/* --status S filters --export; --status alone is the command. */
 	if ((ex = exporting(argc, argv)) == -1)
@@ -523,12 +540,15 @@ run_command(int argc, char **argv)
 			rc = cs_list(&cf, stdout) == 0 ? 0 : 1;
 		else if (strcmp(a.cmd, "--status") == 0)
 			rc = run_status(&cf, a.max_silence);
+		else if (strcmp(a.cmd, "--erase") == 0)
+			rc = er_erase(&cf, a.erase, (size_t)a.nfiles, stdout) == 0 ? 0 : 1;
 		else
 			rc = ck_verify(&cf, stdout) == 0 ? 0 : 1;
 		conf_free(&cf);
 	}
 	free(a.ex.status);
 	free(a.given);
+	free(a.erase);
 	return rc;
 }
 

@@ -455,7 +455,7 @@ add_consumers(struct report *r)
 		r->nomem = 1;
 		return;
 	}
-	if (cs_each(&r->sp, add_consumer, r) == -1)
+	if (cs_inspect(&r->sp, add_consumer, r) == -1)
 		problem(r, "%s: cannot be read: %s", r->sp.consumers, strerror(errno));
 }
 

@@ -63,6 +63,11 @@ set(YH_E2E_TESTS
   views_behind_after_commit
   config_unreadable_other_user
   cgi_no_proc
+  erase_no_trace
+  erase_resend_duplicate
+  erase_consumers
+  erase_during_tail
+  erase_exact_value
 )
 
 foreach(t ${YH_E2E_TESTS})
@@ -98,7 +103,7 @@ file(GLOB yh_e2e_scripts RELATIVE ${CMAKE_SOURCE_DIR}/tests/e2e
 foreach(s ${yh_e2e_scripts})
   string(REGEX REPLACE "\\.sh$" "" n "${s}")
   # apache.cmake lists the scripts of the Apache, package, download and restart tests.
-  if(NOT n MATCHES "^(lib|apache_lib|cli_progress|fastcgi_key_rotation|(apache|package|downloads|restart)_.*)$")
+  if(NOT n MATCHES "^(lib|apache_lib|erase_lib|cli_progress|fastcgi_key_rotation|(apache|package|downloads|restart)_.*)$")
     list(FIND YH_E2E_TESTS ${n} found)
     if(found EQUAL -1)
       message(WARNING "tests/e2e/${s} is not listed in tests/e2e.cmake")
