@@ -16,6 +16,7 @@
 #include "archive.h"
 #include "check.h"
 #include "conf.h"
+#include "erase.h"
 #include "fsio.h"
 #include "health.h"
 #include "page.h"
@@ -89,6 +90,7 @@ ck_rebuild(const struct conf *cf, FILE *msg)
 	struct cv_day	 d;
 	struct ix	 ix;
 	struct rp_replay r;
+	struct ut_progress pr;
 	off_t		 size;
 	enum sp_format_fit fit;
 	int		*days = NULL, rc = -1, ixopen = 0;
@@ -105,7 +107,7 @@ ck_rebuild(const struct conf *cf, FILE *msg)
 	cx.fault = &fault;
 	memset(&r, 0, sizeof(r));
 	memset(&d, 0, sizeof(d));
-	if (ix_remove(sp.index) == -1 ||
+	if (er_settle(cf, &sp, NULL) == -1 || ix_remove(sp.index) == -1 ||
 	    ix_open(&ix, sp.index, ut_local_day(time(NULL)), cf->dedup_window_days) == -1)
 		goto fail;
 	ixopen = 1;
@@ -115,15 +117,22 @@ ck_rebuild(const struct conf *cf, FILE *msg)
 	r.d = &d;
 	r.ix = &ix;
 	r.msg = msg;
+	ut_progress_start(&pr, "--rebuild", n);
 	for (j = 0; j < n; j++) {
 		memset(&d, 0, sizeof(d));
 		d.day = days[j];
 		if (arc_repair(&sp, d.day, 0, &size) == -1 ||
-		    rp_replay_day(&r, &sp, 0, size) == -1)
+		    rp_replay_day(&r, &sp, 0, size) == -1) {
+			ut_progress_end(&pr);
 			goto fail;
+		}
+		ut_progress_show(&pr, j + 1, r.events);
 		cv_free(&d);
 	}
-	if (ix_sync(&ix) == -1 || (fit == SP_FORMAT_OLDER && sp_set_format(&sp) == -1))
+	ut_progress_end(&pr);
+	/* The keys of erased events have no line left: --erase kept them aside. */
+	if (er_add_keys(&sp, &ix) == -1 || ix_sync(&ix) == -1 ||
+	    (fit == SP_FORMAT_OLDER && sp_set_format(&sp) == -1))
 		goto fail;
 	rc = 0;
 	if (sp_clear_views_behind(&sp) == -1)
@@ -375,19 +384,20 @@ inspect_index(struct verify *v, const struct conf *cf, size_t ndays)
 
 /*
  * Replay a day into the scratch, then compare the live state and files
- * with it: 0, or -1.  summary.csv is refreshed at most once an interval
- * (yespo-hook.conf(5), summary_refresh_seconds), so it is compared with
- * the archive up to the length it was made from, as the day's state
- * records it.
+ * with it; add its events to *events.  0, or -1.  summary.csv is
+ * refreshed at most once an interval (yespo-hook.conf(5),
+ * summary_refresh_seconds), so it is compared with the archive up to the
+ * length it was made from, as the day's state records it.
  */
 static int
-verify_day(struct verify *v, const struct conf *cf, int day)
+verify_day(struct verify *v, const struct conf *cf, int day, unsigned long long *events)
 {
 	struct cv_ctx	 live = { cf->csv_dir, v->sp.views, cf->csv_formula_guard,
 			    cf->max_status_files, NULL };
 	struct cv_day	 real;
 	char		 ymd[11], dir[PATH_MAX], path[PATH_MAX], *sum = NULL;
 	size_t		 sumlen = 0;
+	unsigned long long before;
 	off_t		 size, at;
 	enum cv_result	 loaded;
 	int		 trusted, rc = -1;
@@ -397,6 +407,7 @@ verify_day(struct verify *v, const struct conf *cf, int day)
 	v->d.day = day;
 	if (arc_size(&v->sp, day, &size) == -1)
 		return -1;
+	before = v->r.events;
 	loaded = cv_open(&live, day, &real, &trusted);
 	at = loaded == CV_OK && real.summary_len > 0 && real.summary_len < size ?
 	    real.summary_len : size;
@@ -411,6 +422,7 @@ verify_day(struct verify *v, const struct conf *cf, int day)
 		    fio_replace(dir, "summary.csv", sum, sumlen, 0600, 0) == -1)
 			goto done;
 	}
+	*events += v->r.events - before;
 	cv_free(&v->d);
 	if (loaded == CV_OK && real.archive_len > size) {
 		fprintf(v->msg, "archive/%s.jsonl: shorter than its views record "
@@ -451,6 +463,8 @@ int
 ck_verify(const struct conf *cf, FILE *msg)
 {
 	struct verify	 v;
+	struct ut_progress pr;
+	unsigned long long events = 0;
 	int		*days = NULL, rc = -1;
 	size_t		 n = 0, j;
 
@@ -466,10 +480,17 @@ ck_verify(const struct conf *cf, FILE *msg)
 	if (make_scratch(&v, cf) == -1 || arc_days(&v.sp, &days, &n) == -1 ||
 	    inspect_index(&v, cf, n) == -1)
 		goto fail;
-	for (j = 0; j < n; j++)
-		if (verify_day(&v, cf, days[j]) == -1)
+	ut_progress_start(&pr, "--verify", n);
+	for (j = 0; j < n; j++) {
+		if (verify_day(&v, cf, days[j], &events) == -1) {
+			ut_progress_end(&pr);
 			goto fail;
+		}
+		ut_progress_show(&pr, j + 1, events);
+	}
+	ut_progress_end(&pr);
 	v.findings += v.r.findings;
+	v.findings += er_verify(&v.sp, &v.ix, &v.seen, msg);
 	if (v.ix.path != NULL && v.current == SP_FORMAT_OLDER) {
 		fprintf(msg, "%s: keyed by an older spool format; the next POST "
 		    "makes it anew, or run --rebuild\n", v.sp.index);

@@ -17,6 +17,7 @@
 #include "export.h"
 
 struct conf;
+struct spool;
 
 /* Whether name can name a consumer: 1 to 64 of [A-Za-z0-9_-]. */
 int	 cs_name_valid(const char *name);
@@ -36,5 +37,22 @@ int	 cs_ack(const struct conf *, const char *name);
 
 /* --consumers: one line per consumer: name, committed place, lag in events and age. */
 int	 cs_list(const struct conf *, FILE *out);
+
+/*
+ * Call fn with each consumer's name, committed place (day INT_MIN: before
+ * every event) and last ack (0: never), for --status.  Reads only.
+ * Returns 0, fn's non-zero return, or -1 with errno.
+ */
+typedef int (*cs_inspect_fn)(const char *name, const struct ex_pos *committed,
+    long long acked, void *arg);
+int	 cs_inspect(const struct spool *, cs_inspect_fn fn, void *arg);
+
+/*
+ * Under the writer lock: call fn with each consumer's name and places;
+ * when fn returns 1, the places it changed replace the consumer's file
+ * durably.  0, or -1 with errno.
+ */
+int	 cs_each(const struct spool *, int (*fn)(const char *name, struct ex_pos *committed,
+	    struct ex_pos *pending, void *arg), void *arg);
 
 #endif

@@ -23,7 +23,8 @@
 #ifdef YH_FAULTS
 /*
  * Test builds only (the yespo-hook-faults binary): YH_FAULT="op:k" makes
- * the k-th call of op fail, "op:k:forever" that call and every later one.
+ * the k-th call of op fail, "op:k:forever" that call and every later one,
+ * "op:k:kill" a SIGKILL instead, as a kill -9 just before that call.
  * op is open, write, sync, rename, close or truncate.
  */
 static int
@@ -44,6 +45,8 @@ fault(const char *op)
 		return 0;
 	k = (unsigned)strtoul(colon + 1, NULL, 10);
 	calls[i]++;
+	if (calls[i] == k && strstr(colon, ":kill") != NULL)
+		(void)raise(SIGKILL);
 	if (calls[i] == k || (calls[i] > k && strstr(colon, ":forever") != NULL)) {
 		ut_log("injected fault: %s #%u", op, calls[i]);
 		errno = strcmp(op, "write") == 0 ? ENOSPC : EIO;

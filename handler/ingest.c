@@ -23,6 +23,7 @@
 #include "batch.h"
 #include "conf.h"
 #include "csvview.h"
+#include "erase.h"
 #include "event.h"
 #include "fsio.h"
 #include "health.h"
@@ -413,6 +414,10 @@ store_events(const struct conf *cf, struct spool *sp, const struct bt_batch *b,
 	r.now = time(NULL);
 	r.today = ut_local_day(r.now);
 	ut_utc_stamp(r.now, r.stamp);
+	if (er_settle(cf, sp, NULL) == -1) {
+		ut_log_errno("finishing an earlier --erase", NULL);
+		goto unlock;
+	}
 	if (open_views(&r) == -1 || drop_duplicates(&r, b, c) == -1)
 		goto unlock;
 	if (r.nfresh == 0) {

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "archive.h"
+#include "erase.h"
 #include "fsio.h"
 #include "replay.h"
 #include "util.h"
@@ -72,6 +73,7 @@ replay_line(const char *line, size_t len, off_t end, void *arg)
 		return -1;
 	if (cv_add(r->cx, r->d, &r->e, r->e.stamp) == -1)
 		return -1;
+	r->events++;
 	r->pending += len;
 	if (r->pending > REPLAY_FLUSH) {
 		if ((cr = cv_commit(r->cx, r->d, end, 0)) != CV_OK) {
@@ -234,7 +236,7 @@ rp_open_index(const struct spool *sp, struct ix *ix, int today, int window)
 		    reindex_day(sp, ix, days[j], 0, -1) == -1)
 			goto done;
 	/* The format is recorded only once the index it names is durable. */
-	if ((rc = ix_sync(ix)) == 0 && fit == SP_FORMAT_OLDER)
+	if (er_add_keys(sp, ix) == 0 && (rc = ix_sync(ix)) == 0 && fit == SP_FORMAT_OLDER)
 		rc = sp_set_format(sp);
 done:
 	if (rc == -1)

@@ -15,10 +15,10 @@
 #include "conf.h"
 #include "event.h"
 #include "fsio.h"
-#include "health.h"
 #include "index.h"
 #include "ingest.h"
 #include "spool.h"
+#include "status.h"
 #include "test.h"
 #include "util.h"
 
@@ -461,9 +461,10 @@ static int
 quarantine_full_refuses_rejects_only(void)
 {
 	struct ing_counts	 c;
-	char			 path[8400], msg[8600], *big;
+	cJSON			*o;
+	char			 path[8400], *msg, *big;
 	size_t			 n = (1 << 20) + 10;
-	int			 fd;
+	int			 fd, healthy;
 
 	CHECK(setup() == 0);
 	cf.quarantine_max_bytes = 1 << 20;
@@ -472,8 +473,11 @@ quarantine_full_refuses_rejects_only(void)
 	snprintf(path, sizeof(path), "%s/quarantine/0123.body", spool);
 	CHECK((fd = open(path, O_WRONLY | O_CREAT, 0600)) != -1);
 	CHECK(ftruncate(fd, 1 << 20) == 0 && close(fd) == 0);
-	CHECK(hl_quarantine_full(&cf, msg, sizeof(msg)) == 1);
-	CHECK(strstr(msg, "quarantine_max_bytes") != NULL);
+	CHECK((o = ss_report(&cf, NULL, 0, &healthy)) != NULL && !healthy);
+	CHECK((msg = cJSON_PrintUnformatted(o)) != NULL &&
+	    strstr(msg, "quarantine_max_bytes") != NULL);
+	cJSON_free(msg);
+	cJSON_Delete(o);
 	CHECK(post_str("not json", &c) == ING_FULL);
 	CHECK(post_str("[{\"iid\":\"a\"}, 5]", &c) == ING_FULL);
 	CHECK((big = malloc(n)) != NULL);
