@@ -136,6 +136,8 @@ static const char *const gen_status[] = {
 };
 #define GEN_NSTATUS	8
 #define GEN_NMESSAGES	40
+/* Messages a day's traffic comes from; more make more summary rows. */
+static unsigned gen_nmessages = GEN_NMESSAGES;
 static const unsigned gen_status_w[] = { 48, 20, 10, 8, 6, 3, 2, 3 };
 
 static inline unsigned
@@ -259,7 +261,7 @@ gen_event(struct gev *e, uint64_t seed, unsigned sender, unsigned batch,
 	 * workflow messages), each with one media type and one name, as in
 	 * Yespo: so summary.csv has a realistic few hundred rows.
 	 */
-	msg = rng_below(&s, GEN_NMESSAGES);
+	msg = rng_below(&s, gen_nmessages);
 	ms = seed ^ (0x6d7367ULL << 32) ^ msg;
 	media = pick_w(&ms, gen_media_w, 9);
 	name = msg % (unsigned)(sizeof(gen_names) / sizeof(gen_names[0]));

@@ -18,9 +18,10 @@
  *       RSS of each is wait4's ru_maxrss (what /usr/bin/time -f %M shows).
  *       Prints one RESULT line per CONF.
  *
- *   loadgen dump -s SIZE [-S SEED] [-w SENDER] [-b BATCH]
+ *   loadgen dump -s SIZE [-S SEED] [-w SENDER] [-b BATCH] [-m MESSAGES]
  *       Write one batch body to stdout; its number of distinct statuses
- *       and its size to stderr.
+ *       and its size to stderr.  -m: the messages events come from
+ *       (default 40; about 4 summary rows each over a day).
  *
  * Only loopback addresses are accepted as targets.
  */
@@ -542,7 +543,7 @@ usage(void)
 	fprintf(stderr,
 	    "usage: loadgen http -p PORT -u PATH -s SIZE -n BATCHES [-c SENDERS] [-r PCT] [-S SEED] [-a ADDR] [-L LABEL]\n"
 	    "       loadgen cgi -x BINARY -C CONF [-C CONF...] -n N [-s SIZE] [-S SEED] [-t TOKEN] [-L LABEL]\n"
-	    "       loadgen dump -s SIZE [-S SEED] [-w SENDER] [-b BATCH]\n");
+	    "       loadgen dump -s SIZE [-S SEED] [-w SENDER] [-b BATCH] [-m MESSAGES]\n");
 	exit(2);
 }
 
@@ -556,7 +557,7 @@ main(int argc, char **argv)
 		usage();
 	mode = argv[1];
 	optind = 2;
-	while ((ch = getopt(argc, argv, "a:b:c:C:L:n:p:r:s:S:t:u:w:x:")) != -1) {
+	while ((ch = getopt(argc, argv, "a:b:c:C:L:m:n:p:r:s:S:t:u:w:x:")) != -1) {
 		switch (ch) {
 		case 'a': opt_addr = optarg; break;
 		case 'b': opt_batch_id = num_arg(optarg, "-b", 1u << 27); break;
@@ -567,6 +568,7 @@ main(int argc, char **argv)
 			opt_conf[opt_nconf++] = optarg;
 			break;
 		case 'L': opt_label = optarg; break;
+		case 'm': gen_nmessages = num_arg(optarg, "-m", 1u << 24); break;
 		case 'n': opt_batches = num_arg(optarg, "-n", 1000000); break;
 		case 'p': opt_port = num_arg(optarg, "-p", 65535); break;
 		case 'r': opt_resend = num_arg(optarg, "-r", 100); break;

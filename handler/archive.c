@@ -772,3 +772,86 @@ arc_remove(const struct spool *sp, int day)
 	}
 	return gone && fio_sync_dir(sp->archive) == -1 ? -1 : 0;
 }
+
+int
+arc_drop_gz(const struct spool *sp, int day)
+{
+	char	 path[PATH_MAX];
+
+	if (arc_gz_path(sp, day, path, sizeof(path)) == -1)
+		return -1;
+	if (fio_unlink(path) == -1)
+		return errno == ENOENT ? 0 : -1;
+	return fio_sync_dir(sp->archive);
+}
+
+/* A day being written anew: the lines outside the cut ranges. */
+struct rewrite {
+	const struct arc_range	*cut;
+	size_t			 n, at;
+	int			 fd;
+	struct ut_buf		 out;
+};
+
+static int
+flush_rewrite(struct rewrite *w)
+{
+	if (w->out.len > 0 && fio_write(w->fd, w->out.p, w->out.len) == -1)
+		return -1;
+	w->out.len = 0;
+	return 0;
+}
+
+static int
+copy_uncut(const char *line, size_t len, off_t end, void *arg)
+{
+	struct rewrite	*w = arg;
+	off_t		 start = end - (off_t)len - 1;
+
+	while (w->at < w->n && w->cut[w->at].off + w->cut[w->at].len <= start)
+		w->at++;
+	if (w->at < w->n && w->cut[w->at].off <= start)
+		return 0;
+	if (ut_buf_add(&w->out, line, len) == -1 || ut_buf_addc(&w->out, '\n') == -1)
+		return -1;
+	return w->out.len < SCAN_CHUNK ? 0 : flush_rewrite(w);
+}
+
+int
+arc_rewrite(const struct spool *sp, int day, const struct arc_range *cut, size_t n,
+    arc_ready_fn ready, void *arg)
+{
+	struct rewrite	 w;
+	struct stat	 st;
+	char		 path[PATH_MAX], tmp[PATH_MAX], base[32], ymd[11];
+	int		 rc = -1, saved;
+
+	memset(&w, 0, sizeof(w));
+	w.cut = cut;
+	w.n = n;
+	ut_format_day(day, ymd);
+	snprintf(base, sizeof(base), ".%s.jsonl", ymd);
+	if (arc_path(sp, day, path, sizeof(path)) == -1 ||
+	    (w.fd = fio_mktemp(sp->archive, base, 0600, tmp, sizeof(tmp))) == -1)
+		return -1;
+	/* Held open, so locked, until renamed: no sweep takes it meanwhile. */
+	if (arc_scan(sp, day, 0, -1, copy_uncut, &w) != 0 || flush_rewrite(&w) == -1 ||
+	    fio_datasync(w.fd) == -1 || fio_fstat(w.fd, &st) == -1)
+		goto fail;
+	if (ready != NULL && ready(tmp, path, st.st_ino, arg) != 0)
+		goto fail;
+	if (fio_rename(tmp, path) == -1)
+		goto fail;
+	tmp[0] = '\0';
+	if (fio_sync_dir(sp->archive) == -1 || arc_drop_gz(sp, day) == -1)
+		goto fail;
+	rc = 0;
+fail:
+	saved = errno;
+	if (tmp[0] != '\0')
+		(void)fio_unlink(tmp);
+	(void)fio_close(w.fd);
+	ut_buf_free(&w.out);
+	errno = saved;
+	return rc;
+}

@@ -97,7 +97,38 @@ void	 arc_wabort(struct arc_writer *);
  */
 int	 arc_compress(const struct spool *, int day);
 
+/*
+ * Remove the day's gz file, when there is one, and sync archive/: what
+ * ends a rewrite into a plain file.  0, or -1 with errno.
+ */
+int	 arc_drop_gz(const struct spool *, int day);
+
 /* Remove the day's files, both forms, and sync archive/: 0, or -1 with errno. */
 int	 arc_remove(const struct spool *, int day);
+
+/* A byte range of a day's file: whole lines. */
+struct arc_range {
+	off_t	 off, len;
+};
+
+/*
+ * Called once a rewritten day is durable under its temporary name tmp
+ * (inode ino), before it replaces the day's file at path; a non-zero
+ * return keeps the day as it was.
+ */
+typedef int (*arc_ready_fn)(const char *tmp, const char *path, ino_t ino, void *arg);
+
+/*
+ * Write the day's file anew without the n ranges of cut (ascending), whole
+ * to a temporary name in archive/, fdatasync it, call ready, rename it over
+ * the day and sync the directory: a crash at any instant leaves the old
+ * file or the new one.  The new file is plain; a compressed day's gz goes
+ * after the rename (arc_drop_gz; the plain file is the day meanwhile), and
+ * the next compression pass compresses the day again.  Under the writer
+ * lock, after arc_repair.  Returns 0, or -1 with errno (the day replaced
+ * only when ready was called).
+ */
+int	 arc_rewrite(const struct spool *, int day, const struct arc_range *cut, size_t n,
+	    arc_ready_fn ready, void *arg);
 
 #endif

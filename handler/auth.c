@@ -77,18 +77,35 @@ find_token(const char *query, unsigned char *buf)
 	}
 }
 
+/* Whether token t came in the query or the header (tok: the query's, n < 0 when none). */
+static int
+token_matches(const char *t, const unsigned char *tok, int n, const char *x_token)
+{
+	size_t	 tlen = strlen(t);
+	int	 ok = 0;
+
+	/* Either place may carry it; a wrong one in the other does no harm. */
+	if (n != -1)
+		ok |= auth_equal(tok, n, t, tlen);
+	if (x_token != NULL)
+		ok |= auth_equal(x_token, strlen(x_token), t, tlen);
+	return ok;
+}
+
 static int
 check_token(const struct conf *c, const struct auth_request *r)
 {
 	unsigned char	 buf[AUTH_MAX];
-	size_t		 tlen = strlen(c->token);
+	const char	*x = r->x_token;
+	size_t		 i;
 	int		 n, ok = 0;
 
-	/* Either place may carry it; a wrong one in the other does no harm. */
-	if ((n = find_token(r->query, buf)) != -1)
-		ok |= auth_equal(buf, n, c->token, tlen);
-	if (r->x_token != NULL && strnlen(r->x_token, AUTH_MAX + 1) <= AUTH_MAX)
-		ok |= auth_equal(r->x_token, strlen(r->x_token), c->token, tlen);
+	n = find_token(r->query, buf);
+	if (x != NULL && strnlen(x, AUTH_MAX + 1) > AUTH_MAX)
+		x = NULL;
+	/* Every entry is compared, so the time does not tell which one passed. */
+	for (i = 0; i < c->ntoken; i++)
+		ok |= token_matches(c->token[i], buf, n, x);
 	return ok;
 }
 
@@ -138,7 +155,8 @@ check_basic(const struct conf *c, const struct auth_request *r)
 	unsigned char	 buf[AUTH_MAX / 4 * 3];
 	const char	*p, *end;
 	unsigned char	*colon;
-	int		 n, ok;
+	size_t		 i;
+	int		 n, ok, user;
 
 	p = r->authorization;
 	if (p == NULL || strnlen(p, AUTH_MAX + 1) > AUTH_MAX)
@@ -154,11 +172,13 @@ check_basic(const struct conf *c, const struct auth_request *r)
 	if ((n = decode_base64(p, end - p, buf)) == -1 ||
 	    (colon = memchr(buf, ':', n)) == NULL)
 		return 0;
-	/* Both compared, so timing does not tell which one was wrong. */
-	ok = auth_equal(buf, colon - buf, c->basic_user,
-	    strlen(c->basic_user));
-	ok &= auth_equal(colon + 1, n - (colon + 1 - buf), c->basic_password,
-	    strlen(c->basic_password));
+	/* Every group, user and password both, so timing tells nothing of which failed. */
+	for (i = 0, ok = 0; i < c->nbasic_auth; i++) {
+		user = auth_equal(buf, colon - buf, c->basic_auth[i].user,
+		    strlen(c->basic_auth[i].user));
+		ok |= user & auth_equal(colon + 1, n - (colon + 1 - buf),
+		    c->basic_auth[i].password, strlen(c->basic_auth[i].password));
+	}
 	return ok;
 }
 
@@ -215,11 +235,11 @@ auth_check(const struct conf *c, const struct auth_request *r)
 {
 	int	 ok = 1, any = 0;
 
-	if (c->token != NULL) {
+	if (c->ntoken > 0) {
 		any = 1;
 		ok &= check_token(c, r);
 	}
-	if (c->basic_user != NULL) {
+	if (c->nbasic_auth > 0) {
 		any = 1;
 		ok &= check_basic(c, r);
 	}
@@ -229,7 +249,7 @@ auth_check(const struct conf *c, const struct auth_request *r)
 	}
 	if (any ? ok : c->allow_anonymous)
 		return AUTH_OK;
-	return c->basic_user != NULL ? AUTH_CHALLENGE : AUTH_FORBIDDEN;
+	return c->nbasic_auth > 0 ? AUTH_CHALLENGE : AUTH_FORBIDDEN;
 }
 
 /*

@@ -227,10 +227,15 @@ flush_run(struct parser *ps, const unsigned char *run, const unsigned char *p)
  * and the run restarts after the white space.  Copying whole runs rather
  * than bytes keeps a body without white space to a few memcpy calls.
  */
-static const unsigned char *
+static inline const unsigned char *
 skip_ws(struct parser *ps, const unsigned char *p, const unsigned char **run)
 {
-	const unsigned char	*q = skip_blank(p, ps->end);
+	const unsigned char	*q;
+
+	/* Most tokens are not followed by white space: no call, no run to cut. */
+	if (p == ps->end || !(cls[*p] & C_WS))
+		return p;
+	q = skip_blank(p, ps->end);
 
 	if (q != p) {
 		flush_run(ps, *run, p);

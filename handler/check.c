@@ -17,6 +17,7 @@
 #include "check.h"
 #include "conf.h"
 #include "consumer.h"
+#include "erase.h"
 #include "fsio.h"
 #include "health.h"
 #include "page.h"
@@ -90,6 +91,7 @@ ck_rebuild(const struct conf *cf, FILE *msg)
 	struct cv_day	 d;
 	struct ix	 ix;
 	struct rp_replay r;
+	struct ut_progress pr;
 	off_t		 size;
 	enum sp_format_fit fit;
 	int		*days = NULL, rc = -1, ixopen = 0;
@@ -106,7 +108,7 @@ ck_rebuild(const struct conf *cf, FILE *msg)
 	cx.fault = &fault;
 	memset(&r, 0, sizeof(r));
 	memset(&d, 0, sizeof(d));
-	if (ix_remove(sp.index) == -1 ||
+	if (er_settle(cf, &sp, NULL) == -1 || ix_remove(sp.index) == -1 ||
 	    ix_open(&ix, sp.index, ut_local_day(time(NULL)), cf->dedup_window_days) == -1)
 		goto fail;
 	ixopen = 1;
@@ -116,15 +118,22 @@ ck_rebuild(const struct conf *cf, FILE *msg)
 	r.d = &d;
 	r.ix = &ix;
 	r.msg = msg;
+	ut_progress_start(&pr, "--rebuild", n);
 	for (j = 0; j < n; j++) {
 		memset(&d, 0, sizeof(d));
 		d.day = days[j];
 		if (arc_repair(&sp, d.day, 0, &size) == -1 ||
-		    rp_replay_day(&r, &sp, 0, size) == -1)
+		    rp_replay_day(&r, &sp, 0, size) == -1) {
+			ut_progress_end(&pr);
 			goto fail;
+		}
+		ut_progress_show(&pr, j + 1, r.events);
 		cv_free(&d);
 	}
-	if (ix_sync(&ix) == -1 || (fit == SP_FORMAT_OLDER && sp_set_format(&sp) == -1))
+	ut_progress_end(&pr);
+	/* The keys of erased events have no line left: --erase kept them aside. */
+	if (er_add_keys(&sp, &ix) == -1 || ix_sync(&ix) == -1 ||
+	    (fit == SP_FORMAT_OLDER && sp_set_format(&sp) == -1))
 		goto fail;
 	rc = 0;
 	if (sp_clear_views_behind(&sp) == -1)
@@ -400,29 +409,51 @@ damaged_day(struct verify *v, int day, off_t size)
 	return 1;
 }
 
-/* Replay a day into the scratch, then compare the live state and files with it: 0, or -1. */
+/*
+ * Replay a day into the scratch, then compare the live state and files
+ * with it; add its events to *events.  0, or -1.  summary.csv is
+ * refreshed at most once an interval (yespo-hook.conf(5),
+ * summary_refresh_seconds), so it is compared with the archive up to the
+ * length it was made from, as the day's state records it.
+ */
 static int
-verify_day(struct verify *v, const struct conf *cf, int day)
+verify_day(struct verify *v, const struct conf *cf, int day, unsigned long long *events)
 {
 	struct cv_ctx	 live = { cf->csv_dir, v->sp.views, cf->csv_formula_guard,
 			    cf->max_status_files, NULL };
 	struct cv_day	 real;
-	char		 ymd[11];
-	off_t		 size;
+	char		 ymd[11], dir[PATH_MAX], path[PATH_MAX], *sum = NULL;
+	size_t		 sumlen = 0;
+	unsigned long long before;
+	off_t		 size, at;
 	enum cv_result	 loaded;
-	int		 trusted, rc;
+	int		 trusted, rc = -1, bad;
 
 	ut_format_day(day, ymd);
 	memset(&v->d, 0, sizeof(v->d));
 	v->d.day = day;
-	if (arc_size(&v->sp, day, &size) == -1 || (rc = damaged_day(v, day, size)) == -1)
+	if (arc_size(&v->sp, day, &size) == -1 || (bad = damaged_day(v, day, size)) == -1)
 		return -1;
-	if (rc == 1)
+	if (bad == 1)
 		return 0;
-	if (rp_replay_day(&v->r, &v->sp, 0, size) == -1)
-		return -1;
+	before = v->r.events;
+	loaded = cv_open(&live, day, &real, &trusted);
+	at = loaded == CV_OK && real.summary_len > 0 && real.summary_len < size ?
+	    real.summary_len : size;
+	if (ut_path(dir, sizeof(dir), "%s/%s", v->csv, ymd) == -1 ||
+	    ut_path(path, sizeof(path), "%s/summary.csv", dir) == -1 ||
+	    rp_replay_day(&v->r, &v->sp, 0, at) == -1)
+		goto done;
+	if (at < size) {
+		/* The summary as it stood at the live one's length, kept aside. */
+		if (fio_slurp(path, &sum, &sumlen) == -1 ||
+		    rp_replay_day(&v->r, &v->sp, at, size) == -1 ||
+		    fio_replace(dir, "summary.csv", sum, sumlen, 0600, 0) == -1)
+			goto done;
+	}
+	*events += v->r.events - before;
 	cv_free(&v->d);
-	if ((loaded = cv_load(&live, day, &real, &trusted)) == CV_OK && real.archive_len > size) {
+	if (loaded == CV_OK && real.archive_len > size) {
 		fprintf(v->msg, "archive/%s.jsonl: shorter than its views record "
 		    "(%lld < %lld bytes): the archive lost lines; run --rebuild\n",
 		    ymd, (long long)size, (long long)real.archive_len);
@@ -432,9 +463,12 @@ verify_day(struct verify *v, const struct conf *cf, int day)
 		    "the next POST repairs them, or run --rebuild\n", v->sp.views, ymd, ymd);
 		v->findings++;
 	}
-	cv_free(&real);
 	v->findings += compare_day(cf->csv_dir, v->csv, ymd, v->msg);
-	return 0;
+	rc = 0;
+done:
+	free(sum);
+	cv_free(&real);
+	return rc;
 }
 
 /* Let go of everything verify holds, the scratch removed. */
@@ -458,6 +492,8 @@ int
 ck_verify(const struct conf *cf, FILE *msg)
 {
 	struct verify	 v;
+	struct ut_progress pr;
+	unsigned long long events = 0;
 	int		*days = NULL, rc = -1, found;
 	size_t		 n = 0, j;
 
@@ -473,12 +509,19 @@ ck_verify(const struct conf *cf, FILE *msg)
 	if (make_scratch(&v, cf) == -1 || arc_days(&v.sp, &days, &n) == -1 ||
 	    inspect_index(&v, cf, n) == -1)
 		goto fail;
-	for (j = 0; j < n; j++)
-		if (verify_day(&v, cf, days[j]) == -1)
+	ut_progress_start(&pr, "--verify", n);
+	for (j = 0; j < n; j++) {
+		if (verify_day(&v, cf, days[j], &events) == -1) {
+			ut_progress_end(&pr);
 			goto fail;
+		}
+		ut_progress_show(&pr, j + 1, events);
+	}
+	ut_progress_end(&pr);
 	if ((found = cs_verify(&v.sp, days, n, msg)) == -1)
 		goto fail;
 	v.findings += v.r.findings + found;
+	v.findings += er_verify(&v.sp, &v.ix, &v.seen, msg);
 	if (v.ix.path != NULL && v.current == SP_FORMAT_OLDER) {
 		fprintf(msg, "%s: keyed by an older spool format; the next POST "
 		    "makes it anew, or run --rebuild\n", v.sp.index);

@@ -41,7 +41,7 @@ static const char *const root_keys[] = {
 	"spool_dir", "csv_dir", "token", "basic_auth", "allow_from",
 	"allow_anonymous", "max_body_bytes", "dedup_window_days", "timezone",
 	"csv_formula_guard", "max_status_files", "quarantine_max_bytes", "xlsx",
-	"on_commit", "archive_compress", "retention_days", NULL
+	"on_commit", "summary_refresh_seconds", "archive_compress", "retention_days", NULL
 };
 
 static const char *const basic_keys[] = { "user", "password", NULL };
@@ -402,28 +402,78 @@ get_secret(struct ctx *x, const config_setting_t *g, const char *key,
 	return save_string(x, v, out);
 }
 
+/* One basic_auth group into b: 0, or -1 with err written. */
+static int
+load_basic_group(struct ctx *x, const config_setting_t *s, struct conf_basic *b)
+{
+	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
+		return fail_at(x, s, "basic_auth must be a group: basic_auth = "
+		    "{ user = \"...\"; password = \"...\"; }; or a list of "
+		    "them in ( ) (got %s)", type_name(s));
+	if (check_names(x, s, basic_keys, " in basic_auth") == -1 ||
+	    get_secret(x, s, "user", "basic_auth user", &b->user) == -1 ||
+	    get_secret(x, s, "password", "basic_auth password",
+	    &b->password) == -1)
+		return -1;
+	if (b->user == NULL || b->password == NULL)
+		return fail_at(x, s, "basic_auth needs both user and password");
+	if (strchr(b->user, ':') != NULL)
+		return fail_at(x, config_setting_get_member(s, "user"),
+		    "basic_auth user must not contain ':' (HTTP Basic splits "
+		    "user and password there)");
+	return 0;
+}
+
+/* basic_auth: one group, or a list of groups for rotation (any passes). */
 static int
 load_basic_auth(struct ctx *x, const config_setting_t *root, struct conf *c)
 {
 	const config_setting_t	*s;
+	int			 i, n = 1, list;
 
 	if ((s = config_setting_get_member(root, "basic_auth")) == NULL)
 		return 0;
-	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
-		return fail_at(x, s, "basic_auth must be a group: basic_auth = "
-		    "{ user = \"...\"; password = \"...\"; }; (got %s)",
-		    type_name(s));
-	if (check_names(x, s, basic_keys, " in basic_auth") == -1 ||
-	    get_secret(x, s, "user", "basic_auth user", &c->basic_user) == -1 ||
-	    get_secret(x, s, "password", "basic_auth password",
-	    &c->basic_password) == -1)
-		return -1;
-	if (c->basic_user == NULL || c->basic_password == NULL)
-		return fail_at(x, s, "basic_auth needs both user and password");
-	if (strchr(c->basic_user, ':') != NULL)
-		return fail_at(x, config_setting_get_member(s, "user"),
-		    "basic_auth user must not contain ':' (HTTP Basic splits "
-		    "user and password there)");
+	if ((list = config_setting_type(s) == CONFIG_TYPE_LIST) &&
+	    (n = config_setting_length(s)) == 0)
+		return fail_at(x, s, "basic_auth is an empty list, so nobody could "
+		    "send; list groups or remove the key");
+	if ((c->basic_auth = calloc(n, sizeof(*c->basic_auth))) == NULL)
+		return fail(x, "out of memory");
+	c->nbasic_auth = n;
+	for (i = 0; i < n; i++)
+		if (load_basic_group(x, list ? config_setting_get_elem(s, i) : s,
+		    &c->basic_auth[i]) == -1)
+			return -1;
+	return 0;
+}
+
+/* token: one string, or a list of strings for rotation (any passes). */
+static int
+load_tokens(struct ctx *x, const config_setting_t *root, struct conf *c)
+{
+	const config_setting_t	*s, *e;
+	const char		*v;
+	int			 i, n = 1, list;
+
+	if ((s = config_setting_get_member(root, "token")) == NULL)
+		return 0;
+	list = config_setting_type(s) == CONFIG_TYPE_ARRAY ||
+	    config_setting_type(s) == CONFIG_TYPE_LIST;
+	if (list && (n = config_setting_length(s)) == 0)
+		return fail_at(x, s, "token is an empty list, so nobody could "
+		    "send; list tokens or remove the key");
+	if ((c->token = calloc(n, sizeof(*c->token))) == NULL)
+		return fail(x, "out of memory");
+	c->ntoken = n;
+	for (i = 0; i < n; i++) {
+		e = list ? config_setting_get_elem(s, i) : s;
+		if ((v = want_string(x, e, list ? "each token" : "token")) == NULL)
+			return -1;
+		if (v[0] == '\0')
+			return fail_at(x, e, "token must not be empty");
+		if (save_string(x, v, &c->token[i]) == -1)
+			return -1;
+	}
 	return 0;
 }
 
@@ -673,12 +723,13 @@ read_keys(struct ctx *x, const config_setting_t *root, struct conf *c)
 	c->csv_formula_guard = 1;
 	c->archive_compress = 1;
 	c->xlsx = 1;
+	c->summary_refresh_seconds = 60;
 	/* Long enough for a writer ahead to finish, short of mod_fcgid's 40 s FcgidIOTimeout. */
 	c->lock_wait_ms = 20000;
 	if (check_names(x, root, root_keys, "") == -1 ||
 	    get_path(x, root, "spool_dir", &c->spool_dir) == -1 ||
 	    get_path(x, root, "csv_dir", &c->csv_dir) == -1 ||
-	    get_secret(x, root, "token", "token", &c->token) == -1 ||
+	    load_tokens(x, root, c) == -1 ||
 	    load_basic_auth(x, root, c) == -1 ||
 	    load_allow_from(x, root, c) == -1 ||
 	    get_bool(x, root, "allow_anonymous", &c->allow_anonymous) == -1 ||
@@ -695,6 +746,8 @@ read_keys(struct ctx *x, const config_setting_t *root, struct conf *c)
 	    QUARANTINE_MAX, &qmax) == -1 ||
 	    get_bool(x, root, "xlsx", &c->xlsx) == -1 ||
 	    get_path(x, root, "on_commit", &c->on_commit) == -1 ||
+	    get_int(x, root, "summary_refresh_seconds", 0, 86400,
+	    &c->summary_refresh_seconds) == -1 ||
 	    get_bool(x, root, "archive_compress", &c->archive_compress) == -1 ||
 	    get_int(x, root, "retention_days", 0, RETENTION_MAX, &keep) == -1)
 		return -1;
@@ -715,7 +768,7 @@ complete(struct ctx *x, struct conf *c)
 	if (c->spool_dir == NULL)
 		return fail(x, "spool_dir is required: add spool_dir = "
 		    "\"/absolute/path\"; outside the web root");
-	if (c->token == NULL && c->basic_user == NULL &&
+	if (c->ntoken == 0 && c->nbasic_auth == 0 &&
 	    c->allow_from == NULL && !c->allow_anonymous)
 		return fail(x, "no authorisation configured: set token, basic_auth "
 		    "or allow_from, or allow_anonymous = true to accept "
@@ -762,25 +815,34 @@ conf_load(const char *path, struct conf *c, char *err, size_t errlen)
 }
 
 int
-conf_advice(const struct conf *c, char *msg, size_t msglen)
+conf_advice(const struct conf *c, size_t *at, char *msg, size_t msglen)
 {
-	const char	*bad;
+	const char	*bad, *t;
+	char		 which[64];
 
-	if (c->token == NULL)
-		return 0;
-	/* A query string turns '+' into a space, and the others end or split it. */
-	if ((bad = strpbrk(c->token, "+&%#? ")) != NULL) {
-		snprintf(msg, msglen, "%s: token holds '%c', which must be escaped "
-		    "in a URL (as %%%02X) or the token never matches from the "
-		    "query string; choose one of letters and digits", c->path,
-		    *bad, (unsigned char)*bad);
-		return 1;
-	}
-	if (strlen(c->token) < CONF_TOKEN_MIN) {
-		snprintf(msg, msglen, "%s: token is shorter than %d characters: "
-		    "easy to guess; use a long random one of letters and digits",
-		    c->path, CONF_TOKEN_MIN);
-		return 1;
+	for (; *at < c->ntoken; (*at)++) {
+		t = c->token[*at];
+		/* A list names the entry; the token itself is never printed. */
+		if (c->ntoken == 1)
+			snprintf(which, sizeof(which), "token");
+		else
+			snprintf(which, sizeof(which), "token %zu of %zu", *at + 1, c->ntoken);
+		/* A query string turns '+' into a space, and the others end or split it. */
+		if ((bad = strpbrk(t, "+&%#? ")) != NULL) {
+			snprintf(msg, msglen, "%s: %s holds '%c', which must be escaped "
+			    "in a URL (as %%%02X) or the token never matches from the "
+			    "query string; choose one of letters and digits", c->path,
+			    which, *bad, (unsigned char)*bad);
+			(*at)++;
+			return 1;
+		}
+		if (strlen(t) < CONF_TOKEN_MIN) {
+			snprintf(msg, msglen, "%s: %s is shorter than %d characters: "
+			    "easy to guess; use a long random one of letters and digits",
+			    c->path, which, CONF_TOKEN_MIN);
+			(*at)++;
+			return 1;
+		}
 	}
 	return 0;
 }
@@ -789,12 +851,19 @@ conf_advice(const struct conf *c, char *msg, size_t msglen)
 void
 conf_free(struct conf *c)
 {
+	size_t	 i;
+
 	free(c->path);
 	free(c->spool_dir);
 	free(c->csv_dir);
+	for (i = 0; c->token != NULL && i < c->ntoken; i++)
+		free(c->token[i]);
 	free(c->token);
-	free(c->basic_user);
-	free(c->basic_password);
+	for (i = 0; c->basic_auth != NULL && i < c->nbasic_auth; i++) {
+		free(c->basic_auth[i].user);
+		free(c->basic_auth[i].password);
+	}
+	free(c->basic_auth);
 	free(c->allow_from);
 	free(c->timezone);
 	free(c->on_commit);

@@ -13,13 +13,20 @@ struct conf_net {
 	int		 prefix;	/* prefix length in bits */
 };
 
+/* One basic_auth group: a user and password that pass. */
+struct conf_basic {
+	char		*user;
+	char		*password;
+};
+
 struct conf {
 	char		*path;		/* the file it came from */
 	char		*spool_dir;
 	char		*csv_dir;	/* default <spool_dir>/csv */
-	char		*token;		/* NULL when not configured */
-	char		*basic_user;	/* NULL when basic_auth not configured */
-	char		*basic_password;
+	char		**token;	/* the tokens that pass (rotation: any one) */
+	size_t		 ntoken;	/* 0 when token is not configured */
+	struct conf_basic *basic_auth;	/* the groups that pass (rotation: any one) */
+	size_t		 nbasic_auth;	/* 0 when basic_auth is not configured */
 	struct conf_net	*allow_from;	/* NULL when not configured */
 	size_t		 nallow_from;
 	int		 allow_anonymous;
@@ -33,6 +40,7 @@ struct conf {
 	char		*on_commit;	/* NULL, or a command run after a batch's answer */
 	int		 archive_compress;	/* default 1: closed days become .jsonl.gz */
 	int		 retention_days;	/* default 0: keep for ever */
+	long long	 summary_refresh_seconds;	/* default 60; 0: every batch */
 	int		 lock_wait_ms;	/* not a file key: a writer's wait for the spool lock */
 };
 
@@ -47,10 +55,12 @@ void	 conf_free(struct conf *);
 /*
  * Advice on a loaded config that works but is weak: a token shorter than
  * CONF_TOKEN_MIN characters, or holding a character that must be escaped
- * in a URL.  Returns 1 with one line (the token not in it) in msg, or 0.
+ * in a URL.  Looks at the tokens from *at on: returns 1 with one line
+ * about the first weak one (the token not in it) in msg and *at past it,
+ * or 0 when none is left.  Call it until it returns 0.
  */
 #define CONF_TOKEN_MIN	16
-int	 conf_advice(const struct conf *, char *msg, size_t msglen);
+int	 conf_advice(const struct conf *, size_t *at, char *msg, size_t msglen);
 
 /*
  * Choose the config file (yespo-hook(8), ENVIRONMENT): cli when not NULL, else env when not NULL

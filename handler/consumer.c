@@ -20,6 +20,7 @@
 #include "conf.h"
 #include "consumer.h"
 #include "csvview.h"
+#include "erase.h"
 #include "fsio.h"
 #include "spool.h"
 #include "util.h"
@@ -41,6 +42,7 @@ cmp_day(const void *a, const void *b)
 struct state {
 	struct ex_pos	 committed, pending;
 	long long	 acked;		/* when committed last moved; 0: never */
+	long long	 erased;	/* archive rewrites by --erase so far */
 };
 
 int
@@ -157,7 +159,10 @@ update_state(const struct conf *cf, const char *name, struct state *st,
 		ut_log_errno("opening", sp.consumers);
 		return -1;
 	}
-	if ((found = read_state(dir, name, st)) == -1)
+	/* A killed --erase may have left places to move: before they are read. */
+	if (er_settle(cf, &sp, &st->erased) == -1)
+		ut_log_errno("finishing an earlier --erase", NULL);
+	else if ((found = read_state(dir, name, st)) == -1)
 		ut_log("%s/%s: %s", dir, name, errno == EINVAL ?
 		    "not a consumer's file: remove it to start the consumer anew" :
 		    strerror(errno));
@@ -182,18 +187,29 @@ restart_pending(struct state *st, void *arg)
 	return 0;
 }
 
-/* The tail's end becomes pending, unless an ack or a tail moved things meanwhile. */
+/* Where a --tail began and ended, and the archive rewrites it began after. */
+struct tail_run {
+	struct ex_pos	 from, end;
+	long long	 erased;
+};
+
+/* The tail's end becomes pending, unless an ack, a tail or an --erase moved things meanwhile. */
 static int
 set_pending(struct state *st, void *arg)
 {
-	const struct ex_pos *const *p = arg;
+	const struct tail_run *t = arg;
 
-	if (!same_pos(&st->committed, p[0])) {
+	if (st->erased != t->erased) {
+		ut_log("--erase rewrote the archive while this --tail ran: nothing "
+		    "recorded; run --tail again");
+		return -1;
+	}
+	if (!same_pos(&st->committed, &t->from)) {
 		ut_log("the consumer moved while this --tail ran "
 		    "(two loaders with one name?): nothing recorded");
 		return -1;
 	}
-	st->pending = *p[1];
+	st->pending = t->end;
 	return 0;
 }
 
@@ -202,9 +218,8 @@ cs_tail(const struct conf *cf, const char *name, long long max, enum ex_format f
 {
 	struct ex_opts	 o;
 	struct state	 st;
-	struct ex_pos	 end;
+	struct tail_run	 t;
 	struct spool	 sp;
-	const struct ex_pos *moved[2];
 	off_t		*sizes = NULL;
 	long long	 count;
 	size_t		 n;
@@ -215,17 +230,17 @@ cs_tail(const struct conf *cf, const char *name, long long max, enum ex_format f
 	o.to = INT_MAX;
 	if (update_state(cf, name, &st, restart_pending, NULL, 0) == -1)
 		return -1;
+	t.from = st.committed;
+	t.erased = st.erased;
 	if (ex_days(cf, &sp, st.committed.day, INT_MAX, &days, &sizes, &n) == -1)
 		goto fail;
 	if (fmt == EX_CSV && (fio_write(STDOUT_FILENO, "day,", 4) == -1 ||
 	    fio_write(STDOUT_FILENO, cv_header, strlen(cv_header)) == -1))
 		goto fail;
 	if (ex_stream(cf, &sp, &o, STDOUT_FILENO, days, sizes, n, st.committed, max, 0,
-	    &end, &count) == -1)
+	    &t.end, &count) == -1)
 		goto fail;
-	moved[0] = &st.committed;
-	moved[1] = &end;
-	rc = update_state(cf, name, &st, set_pending, moved, 1);
+	rc = update_state(cf, name, &st, set_pending, &t, 1);
 	goto out;
 fail:
 	ut_log("--tail --consumer %s: %s; nothing recorded",
@@ -304,6 +319,52 @@ out:
 	return rc;
 }
 
+int
+cs_inspect(const struct spool *sp, cs_inspect_fn fn, void *arg)
+{
+	struct dirent	*de;
+	struct state	 st;
+	DIR		*d;
+	int		 rc = 0;
+
+	if ((d = fio_opendir(sp->consumers)) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while (rc == 0 && (de = readdir(d)) != NULL)
+		if (cs_name_valid(de->d_name) && read_state(sp->consumers, de->d_name, &st) == 1)
+			rc = fn(de->d_name, &st.committed, st.acked, arg);
+	(void)closedir(d);
+	return rc;
+}
+
+int
+cs_each(const struct spool *sp, int (*fn)(const char *name, struct ex_pos *committed,
+    struct ex_pos *pending, void *arg), void *arg)
+{
+	struct dirent	*de;
+	struct state	 st;
+	DIR		*d;
+	int		 rc = 0, r;
+
+	if ((d = fio_opendir(sp->consumers)) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while (rc == 0 && (errno = 0, de = readdir(d)) != NULL) {
+		if (!cs_name_valid(de->d_name))
+			continue;
+		if ((r = read_state(sp->consumers, de->d_name, &st)) != 1) {
+			rc = r == -1 && errno != EINVAL ? -1 : 0;
+			continue;
+		}
+		if ((r = fn(de->d_name, &st.committed, &st.pending, arg)) == -1 ||
+		    (r == 1 && write_state(sp->consumers, de->d_name, &st) == -1))
+			rc = -1;
+	}
+	if (rc == 0 && errno != 0)
+		rc = -1;
+	r = errno;
+	(void)closedir(d);
+	errno = r;
+	return rc;
+}
 /* When the consumer last acked, or its file last changed when it never did. */
 static long long
 last_seen(const char *dir, const char *name, const struct state *st)
@@ -431,38 +492,42 @@ move_pos(struct ex_pos *p, int first, const int *days, size_t n)
 	return 1;
 }
 
+struct moving {
+	const int	*days;
+	size_t		 n;
+	int		 first;
+};
+
+static int
+move_consumer(const char *name, struct ex_pos *committed, struct ex_pos *pending, void *arg)
+{
+	const struct moving *m = arg;
+	char		 was[40], now[40];
+	int		 moved;
+
+	format_pos(committed, was, sizeof(was));
+	moved = move_pos(committed, m->first, m->days, m->n);
+	moved |= move_pos(pending, m->first, m->days, m->n);
+	if (!moved)
+		return 0;
+	format_pos(committed, now, sizeof(now));
+	ut_log("retention: consumer %s had not read days now removed: "
+	    "moved from %s to %s", name, was, now);
+	return 1;
+}
+
 int
 cs_move_past(const struct spool *sp, int first)
 {
-	struct dirent	*de;
-	struct state	 st;
-	DIR		*d;
-	char		 was[40], now[40];
-	size_t		 n;
-	int		*days = NULL, rc = -1, moved;
+	struct moving	 m;
+	int		*days = NULL, rc;
 
-	if ((d = fio_opendir(sp->consumers)) == NULL)
-		return errno == ENOENT ? 0 : -1;
-	if (arc_days(sp, &days, &n) == -1)
-		goto out;
-	while ((errno = 0, de = readdir(d)) != NULL) {
-		if (!cs_name_valid(de->d_name) || read_state(sp->consumers, de->d_name, &st) != 1)
-			continue;
-		format_pos(&st.committed, was, sizeof(was));
-		moved = move_pos(&st.committed, first, days, n);
-		moved |= move_pos(&st.pending, first, days, n);
-		if (!moved)
-			continue;
-		if (write_state(sp->consumers, de->d_name, &st) == -1)
-			goto out;
-		format_pos(&st.committed, now, sizeof(now));
-		ut_log("retention: consumer %s had not read days now removed: "
-		    "moved from %s to %s", de->d_name, was, now);
-	}
-	rc = errno == 0 ? 0 : -1;
-out:
+	m.first = first;
+	if (arc_days(sp, &days, &m.n) == -1)
+		return -1;
+	m.days = days;
+	rc = cs_each(sp, move_consumer, &m);
 	free(days);
-	(void)closedir(d);
 	return rc;
 }
 

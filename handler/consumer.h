@@ -74,4 +74,21 @@ int	 cs_move_past(const struct spool *, int first);
  */
 int	 cs_verify(const struct spool *, const int *days, size_t n, FILE *msg);
 
+/*
+ * Call fn with each consumer's name, committed place (day INT_MIN: before
+ * every event) and last ack (0: never), for --status.  Reads only.
+ * Returns 0, fn's non-zero return, or -1 with errno.
+ */
+typedef int (*cs_inspect_fn)(const char *name, const struct ex_pos *committed,
+    long long acked, void *arg);
+int	 cs_inspect(const struct spool *, cs_inspect_fn fn, void *arg);
+
+/*
+ * Under the writer lock: call fn with each consumer's name and places;
+ * when fn returns 1, the places it changed replace the consumer's file
+ * durably.  0, or -1 with errno.
+ */
+int	 cs_each(const struct spool *, int (*fn)(const char *name, struct ex_pos *committed,
+	    struct ex_pos *pending, void *arg), void *arg);
+
 #endif

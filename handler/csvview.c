@@ -1,6 +1,7 @@
 /*
  * csvview.c: per-status CSV files, summary.csv and their checkpoint.
  */
+#include <sys/random.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -30,7 +31,10 @@ const char cv_header[] =
 static const char summary_header[] =
     "activityStatus,mediaType,messageId,messageName,events\r\n";
 
-#define STATE_MAGIC	"yespo-hook-views 2\n"
+#define STATE_MAGIC	"yespo-hook-views 3\n"
+#define SUMS_MAGIC	"yespo-hook-sums "
+/* A journal is compacted at a checkpoint once it is this much over twice its start. */
+#define SUMS_SLACK	65536
 
 /*
  * Note in cx->fault, when nothing is noted yet, that op failed on the path
@@ -90,8 +94,13 @@ needs_guard(const char *s, size_t n)
 {
 	size_t	 k;
 
-	if (n > 0 && memchr("=+-@\t\r\n", s[0], 7) != NULL)
+	if (n == 0)
+		return 0;
+	if (memchr("=+-@\t\r\n", s[0], 7) != NULL)
 		return 1;
+	/* Any other ASCII byte but a space first: neither a sign nor a blank before one. */
+	if ((unsigned char)s[0] < 0x80 && s[0] != ' ')
+		return 0;
 	for (;;) {
 		if (n > 0 && s[0] == ' ')
 			k = 1;
@@ -131,6 +140,9 @@ cell_text(const struct cv_ctx *cx, const char *v, size_t len, struct ut_buf *out
 	return 0;
 }
 
+/* The bytes that make a field need quoting. */
+static const unsigned char quoted[256] = { [','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1 };
+
 /* Append a field with RFC 4180 quoting, only when it needs it. */
 static int
 put_field(struct ut_buf *b, const char *s, size_t n)
@@ -138,9 +150,8 @@ put_field(struct ut_buf *b, const char *s, size_t n)
 	const char	*q;
 	size_t		 i;
 
-	for (i = 0; i < n; i++)
-		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
-			break;
+	for (i = 0; i < n && !quoted[(unsigned char)s[i]]; i++)
+		;
 	if (i == n)
 		return ut_buf_add(b, s, n);
 	if (ut_buf_addc(b, '"') == -1)
@@ -208,6 +219,13 @@ format_row(const struct cv_ctx *cx, const struct ev *e, const char *stamp,
 			return -1;
 		if ((v = member_value(e, (enum ev_col)c, &len)) == NULL)
 			continue;
+		/* A string without escapes is its own text: no copy to decode. */
+		if (v[0] == '"' && memchr(v + 1, '\\', len - 2) == NULL &&
+		    !(cx->guard && needs_guard(v + 1, len - 2))) {
+			if (put_field(row, v + 1, len - 2) == -1)
+				return -1;
+			continue;
+		}
 		if (cell_text(cx, v, len, cell) == -1 ||
 		    put_field(row, cell->p, cell->len) == -1)
 			return -1;
@@ -350,10 +368,7 @@ cv_add(const struct cv_ctx *cx, struct cv_day *d, const struct ev *e,
 		if (ut_buf_add(cells, cell->p, cell->len) == -1)
 			return -1;
 	}
-	if (count_sum(d, cells->p, len, 1) == -1)
-		return -1;
-	d->changed = 1;
-	return 0;
+	return count_sum(d, cells->p, len, 1);
 }
 
 /* Make the day's CSV directory, and csv_dir itself when missing. */
@@ -468,34 +483,28 @@ done:
 /*
  * Write the day's state: "ckpt" durably, "hint" without a sync.  The hint
  * names the boot it was written in, since only then is it as fresh as the
- * files it describes.
+ * files it describes.  Its size depends on the statuses, not the day.
  */
 static int
 write_state(const struct cv_ctx *cx, const struct cv_day *d, const char *kind, int sync)
 {
 	struct ut_buf	 b = { 0 };
-	char		 line[128], name[32], ymd[11];
-	const struct cv_sum *s;
+	char		 line[256], name[32], ymd[11];
 	size_t		 i;
 	int		 rc = -1;
 
-	snprintf(line, sizeof(line), "%sarchive %lld\ndurable %lld\nboot %s\n", STATE_MAGIC,
-	    (long long)d->archive_len, (long long)d->durable_at, ut_boot_id());
+	snprintf(line, sizeof(line), "%sarchive %lld\ndurable %lld\nboot %s\n"
+	    "summary %lld %lld\nsums %s %lld %lld\n", STATE_MAGIC,
+	    (long long)d->archive_len, (long long)d->durable_at, ut_boot_id(),
+	    (long long)d->summary_at, (long long)d->summary_len,
+	    d->sums_id[0] != '\0' ? d->sums_id : "-", (long long)d->sums_len,
+	    (long long)d->sums_base);
 	if (ut_buf_add(&b, line, strlen(line)) == -1)
 		goto done;
 	for (i = 0; i < d->nfiles; i++) {
 		snprintf(line, sizeof(line), "file %s %lld\n", d->files[i].status,
 		    (long long)d->files[i].len);
 		if (ut_buf_add(&b, line, strlen(line)) == -1)
-			goto done;
-	}
-	for (i = 0; i < d->nsums; i++) {
-		s = &d->sums[i];
-		snprintf(line, sizeof(line), "sum %llu %zu %zu %zu %zu\n", s->count,
-		    s->len[0], s->len[1], s->len[2], s->len[3]);
-		if (ut_buf_add(&b, line, strlen(line)) == -1 ||
-		    ut_buf_add(&b, s->cells, s->len[0] + s->len[1] + s->len[2] + s->len[3]) == -1 ||
-		    ut_buf_addc(&b, '\n') == -1)
 			goto done;
 	}
 	if (ut_buf_add(&b, "end\n", 4) == -1)
@@ -505,6 +514,196 @@ write_state(const struct cv_ctx *cx, const struct cv_day *d, const char *kind, i
 	rc = fio_replace(cx->views_dir, name, b.p, b.len, 0600, sync);
 done:
 	ut_buf_free(&b);
+	return rc;
+}
+
+/* The path of the day's journal of the given ID. */
+static int
+sums_path(const struct cv_ctx *cx, const struct cv_day *d, const char *id,
+    char *buf, size_t len)
+{
+	char	 ymd[11];
+
+	ut_format_day(d->day, ymd);
+	return ut_path(buf, len, "%s/%s.%s.sums", cx->views_dir, ymd, id);
+}
+
+/* Append d's counts as journal records, in the state's own notation. */
+static int
+add_records(struct ut_buf *b, const struct cv_day *d)
+{
+	const struct cv_sum *s;
+	char		 line[128];
+	size_t		 i;
+
+	for (i = 0; i < d->nsums; i++) {
+		s = &d->sums[i];
+		snprintf(line, sizeof(line), "sum %llu %zu %zu %zu %zu\n", s->count,
+		    s->len[0], s->len[1], s->len[2], s->len[3]);
+		if (ut_buf_add(b, line, strlen(line)) == -1 ||
+		    ut_buf_add(b, s->cells, s->len[0] + s->len[1] + s->len[2] + s->len[3]) == -1 ||
+		    ut_buf_addc(b, '\n') == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* A new journal ID: 64 random bits, so no journal of the day is ever reused. */
+static int
+new_id(char *id)
+{
+	uint64_t	 r;
+	ssize_t		 n;
+
+	while ((n = getrandom(&r, sizeof(r), 0)) == -1 && errno == EINTR)
+		;
+	if (n != (ssize_t)sizeof(r)) {
+		if (n >= 0)
+			errno = EIO;
+		return -1;
+	}
+	snprintf(id, CV_ID_LEN + 1, "%016" PRIx64, r);
+	return 0;
+}
+
+/*
+ * Append the pending counts at the journal's recorded length (a new
+ * journal when the day has none) and forget them.  Bytes a crashed
+ * writer left beyond that length are overwritten or never read.
+ */
+static int
+append_sums(const struct cv_ctx *cx, struct cv_day *d)
+{
+	struct ut_buf	 b = { 0 };
+	char		 path[PATH_MAX];
+	size_t		 i;
+	int		 fd = -1, rc = -1;
+
+	if (d->sums_id[0] == '\0') {
+		if (new_id(d->sums_id) == -1)
+			goto done;
+		d->sums_len = d->sums_base = 0;
+		d->sums_made = 1;
+	}
+	if ((d->sums_len == 0 && (ut_buf_add(&b, SUMS_MAGIC, sizeof(SUMS_MAGIC) - 1) == -1 ||
+	    ut_buf_add(&b, d->sums_id, CV_ID_LEN) == -1 || ut_buf_addc(&b, '\n') == -1)) ||
+	    add_records(&b, d) == -1 ||
+	    sums_path(cx, d, d->sums_id, path, sizeof(path)) == -1 ||
+	    (fd = fio_open(path, O_WRONLY | O_CREAT, 0600)) == -1 ||
+	    fio_pwrite(fd, b.p, b.len, d->sums_len) == -1)
+		goto done;
+	d->sums_len += (off_t)b.len;
+	if (d->sums_base == 0)
+		d->sums_base = d->sums_len;
+	for (i = 0; i < d->nsums; i++)
+		free(d->sums[i].cells);
+	d->nsums = 0;
+	rc = 0;
+done:
+	if (fd != -1 && fio_close(fd) == -1)
+		rc = -1;
+	ut_buf_free(&b);
+	return rc;
+}
+
+static int	 parse_sums(struct cv_day *, const char *, const char *);
+
+/*
+ * Every count of the day, from the journal's recorded bytes, into all
+ * (empty before): CV_OK; CV_REBUILD when the journal is missing, shorter
+ * or of another ID; CV_FAIL.
+ */
+static enum cv_result
+read_sums(const struct cv_ctx *cx, const struct cv_day *d, struct cv_day *all)
+{
+	char		 path[PATH_MAX], head[sizeof(SUMS_MAGIC) + CV_ID_LEN];
+	char		*text = NULL;
+	size_t		 hlen = sizeof(head);	/* the header line, newline included */
+	ssize_t		 n;
+	int		 fd;
+	enum cv_result	 rc = CV_REBUILD;
+
+	memset(all, 0, sizeof(*all));
+	all->day = d->day;
+	if (d->sums_id[0] == '\0')
+		return CV_OK;
+	if (sums_path(cx, d, d->sums_id, path, sizeof(path)) == -1)
+		return CV_FAIL;
+	if ((fd = fio_open(path, O_RDONLY, 0)) == -1)
+		return errno == ENOENT ? CV_REBUILD : CV_FAIL;
+	if ((text = malloc((size_t)d->sums_len + 1)) == NULL ||
+	    (n = fio_pread(fd, text, (size_t)d->sums_len, 0)) == -1) {
+		rc = CV_FAIL;
+		goto done;
+	}
+	snprintf(head, sizeof(head), "%s%s", SUMS_MAGIC, d->sums_id);
+	if ((size_t)n != (size_t)d->sums_len || (size_t)n < hlen ||
+	    memcmp(text, head, hlen - 1) != 0 || text[hlen - 1] != '\n')
+		goto done;
+	text[n] = '\0';
+	if (parse_sums(all, text + hlen, text + n) == 0)
+		rc = CV_OK;
+	else if (errno == ENOMEM)
+		rc = CV_FAIL;
+done:
+	free(text);
+	(void)fio_close(fd);
+	if (rc != CV_OK)
+		cv_free(all);
+	return rc;
+}
+
+/* Write all's counts durably as a new journal, which d then names. */
+static int
+compact_sums(const struct cv_ctx *cx, struct cv_day *d, const struct cv_day *all)
+{
+	struct ut_buf	 b = { 0 };
+	char		 name[64], ymd[11], id[CV_ID_LEN + 1];
+	int		 rc = -1;
+
+	ut_format_day(d->day, ymd);
+	if (new_id(id) == -1 ||
+	    ut_buf_add(&b, SUMS_MAGIC, sizeof(SUMS_MAGIC) - 1) == -1 ||
+	    ut_buf_add(&b, id, CV_ID_LEN) == -1 || ut_buf_addc(&b, '\n') == -1 ||
+	    add_records(&b, all) == -1)
+		goto done;
+	snprintf(name, sizeof(name), "%s.%s.sums", ymd, id);
+	if (fio_replace(cx->views_dir, name, b.p, b.len, 0600, 1) == -1)
+		goto done;
+	memcpy(d->sums_id, id, sizeof(id));
+	d->sums_len = d->sums_base = (off_t)b.len;
+	rc = 0;
+done:
+	ut_buf_free(&b);
+	return rc;
+}
+
+/* Remove the day's journals but the one d names, once no state names them. */
+static int
+remove_old_sums(const struct cv_ctx *cx, const struct cv_day *d)
+{
+	char		 ymd[11], path[PATH_MAX];
+	DIR		*dp;
+	struct dirent	*de;
+	size_t		 n;
+	int		 rc = 0;
+
+	ut_format_day(d->day, ymd);
+	if ((dp = fio_opendir(cx->views_dir)) == NULL)
+		return -1;
+	while ((errno = 0, de = readdir(dp)) != NULL) {
+		n = strlen(de->d_name);
+		if (n != 10 + 1 + CV_ID_LEN + 5 || strncmp(de->d_name, ymd, 10) != 0 ||
+		    de->d_name[10] != '.' || strcmp(de->d_name + n - 5, ".sums") != 0 ||
+		    strncmp(de->d_name + 11, d->sums_id, CV_ID_LEN) == 0)
+			continue;
+		if (ut_path(path, sizeof(path), "%s/%s", cx->views_dir, de->d_name) == -1 ||
+		    fio_unlink(path) == -1)
+			rc = -1;
+	}
+	if (errno != 0)
+		rc = -1;
+	closedir(dp);
 	return rc;
 }
 
@@ -543,13 +742,36 @@ sync_files(const char *dir, const struct cv_day *d)
 	return fio_sync_dir(dir);
 }
 
-enum cv_result
-cv_commit(const struct cv_ctx *cx, struct cv_day *d, off_t archive_len, int durable)
+/* sync the journal's recorded bytes, written since the last checkpoint. */
+static int
+sync_sums(const struct cv_ctx *cx, const struct cv_day *d)
 {
-	char	 dir[PATH_MAX];
-	size_t	 i;
-	int	 rc;
+	char	 path[PATH_MAX];
+	int	 fd;
 
+	if (d->sums_id[0] == '\0')
+		return 0;
+	if (sums_path(cx, d, d->sums_id, path, sizeof(path)) == -1 ||
+	    (fd = fio_open(path, O_RDONLY, 0)) == -1)
+		return -1;
+	if (fio_datasync(fd) == -1) {
+		(void)fio_close(fd);
+		return -1;
+	}
+	return fio_close(fd);
+}
+
+enum cv_result
+cv_commit(const struct cv_ctx *cx, struct cv_day *d, off_t archive_len, int how)
+{
+	struct cv_day	 all;
+	char		 dir[PATH_MAX];
+	size_t		 i;
+	int		 rc, compact;
+	/* Without a boot id a hint cannot be trusted, so every commit is a checkpoint. */
+	int		 durable = (how & CV_DURABLE) || *ut_boot_id() == '\0';
+
+	memset(&all, 0, sizeof(all));
 	if (make_day_dir(cx, d->day, dir, sizeof(dir)) == -1)
 		return CV_FAIL;
 	for (i = 0; i < d->nfiles; i++)
@@ -557,12 +779,32 @@ cv_commit(const struct cv_ctx *cx, struct cv_day *d, off_t archive_len, int dura
 		    (rc = write_file(dir, &d->files[i])) != 0)
 			return rc == -1 ? note(cx, "cannot write", "%s/%s.csv", dir,
 			    d->files[i].status) : CV_REBUILD;
-	if (d->changed && write_summary(dir, d) == -1)
-		return note(cx, "cannot write", "%s/summary.csv", dir);
+	if (d->nsums > 0 && append_sums(cx, d) == -1)
+		return note(cx, "cannot write the summary journal in", "%s", cx->views_dir);
 	d->archive_len = archive_len;
-	/* Without a boot id a hint cannot be trusted, so every commit is a checkpoint. */
-	if (durable || *ut_boot_id() == '\0') {
+	compact = durable && d->sums_len > 2 * d->sums_base + SUMS_SLACK;
+	if ((how & CV_SUMMARY) || compact) {
+		if ((rc = read_sums(cx, d, &all)) != CV_OK)
+			return rc == CV_FAIL ? note(cx, "cannot read the summary journal in",
+			    "%s", cx->views_dir) : CV_REBUILD;
+	}
+	if ((how & CV_SUMMARY) && write_summary(dir, &all) == -1) {
+		cv_free(&all);
+		return note(cx, "cannot write", "%s/summary.csv", dir);
+	}
+	if (how & CV_SUMMARY) {
+		d->summary_at = time(NULL);
+		d->summary_len = archive_len;
+	}
+	rc = compact ? compact_sums(cx, d, &all) : 0;
+	d->sums_made |= compact;
+	cv_free(&all);
+	if (rc == -1)
+		return note(cx, "cannot compact the summary journal in", "%s", cx->views_dir);
+	if (durable) {
 		d->durable_at = time(NULL);
+		if (!compact && sync_sums(cx, d) == -1)
+			return note(cx, "cannot sync the summary journal in", "%s", cx->views_dir);
 		if (sync_files(dir, d) == -1)
 			return note(cx, "cannot sync the files of", "%s", dir);
 		if (write_state(cx, d, "ckpt", 1) == -1)
@@ -570,7 +812,13 @@ cv_commit(const struct cv_ctx *cx, struct cv_day *d, off_t archive_len, int dura
 	}
 	if (write_state(cx, d, "hint", 0) == -1)
 		return note(cx, "cannot write the day's state in", "%s", cx->views_dir);
-	d->changed = 0;
+	/* Both states name the new journal now; an old one left by a crash goes too. */
+	if (durable && d->sums_made) {
+		if (remove_old_sums(cx, d) == -1)
+			return note(cx, "cannot remove old summary journals in", "%s",
+			    cx->views_dir);
+		d->sums_made = 0;
+	}
 	return CV_OK;
 }
 
@@ -594,19 +842,65 @@ take_num(const char **pp, const char *lim, unsigned long long *v, char sep)
 	return 0;
 }
 
-/* Parse a state file into d, its boot id into boot: 0, or 1 when it is malformed. */
+/*
+ * Parse journal records (or lines of that form) between p and end into
+ * d's counts: 0, or 1 when they are malformed (errno ENOMEM when memory
+ * ran out).
+ */
+static int
+parse_sums(struct cv_day *d, const char *p, const char *end)
+{
+	const char	*nl;
+	unsigned long long cnt, v64;
+	size_t		 len[4], total;
+	int		 k;
+
+	errno = 0;
+	while (p < end) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL ||
+		    strncmp(p, "sum ", 4) != 0)
+			return 1;
+		/* Many lines on a busy day: parsed by hand, lengths checked before use. */
+		p += 4;
+		if (take_num(&p, nl, &cnt, ' ') == -1)
+			return 1;
+		for (total = 0, k = 0; k < 4; k++) {
+			if (take_num(&p, nl, &v64, k < 3 ? ' ' : '\n') == -1 ||
+			    v64 > (unsigned long long)(end - p))
+				return 1;
+			len[k] = (size_t)v64;
+			total += len[k];
+		}
+		if (total >= (size_t)(end - p) || p[total] != '\n')
+			return 1;
+		if (count_sum(d, p, len, cnt) == -1) {
+			errno = ENOMEM;
+			return 1;
+		}
+		p += total + 1;
+	}
+	return 0;
+}
+
+/*
+ * Parse a state file into d, its boot id into boot: 0, 1 when it is
+ * malformed, 2 when an older version wrote it (the summary counts in it).
+ */
 static int
 parse_state(struct cv_day *d, const char *p, size_t n, char *boot)
 {
 	const char	*end = p + n, *nl;
-	char		 status[EV_STATUS_MAX + 2];
-	long long	 v;
-	unsigned long long cnt, v64;
-	size_t		 len[4], total;
+	char		 status[EV_STATUS_MAX + 2], id[CV_ID_LEN + 2];
+	long long	 v, w, x;
 	struct cv_file	*f;
 	int		 k;
 
-	if (n < sizeof(STATE_MAGIC) - 1 || memcmp(p, STATE_MAGIC, sizeof(STATE_MAGIC) - 1) != 0)
+	/* "yespo-hook-views N\n": the version is the byte before the newline. */
+	if (n >= sizeof(STATE_MAGIC) - 1 && memcmp(p, STATE_MAGIC, sizeof(STATE_MAGIC) - 3) == 0 &&
+	    p[sizeof(STATE_MAGIC) - 3] < STATE_MAGIC[sizeof(STATE_MAGIC) - 3])
+		return 2;
+	if (n < sizeof(STATE_MAGIC) - 1 || memcmp(p, STATE_MAGIC, sizeof(STATE_MAGIC) - 1) != 0 ||
+	    p[n - 1] != '\n')
 		return 1;
 	p += sizeof(STATE_MAGIC) - 1;
 	if (sscanf(p, "archive %lld\n%n", &v, &k) != 1 || v < 0)
@@ -624,38 +918,39 @@ parse_state(struct cv_day *d, const char *p, size_t n, char *boot)
 		p += k;
 	else
 		return 1;
+	if (sscanf(p, "summary %lld %lld\n%n", &v, &w, &k) != 2 || w < 0)
+		return 1;
+	d->summary_at = (time_t)v;
+	d->summary_len = w;
+	p += k;
+	if (sscanf(p, "sums %17s %lld %lld\n%n", id, &v, &w, &k) != 3 || v < 0 || w < 0)
+		return 1;
+	if (strcmp(id, "-") == 0)
+		x = v == 0 ? 0 : -1;
+	else
+		x = strlen(id) == CV_ID_LEN && strspn(id, "0123456789abcdef") == CV_ID_LEN ?
+		    0 : -1;
+	if (x == -1)
+		return 1;
+	if (id[0] != '-')
+		memcpy(d->sums_id, id, CV_ID_LEN + 1);
+	d->sums_len = v;
+	d->sums_base = w;
+	p += k;
 	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
 		if (strncmp(p, "end\n", 4) == 0)
 			return nl + 1 == end ? 0 : 1;
-		if (sscanf(p, "file %41s %lld\n%n", status, &v, &k) == 2) {
-			if (strlen(status) > EV_STATUS_MAX || v < 0 ||
-			    (f = find_file(d, status, 1)) == NULL)
-				return 1;
-			f->len = v;
-			p += k;
-		} else if (strncmp(p, "sum ", 4) == 0) {
-			/* Many lines on a busy day: parsed by hand, lengths checked before use. */
-			p += 4;
-			if (take_num(&p, nl, &cnt, ' ') == -1)
-				return 1;
-			for (total = 0, k = 0; k < 4; k++) {
-				if (take_num(&p, nl, &v64, k < 3 ? ' ' : '\n') == -1 ||
-				    v64 > (unsigned long long)(end - p))
-					return 1;
-				len[k] = (size_t)v64;
-				total += len[k];
-			}
-			if (total >= (size_t)(end - p) || p[total] != '\n' ||
-			    count_sum(d, p, len, cnt) == -1)
-				return 1;
-			p += total + 1;
-		} else
+		if (sscanf(p, "file %41s %lld\n%n", status, &v, &k) != 2 ||
+		    strlen(status) > EV_STATUS_MAX || v < 0 ||
+		    (f = find_file(d, status, 1)) == NULL)
 			return 1;
+		f->len = v;
+		p += k;
 	}
 	return 1;
 }
 
-/* Load one state file: 0, 1 when malformed, -1 with errno (ENOENT when absent). */
+/* Load one state file: 0, 1 when malformed, 2 when older, -1 with errno (ENOENT when absent). */
 static int
 load_state(const struct cv_ctx *cx, int day, const char *kind, struct cv_day *d, char *boot)
 {
@@ -680,7 +975,7 @@ load_state(const struct cv_ctx *cx, int day, const char *kind, struct cv_day *d,
 }
 
 enum cv_result
-cv_load(const struct cv_ctx *cx, int day, struct cv_day *d, int *trusted)
+cv_open(const struct cv_ctx *cx, int day, struct cv_day *d, int *trusted)
 {
 	char	 boot[40];
 	int	 rc;
@@ -697,13 +992,31 @@ cv_load(const struct cv_ctx *cx, int day, struct cv_day *d, int *trusted)
 		return CV_FAIL;
 	if ((rc = load_state(cx, day, "ckpt", d, boot)) == -1)
 		return errno == ENOENT ? CV_OK : CV_FAIL;
-	if (rc == 1) {
+	if (rc != 0) {
 		char	 ymd[11];
 
 		ut_format_day(day, ymd);
-		ut_log("%s/%s.ckpt is unreadable; rebuilding the day", cx->views_dir, ymd);
+		ut_log("%s/%s.ckpt %s; rebuilding the day", cx->views_dir, ymd, rc == 1 ?
+		    "is unreadable" : "was written by an older version");
 		return CV_REBUILD;
 	}
+	return CV_OK;
+}
+
+enum cv_result
+cv_load(const struct cv_ctx *cx, int day, struct cv_day *d, int *trusted)
+{
+	struct cv_day	 all;
+	enum cv_result	 rc;
+
+	if ((rc = cv_open(cx, day, d, trusted)) != CV_OK)
+		return rc;
+	if ((rc = read_sums(cx, d, &all)) != CV_OK) {
+		cv_empty(d);
+		return rc;
+	}
+	d->sums = all.sums;
+	d->nsums = all.nsums;
 	return CV_OK;
 }
 
@@ -821,4 +1134,14 @@ cv_free(struct cv_day *d)
 	d->files = NULL;
 	d->sums = NULL;
 	d->nfiles = d->nsums = 0;
+}
+
+void
+cv_empty(struct cv_day *d)
+{
+	int	 day = d->day;
+
+	cv_free(d);
+	memset(d, 0, sizeof(*d));
+	d->day = day;
 }

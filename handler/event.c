@@ -37,8 +37,10 @@ find_column(const char *name, size_t n)
 {
 	size_t	 i;
 
+	/* The length and the first byte rule out nearly all before memcmp. */
 	for (i = 0; i < EV_NCOLS; i++)
-		if (col_len[i] == n && memcmp(ev_col_names[i], name, n) == 0)
+		if (col_len[i] == n && n > 0 && ev_col_names[i][0] == name[0] &&
+		    memcmp(ev_col_names[i], name, n) == 0)
 			return (int)i;
 	return EV_EXTRA;
 }

@@ -126,8 +126,8 @@ out:
 int
 ex_stream(const struct conf *cf, const struct spool *sp, const struct ex_opts *o, int fd,
     const int *days,
-    const off_t *sizes, size_t n, struct ex_pos from, long long max, int progress,
-    struct ex_pos *end, long long *count)
+    const off_t *sizes, size_t n, struct ex_pos from, long long max,
+    struct ut_progress *progress, struct ex_pos *end, long long *count)
 {
 	struct export	 x;
 	size_t		 i;
@@ -144,19 +144,19 @@ ex_stream(const struct conf *cf, const struct spool *sp, const struct ex_opts *o
 		if (days[i] < from.day || (days[i] == from.day && sizes[i] <= from.off))
 			continue;
 		ut_format_day(days[i], x.ymd);
-		if (progress)
-			fprintf(stderr, "\ryespo-hook: %s (day %zu of %zu)", x.ymd, i + 1, n);
 		x.last = days[i] == from.day ? from.off : 0;
 		r = arc_scan(sp, days[i], x.last, sizes[i], export_line, &x);
 		if (r == -1)
 			goto out;
 		end->day = days[i];
 		end->off = x.last;
+		if (progress != NULL)
+			ut_progress_show(progress, i + 1, (unsigned long long)x.count);
 	}
 	rc = flush_out(&x);
 out:
-	if (progress && n > 0)
-		fputc('\n', stderr);
+	if (progress != NULL)
+		ut_progress_end(progress);
 	*count = x.count;
 	ev_free(&x.e);
 	ut_buf_free(&x.out);
@@ -236,6 +236,7 @@ ex_export(const struct conf *cf, const struct ex_opts *o)
 {
 	struct ex_pos	 from = { INT_MIN, 0 }, end;
 	struct spool	 sp;
+	struct ut_progress pr;
 	struct ut_buf	 head = { 0 };
 	off_t		*sizes = NULL;
 	long long	 count;
@@ -259,9 +260,10 @@ ex_export(const struct conf *cf, const struct ex_opts *o)
 	    ut_buf_add(&head, cv_header, strlen(cv_header)) == -1 ||
 	    fio_write(fd, head.p, head.len) == -1))
 		goto fail;
-	if (ex_days(cf, &sp, o->from, o->to, &days, &sizes, &n) == -1 ||
-	    ex_stream(cf, &sp, o, fd, days, sizes, n, from, -1, isatty(STDERR_FILENO),
-	    &end, &count) == -1)
+	if (ex_days(cf, &sp, o->from, o->to, &days, &sizes, &n) == -1)
+		goto fail;
+	ut_progress_start(&pr, "--export", n);
+	if (ex_stream(cf, &sp, o, fd, days, sizes, n, from, -1, &pr, &end, &count) == -1)
 		goto fail;
 	if (o->output != NULL) {
 		if (fio_datasync(fd) == -1 || fio_close(fd) == -1) {

@@ -12,6 +12,7 @@
 
 struct conf;
 struct spool;
+struct ut_progress;
 
 enum ex_format {
 	EX_CSV,
@@ -51,11 +52,13 @@ int	 ex_days(const struct conf *, struct spool *sp, int from, int to, int **days
  * n days (with their sizes from ex_days) that lie after from, at most max
  * of them (max < 0: all).  Sets *end to the place after the last one
  * written (from when none) and *count.  Memory does not grow with the
- * range; with progress set, a line on stderr per day.  0, or -1 with errno.
+ * range; with progress not NULL (started for n days), its line shows each
+ * day done and is ended.  0, or -1 with errno.
  */
 int	 ex_stream(const struct conf *, const struct spool *, const struct ex_opts *o, int fd,
 	    const int *days, const off_t *sizes, size_t n, struct ex_pos from,
-	    long long max, int progress, struct ex_pos *end, long long *count);
+	    long long max, struct ut_progress *progress, struct ex_pos *end,
+	    long long *count);
 
 /*
  * --export: the events of o's range in arrival order.  An output file

@@ -16,6 +16,7 @@
 #include "conf.h"
 #include "front.h"
 #include "health.h"
+#include "status.h"
 #include "util.h"
 
 #define RETRY_AFTER	"60"
@@ -100,6 +101,16 @@ content_length(struct fe_request *r)
 	return why ? -2 : n;
 }
 
+/* A 503 to a POST: answered, logged, and recorded with its cause for --status. */
+static void
+refuse_post(struct fe_request *r, const struct conf *cf, const char *body)
+{
+	const char	*why = ut_log_first();
+
+	respond(r, "503 Service Unavailable", "Retry-After: " RETRY_AFTER "\r\n", body, 0);
+	ss_note_503(cf, *why != '\0' ? why : body);
+}
+
 static int
 serve_post(struct fe_request *r, const struct conf *cf)
 {
@@ -112,6 +123,7 @@ serve_post(struct fe_request *r, const struct conf *cf)
 		    "{\"error\":\"CONTENT_LENGTH is not a decimal number\"}", 0);
 		return 0;
 	}
+	ut_log_mark();
 	switch (ing_receive(cf, r->read, r->ctx, len, 0, &c)) {
 	case ING_OK:
 		fe_counts_json(&c, body, sizeof(body));
@@ -128,56 +140,63 @@ serve_post(struct fe_request *r, const struct conf *cf)
 		    "{\"error\":\"the body is longer than any Yespo batch can be\"}", 0);
 		return 0;
 	case ING_FULL:
-		respond(r, "503 Service Unavailable", "Retry-After: " RETRY_AFTER "\r\n",
-		    "{\"error\":\"not stored: the quarantine is full (quarantine_max_bytes)\"}", 0);
+		refuse_post(r, cf,
+		    "{\"error\":\"not stored: the quarantine is full (quarantine_max_bytes)\"}");
 		return 0;
 	case ING_FAIL:
 		break;
 	}
-	respond(r, "503 Service Unavailable", "Retry-After: " RETRY_AFTER "\r\n",
-	    "{\"error\":\"not stored: local fault, retry later\"}", 0);
+	refuse_post(r, cf, "{\"error\":\"not stored: local fault, retry later\"}");
 	return 1;
+}
+
+/*
+ * The max_silence=DURATION parameter of the probe's query string (an
+ * external monitor's --max-silence) in seconds; 0 when absent or not a
+ * duration.
+ */
+static long long
+max_silence(const char *query)
+{
+	const char	*p, *end;
+	char		 v[32];
+	long long	 s;
+
+	for (p = query; p != NULL && *p != '\0'; p = *end ? end + 1 : end) {
+		end = p + strcspn(p, "&");
+		if (strncmp(p, "max_silence=", 12) != 0 || end - p - 12 >= (long)sizeof(v))
+			continue;
+		memcpy(v, p + 12, end - p - 12);
+		v[end - p - 12] = '\0';
+		return (s = ut_parse_duration(v)) > 0 ? s : 0;
+	}
+	return 0;
 }
 
 /*
  * The probe (yespo-hook(8), HTTP): 200 {"status":"ok"} when a batch could
  * be stored and its views written, else 503 {"status":"unhealthy"}, so that
  * a wrong setup fails at Save.  A caller that passes a configured check
- * also gets today's figures, the problem, and whether the views are
- * behind; an anonymous spool tells nobody more.
+ * gets the object of --status instead (its "status" says "unhealthy" for
+ * any problem, the answer's code only for the setup); an anonymous spool
+ * tells nobody more.
  */
 static void
 answer_probe(struct fe_request *r, const struct conf *cf,
     const struct auth_request *ar, int head)
 {
-	unsigned long long	 events;
-	time_t			 last;
 	cJSON			*o = NULL;
-	char			 stamp[21], err[1024], views[1024], full[PATH_MAX + 160];
+	char			 err[1024];
 	char			*body = NULL;
-	int			 ok, told;
+	int			 ok, told, healthy;
 
 	if (!(ok = hl_setup_ok(cf, err, sizeof(err)) == 0))
 		ut_log("%s: %s", cf->path, err);
-	told = (cf->token || cf->basic_user || cf->allow_from) &&
+	told = (cf->ntoken > 0 || cf->nbasic_auth > 0 || cf->allow_from) &&
 	    auth_check(cf, ar) == AUTH_OK;
-	if (told && (o = cJSON_CreateObject()) != NULL &&
-	    cJSON_AddStringToObject(o, "status", ok ? "ok" : "unhealthy")) {
-		if (!ok)
-			(void)cJSON_AddStringToObject(o, "problem", err);
-		else if (hl_figures(cf, &events, &last) == 0 &&
-		    cJSON_AddNumberToObject(o, "events_today", (double)events) &&
-		    last != 0) {
-			ut_utc_stamp(last, stamp);
-			(void)cJSON_AddStringToObject(o, "last_received", stamp);
-		}
-		if (ok && hl_views_behind(cf, views, sizeof(views)) == 1 &&
-		    cJSON_AddStringToObject(o, "views", "behind"))
-			(void)cJSON_AddStringToObject(o, "problem", views);
-		if (ok && hl_quarantine_full(cf, full, sizeof(full)) == 1)
-			(void)cJSON_AddStringToObject(o, "quarantine_full", full);
+	if (told && (o = ss_report(cf, ok ? NULL : err, max_silence(ar->query),
+	    &healthy)) != NULL)
 		body = cJSON_PrintUnformatted(o);
-	}
 	if (ok)
 		respond(r, "200 OK", NULL, body ? body : "{\"status\":\"ok\"}", head);
 	else

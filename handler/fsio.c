@@ -24,8 +24,8 @@
 /*
  * Test builds only (the yespo-hook-faults binary): YH_FAULT="op:k" makes
  * the k-th call of op fail, "op:k:forever" that call and every later one,
- * "op:k:kill" kills the process with SIGKILL there instead (a crash at
- * that point).  op is open, write, sync, rename, close, truncate or unlink.
+ * "op:k:kill" a SIGKILL instead, as a kill -9 just before that call.
+ * op is open, write, sync, rename, close, truncate or unlink.
  */
 static int
 fault(const char *op)
@@ -47,7 +47,7 @@ fault(const char *op)
 	k = (unsigned)strtoul(colon + 1, NULL, 10);
 	calls[i]++;
 	if (calls[i] == k && strstr(colon, ":kill") != NULL)
-		(void)kill(getpid(), SIGKILL);
+		(void)raise(SIGKILL);
 	if (calls[i] == k || (calls[i] > k && strstr(colon, ":forever") != NULL)) {
 		ut_log("injected fault: %s #%u", op, calls[i]);
 		errno = strcmp(op, "write") == 0 ? ENOSPC : EIO;

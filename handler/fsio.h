@@ -20,6 +20,8 @@
  *     configuration and the system, never the spool or csv_dir.
  *   - stat, access, opendir in health.c: the probe's and --check's look at
  *     spool_dir and csv_dir, reading only, asking this process's rights.
+ *   - statvfs in status.c: the free space of spool_dir's file system for
+ *     --status, which no descriptor call gives more simply; reads only.
  *   - futimens (spool.c sp_sweep): the sweep's time stamp, on a descriptor
  *     fio_open opened.
  *   - readdir (page.c, xlsx.c, consumer.c, retain.c), as for archive.c above.
@@ -32,8 +34,9 @@
  *     files in spool/tmp, a directory no web user can reach; the result
  *     is copied into csv_dir through fsio.
  *   - In fsio.c itself, the sweep of stale temporaries (opendir, open,
- *     unlink, rmdir, nftw in spool/tmp, index/, views/: directories
- *     sp_open has checked are no links) and getrandom for their names.
+ *     unlink, rmdir, nftw in spool/tmp, index/, views/, and by --erase in
+ *     archive/: directories sp_open has checked are no links) and
+ *     getrandom for their names.
  */
 #ifndef YH_FSIO_H
 #define YH_FSIO_H

@@ -19,7 +19,6 @@
 #include "csvview.h"
 #include "fsio.h"
 #include "health.h"
-#include "quarantine.h"
 #include "spool.h"
 #include "util.h"
 
@@ -180,18 +179,6 @@ hl_setup_ok(const struct conf *cf, char *err, size_t errlen)
 }
 
 int
-hl_views_behind(const struct conf *cf, char *text, size_t len)
-{
-	struct spool	 sp;
-	int		 day;
-
-	/* Read only: sp_open would make the spool's directories. */
-	if (sp_name(&sp, cf->spool_dir) == -1)
-		return -1;
-	return sp_views_behind(&sp, &day, text, len);
-}
-
-int
 hl_spool_ready(const struct conf *cf, char *err, size_t errlen)
 {
 	return sp_check(cf->spool_dir, 1, err, errlen);
@@ -225,20 +212,4 @@ hl_figures(const struct conf *cf, unsigned long long *events, time_t *last)
 	if (arc_path(&sp, today, path, sizeof(path)) == 0 && fio_stat(path, &st) == 0)
 		*last = st.st_mtime;
 	return 0;
-}
-
-int
-hl_quarantine_full(const struct conf *cf, char *msg, size_t msglen)
-{
-	struct spool	 sp;
-	uint64_t	 held;
-
-	if (sp_name(&sp, cf->spool_dir) == -1 || qr_held(sp.quarantine, &held) == -1)
-		return -1;
-	if (held < (uint64_t)cf->quarantine_max_bytes)
-		return 0;
-	snprintf(msg, msglen, "%s holds %llu bytes, quarantine_max_bytes is %lld: "
-	    "a batch that needs quarantine gets 503 until files are removed",
-	    sp.quarantine, (unsigned long long)held, (long long)cf->quarantine_max_bytes);
-	return 1;
 }

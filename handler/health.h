@@ -22,21 +22,9 @@ int	 hl_spool_ready(const struct conf *, char *err, size_t errlen);
 int	 hl_setup_ok(const struct conf *, char *err, size_t errlen);
 
 /*
- * Whether a view could not be updated since the last repair (views/behind):
- * 1 with its problem in text, 0 when the views are whole, -1.
- */
-int	 hl_views_behind(const struct conf *, char *text, size_t len);
-
-/*
  * Today's figures for the probe: events in today's views and when today's
  * archive last grew (0 when it has not).  Reads only.  0, or -1.
  */
 int	 hl_figures(const struct conf *, unsigned long long *events, time_t *last);
-
-/*
- * Whether the quarantine has reached quarantine_max_bytes: 1 with a line
- * saying so in msg, 0 when not, -1 when it cannot be read.  Reads only.
- */
-int	 hl_quarantine_full(const struct conf *, char *msg, size_t msglen);
 
 #endif

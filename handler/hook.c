@@ -58,6 +58,31 @@ record_failure(const struct hook *h, const char *why)
 }
 
 /*
+ * After a run that worked, mark the last failure as past ("ok STAMP"
+ * after its line), once, so --status stops calling it current.  Costs a
+ * failed open when nothing ever failed.
+ */
+static void
+record_success(const struct hook *h)
+{
+	char	*text, line[32], stamp[21];
+	size_t	 len;
+	int	 fd, n;
+
+	if (fio_slurp(h->failed, &text, &len) == -1)
+		return;
+	if (strstr(text, "\nok ") == NULL) {
+		ut_utc_stamp(time(NULL), stamp);
+		n = snprintf(line, sizeof(line), "ok %s\n", stamp);
+		if ((fd = fio_open(h->failed, O_WRONLY | O_APPEND, 0)) != -1) {
+			(void)fio_write(fd, line, (size_t)n);
+			(void)fio_close(fd);
+		}
+	}
+	free(text);
+}
+
+/*
  * The command's environment: a few of the worker's own variables and the
  * config, never the request's meta-variables (RFC 3875 section 4.1): they
  * hold its credentials, and GATEWAY_INTERFACE would make yespo-hook in the
@@ -143,6 +168,7 @@ run_once(const struct hook *h)
 		record_failure(h, why);
 		return -1;
 	}
+	record_success(h);
 	return 0;
 }
 

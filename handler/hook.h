@@ -17,7 +17,8 @@ struct spool;
  * command once more when it ends, so no commit goes unseen.  The command
  * runs with YESPO_HOOK_CONFIG set, standard input from /dev/null and
  * standard error where the process's goes; a failure or a time-out is
- * logged and recorded in views/hook.failed (time and reason).
+ * logged and recorded in views/hook.failed (time and reason), and the
+ * next run that works adds "ok" and its time after it (--status).
  * Returns 0, or -1 with errno when it could not be started.
  */
 int	 hk_start(const struct conf *, const struct spool *);

@@ -8,7 +8,12 @@
  *
  * Slots are read and written with pread and pwrite, not through a mapping:
  * a mapped lookup faults in the 64 KiB around it, so a worker's memory
- * would grow with the index instead of with the batch.
+ * would grow with the index instead of with the batch.  A table of up to
+ * IX_CACHE_SLOTS slots (1.5 MiB) is read into memory a few blocks at a
+ * time as it is used, and its changed blocks are written back in runs at
+ * a sync, at close, before a growth and after a batch's keys are added:
+ * a batch costs a few reads, not two reads and a write per key.  A larger
+ * table is read a window and written a slot at a time.
  *
  * Draining survives a power cut: the old table is removed only after a
  * sync that followed its last slot's copy, and a cursor written after the
@@ -40,19 +45,23 @@
  * table is half full; eight leave room to spare.
  */
 #define IX_DRAIN	8
+/* Tables cached whole, and the slots read at once into the cache. */
+#define IX_CACHE_SLOTS	(1u << 16)
+#define IX_BLOCK_SLOTS	512
+#define IX_READ_BLOCKS	8
 
-struct slot {
+struct ix_slot {
 	uint64_t	 h0, h1;
 	uint32_t	 day;
 	uint32_t	 pad;
 };
-_Static_assert(sizeof(struct slot) == IX_SLOT, "a slot is read and written as IX_SLOT bytes");
+_Static_assert(sizeof(struct ix_slot) == IX_SLOT, "a slot is read and written as IX_SLOT bytes");
 
 /* Where a key is, or may go, in one table. */
 struct probe {
 	uint64_t	 at;		/* its slot, when found */
 	uint64_t	 free;		/* the first empty or expired slot met */
-	struct slot	 s;		/* the found slot's contents */
+	struct ix_slot	 s;		/* the found slot's contents */
 	int		 found;
 	int		 free_empty;	/* free is empty, not merely expired */
 };
@@ -64,13 +73,13 @@ slot_off(uint64_t i)
 }
 
 static int
-slot_live(const struct ix *ix, const struct slot *s)
+slot_live(const struct ix *ix, const struct ix_slot *s)
 {
 	return s->day != 0 && (int)s->day + ix->window >= ix->today;
 }
 
 static int
-slot_empty(const struct slot *s)
+slot_empty(const struct ix_slot *s)
 {
 	return s->h0 == 0 && s->h1 == 0;
 }
@@ -99,12 +108,62 @@ key_words(const struct ev_key *k, uint64_t *h0, uint64_t *h1)
 		*h0 = 1;
 }
 
+/* Whether t is small enough to be cached whole. */
+static int
+cached(const struct ix_table *t)
+{
+	return t->cap <= IX_CACHE_SLOTS;
+}
+
+/* Read the block of a cached table holding slot i, unless it is in memory: 0, or -1. */
+static int
+load_block(struct ix_table *t, uint64_t i)
+{
+	uint64_t	 b = i / IX_BLOCK_SLOTS, first = b * IX_BLOCK_SLOTS;
+	ssize_t		 got;
+	size_t		 n;
+
+	if (t->mem == NULL && ((t->mem = malloc(t->cap * IX_SLOT)) == NULL ||
+	    (t->blk = calloc(t->cap / IX_BLOCK_SLOTS, 1)) == NULL)) {
+		free(t->mem);
+		t->mem = NULL;
+		return -1;
+	}
+	if (t->blk[b] != 0)
+		return 0;
+	/* The unread blocks after it come along, up to IX_READ_BLOCKS in all. */
+	for (n = 1; n < IX_READ_BLOCKS && b + n < t->cap / IX_BLOCK_SLOTS &&
+	    t->blk[b + n] == 0; n++)
+		;
+	got = fio_pread(t->fd, &t->mem[first], n * IX_BLOCK_SLOTS * IX_SLOT, slot_off(first));
+	if (got != (ssize_t)(n * IX_BLOCK_SLOTS * IX_SLOT)) {
+		if (got >= 0)
+			errno = EINVAL;
+		return -1;
+	}
+	memset(&t->blk[b], 1, n);
+	return 0;
+}
+
 /* Read n slots from i: 0, or -1 with errno (EINVAL: the file is shorter than its header says). */
 static int
-read_slots(const struct ix_table *t, uint64_t i, struct slot *s, size_t n)
+read_slots(struct ix_table *t, uint64_t i, struct ix_slot *s, size_t n)
 {
-	ssize_t	 got = fio_pread(t->fd, s, n * IX_SLOT, slot_off(i));
+	ssize_t	 got;
+	size_t	 k;
 
+	if (cached(t)) {
+		for (; n > 0; n -= k, i += k, s += k) {
+			if (load_block(t, i) == -1)
+				return -1;
+			k = IX_BLOCK_SLOTS - (size_t)(i % IX_BLOCK_SLOTS);
+			if (k > n)
+				k = n;
+			memcpy(s, &t->mem[i], k * IX_SLOT);
+		}
+		return 0;
+	}
+	got = fio_pread(t->fd, s, n * IX_SLOT, slot_off(i));
 	if (got != (ssize_t)(n * IX_SLOT)) {
 		if (got >= 0)
 			errno = EINVAL;
@@ -114,9 +173,36 @@ read_slots(const struct ix_table *t, uint64_t i, struct slot *s, size_t n)
 }
 
 static int
-write_slot(const struct ix_table *t, uint64_t i, const struct slot *s)
+write_slot(struct ix_table *t, uint64_t i, const struct ix_slot *s)
 {
-	return fio_pwrite(t->fd, s, IX_SLOT, slot_off(i));
+	if (!cached(t))
+		return fio_pwrite(t->fd, s, IX_SLOT, slot_off(i));
+	if (load_block(t, i) == -1)
+		return -1;
+	t->mem[i] = *s;
+	t->blk[i / IX_BLOCK_SLOTS] = 2;
+	return 0;
+}
+
+/* Write a cached table's changed blocks back, a run of them in one call: 0, or -1. */
+static int
+flush_table(struct ix_table *t)
+{
+	uint64_t	 b, e, nb = t->cap / IX_BLOCK_SLOTS;
+
+	for (b = 0; t->blk != NULL && b < nb; b = e) {
+		for (e = b; e < nb && t->blk[e] == 2; e++)
+			;
+		if (e == b) {
+			e++;
+			continue;
+		}
+		if (fio_pwrite(t->fd, &t->mem[b * IX_BLOCK_SLOTS],
+		    (size_t)(e - b) * IX_BLOCK_SLOTS * IX_SLOT, slot_off(b * IX_BLOCK_SLOTS)) == -1)
+			return -1;
+		memset(&t->blk[b], 1, (size_t)(e - b));
+	}
+	return 0;
 }
 
 static int
@@ -140,6 +226,10 @@ close_table(struct ix_table *t)
 	if (t->fd != -1)
 		(void)fio_close(t->fd);
 	t->fd = -1;
+	free(t->mem);
+	free(t->blk);
+	t->mem = NULL;
+	t->blk = NULL;
 }
 
 /*
@@ -298,10 +388,10 @@ ix_inspect(struct ix *ix, const char *path, int today, int window)
  * time.  Returns 0 with p filled in, or -1 with errno.
  */
 static int
-probe(struct ix *ix, const struct ix_table *t, uint64_t h0, uint64_t h1,
+probe(struct ix *ix, struct ix_table *t, uint64_t h0, uint64_t h1,
     struct probe *p)
 {
-	struct slot	 w[IX_WINDOW];
+	struct ix_slot	 w[IX_WINDOW];
 	uint64_t	 mask = t->cap - 1, i = h0 & mask, seen = 0;
 	size_t		 n, j;
 
@@ -364,7 +454,7 @@ static int
 store_key(struct ix *ix, uint64_t h0, uint64_t h1, uint32_t day)
 {
 	struct probe	 p;
-	struct slot	 s;
+	struct ix_slot	 s;
 
 	if (probe(ix, &ix->cur, h0, h1, &p) == -1)
 		return -1;
@@ -389,7 +479,7 @@ store_key(struct ix *ix, uint64_t h0, uint64_t h1, uint32_t day)
 static int
 drain(struct ix *ix, uint64_t n)
 {
-	struct slot	 w[IX_WINDOW];
+	struct ix_slot	 w[IX_WINDOW];
 	uint64_t	 i = ix->cur.cursor, end;
 	size_t		 j, m;
 
@@ -427,7 +517,7 @@ grow(struct ix *ix)
 	while (cap < ix->cur.used * 4)
 		cap *= 2;
 	/* No sync: its keys are durable up to the last checkpoint, and replay covers the rest. */
-	if (write_header(&ix->cur) == -1 || old_path(ix, oldp, sizeof(oldp)) == -1 ||
+	if (flush_table(&ix->cur) == -1 || write_header(&ix->cur) == -1 || old_path(ix, oldp, sizeof(oldp)) == -1 ||
 	    fio_rename(ix->path, oldp) == -1)
 		return -1;
 	ix->old = ix->cur;
@@ -449,12 +539,38 @@ ix_add(struct ix *ix, const struct ev_key *k, int day)
 	return drain(ix, IX_DRAIN);
 }
 
+static uint64_t	 sort_mask;
+
+/* Keys in the order of their home slots in a table of sort_mask + 1 slots. */
+static int
+cmp_home(const void *a, const void *b)
+{
+	uint64_t	 x = ((const struct ev_key *)a)->h[0] & sort_mask;
+	uint64_t	 y = ((const struct ev_key *)b)->h[0] & sort_mask;
+
+	return x < y ? -1 : x > y;
+}
+
+int
+ix_add_all(struct ix *ix, struct ev_key *k, size_t n, int day)
+{
+	size_t	 i;
+
+	sort_mask = ix->cur.cap - 1;
+	qsort(k, n, sizeof(*k), cmp_home);
+	for (i = 0; i < n; i++)
+		if (ix_add(ix, &k[i], day) == -1)
+			return -1;
+	/* In the file before the views record that the index holds these keys. */
+	return flush_table(&ix->cur);
+}
+
 /* Walk one table's live slots, a window at a time. */
 static int
-each_slot(struct ix *ix, const struct ix_table *t,
+each_slot(struct ix *ix, struct ix_table *t,
     int (*fn)(const struct ev_key *, void *), void *arg)
 {
-	struct slot	 w[IX_WINDOW];
+	struct ix_slot	 w[IX_WINDOW];
 	struct ev_key	 k;
 	uint64_t	 i;
 	size_t		 j, m;
@@ -494,7 +610,8 @@ ix_sync(struct ix *ix)
 
 	if (!ix->dirty)
 		return 0;
-	if (write_header(&ix->cur) == -1 || fio_datasync(ix->cur.fd) == -1)
+	if (flush_table(&ix->cur) == -1 || write_header(&ix->cur) == -1 ||
+	    fio_datasync(ix->cur.fd) == -1)
 		return -1;
 	/* Recorded after the sync it describes, so never ahead of what is durable. */
 	ix->cur.synced = cursor;
@@ -513,10 +630,13 @@ ix_close(struct ix *ix)
 {
 	int	 rc = 0;
 
-	if (ix->cur.fd != -1 && ix->dirty && write_header(&ix->cur) == -1)
+	if (ix->cur.fd != -1 && ix->dirty &&
+	    (flush_table(&ix->cur) == -1 || write_header(&ix->cur) == -1))
 		rc = -1;
 	if (ix->cur.fd != -1 && fio_close(ix->cur.fd) == -1)
 		rc = -1;
+	ix->cur.fd = -1;
+	close_table(&ix->cur);
 	close_table(&ix->old);
 	free(ix->path);
 	memset(ix, 0, sizeof(*ix));

@@ -18,6 +18,8 @@
 
 #include "event.h"
 
+struct ix_slot;
+
 struct ix_table {
 	int		 fd;		/* -1: no table */
 	uint64_t	 cap;		/* slots, a power of two */
@@ -25,6 +27,8 @@ struct ix_table {
 	uint64_t	 cursor;	/* old slots drained into this table */
 	uint64_t	 synced;	/* the cursor at the last sync */
 	uint64_t	 boot;		/* the boot that last wrote the header */
+	struct ix_slot	*mem;		/* a small table's slots, read a block at a time */
+	unsigned char	*blk;		/* per block: 0 not read, 1 read, 2 changed */
 };
 
 struct ix {
@@ -61,6 +65,12 @@ int	 ix_add(struct ix *, const struct ev_key *, int day);
  * returned.  Returns 0, fn's value, or -1 with errno.
  */
 int	 ix_each(struct ix *, int (*fn)(const struct ev_key *, void *), void *arg);
+/*
+ * Add keys in slot order, so the blocks they fall in are read and written
+ * once each: as ix_add of each, k reordered, then write the changed slots
+ * to the file (not synced).  0, or -1 with errno.
+ */
+int	 ix_add_all(struct ix *, struct ev_key *k, size_t n, int day);
 /* Make every change durable: 0, or -1 with errno. */
 int	 ix_sync(struct ix *);
 /* Unmap and close: 0, or -1 with errno. */

@@ -23,6 +23,7 @@
 #include "batch.h"
 #include "conf.h"
 #include "csvview.h"
+#include "erase.h"
 #include "event.h"
 #include "fsio.h"
 #include "health.h"
@@ -201,7 +202,9 @@ checkpoint_day(struct run *r, int day)
 		cv_free(&old);
 		return -1;
 	}
-	if (rc == RP_BEHIND || cv_commit(&r->cx, &old, old.archive_len, 1) != CV_OK)
+	/* The closed day's summary.csv is made whole, whatever the interval. */
+	if (rc == RP_BEHIND ||
+	    cv_commit(&r->cx, &old, old.archive_len, CV_DURABLE | CV_SUMMARY) != CV_OK)
 		views_behind(r, day);
 	cv_free(&old);
 	return 0;
@@ -333,22 +336,28 @@ static void
 update_views(struct run *r, off_t end, struct ing_counts *c)
 {
 	enum cv_result	 rc;
-	size_t		 i;
-	int		 durable;
+	int		 how = 0;
 
-	for (i = 0; i < r->nfresh; i++)
-		if (ix_add(&r->ix, &r->fresh[i], r->today) == -1) {
-			ut_log_errno("adding to the index", NULL);
-			c->degraded = 1;
-			return;
-		}
+	if (ix_add_all(&r->ix, r->fresh, r->nfresh, r->today) == -1) {
+		ut_log_errno("adding to the index", NULL);
+		c->degraded = 1;
+		return;
+	}
 	if (!r->views_ok)
 		return;
-	durable = r->now - r->d.durable_at >= CHECKPOINT_SECONDS || r->now < r->d.durable_at;
-	if (durable && ix_sync(&r->ix) == -1) {
+	if (r->now - r->d.durable_at >= CHECKPOINT_SECONDS || r->now < r->d.durable_at)
+		how |= CV_DURABLE;
+	/*
+	 * summary.csv is made from the whole day's counts, so at most once an
+	 * interval, and at the day's first events.
+	 */
+	if (r->now - r->d.summary_at >= r->cf->summary_refresh_seconds ||
+	    r->now < r->d.summary_at || r->d.summary_len == 0)
+		how |= CV_SUMMARY;
+	if ((how & CV_DURABLE) && ix_sync(&r->ix) == -1) {
 		ut_log_errno("syncing the index", NULL);
 		c->degraded = 1;
-	} else if ((rc = cv_commit(&r->cx, &r->d, end, durable)) == CV_REBUILD) {
+	} else if ((rc = cv_commit(&r->cx, &r->d, end, how)) == CV_REBUILD) {
 		/* A file lost bytes (or was a planted link, removed): the day anew. */
 		cv_free(&r->d);
 		r->views_ok = rp_settle(&r->cx, r->sp, &r->ix, r->today, &r->d) == RP_OK;
@@ -406,6 +415,10 @@ store_events(const struct conf *cf, struct spool *sp, const struct bt_batch *b,
 	r.now = time(NULL);
 	r.today = ut_local_day(r.now);
 	ut_utc_stamp(r.now, r.stamp);
+	if (er_settle(cf, sp, NULL) == -1) {
+		ut_log_errno("finishing an earlier --erase", NULL);
+		goto unlock;
+	}
 	if (open_views(&r) == -1 || drop_duplicates(&r, b, c) == -1)
 		goto unlock;
 	if (r.nfresh == 0) {

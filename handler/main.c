@@ -18,6 +18,7 @@
 #include "check.h"
 #include "conf.h"
 #include "consumer.h"
+#include "erase.h"
 #include "event.h"
 #include "export.h"
 #include "front.h"
@@ -25,6 +26,7 @@
 #include "health.h"
 #include "ingest.h"
 #include "spool.h"
+#include "status.h"
 #include "util.h"
 
 #ifndef YH_VERSION
@@ -42,7 +44,9 @@ static const char usage[] =
     "       yespo-hook --tail    [--config FILE] --consumer NAME [--max-events N]\n"
     "                            [--format jsonl|csv]\n"
     "       yespo-hook --ack     [--config FILE] --consumer NAME\n"
-    "       yespo-hook --consumers [--config FILE]\n";
+    "       yespo-hook --consumers [--config FILE]\n"
+    "       yespo-hook --status  [--config FILE] [--max-silence DURATION]\n"
+    "       yespo-hook --erase   [--config FILE] FIELD=VALUE...\n";
 
 static const char help[] =
     "Receives Yespo activity webhooks as a FastCGI or CGI program and keeps\n"
@@ -65,6 +69,13 @@ static const char help[] =
     "             consumer starts at the oldest), at most N; they stay pending\n"
     "  --ack      commit NAME's pending offset: run it once they are stored\n"
     "  --consumers  each consumer, its committed offset and its lag\n"
+    "  --status   the spool's health as one JSON object; exit 0 healthy, 1 not\n"
+    "             (with --max-silence 30m, 6h, 2d...: also when no event came\n"
+    "             for that long); with --export, --status S is a STATUS filter\n"
+    "  --erase    remove every archived event whose FIELD (email, sms, viber,\n"
+    "             contactId, externalCustomerId, webpush, mobilepush) is VALUE,\n"
+    "             and its rows everywhere; the keys stay, so a resend is a\n"
+    "             duplicate; quarantine files holding it are listed, not changed\n"
     "  --config FILE  the config file; else $YESPO_HOOK_CONFIG; else\n"
     "             yespo-hook.conf in the parent of the binary's directory\n"
     "\n"
@@ -148,6 +159,7 @@ run_check(const struct conf *cf)
 {
 	struct spool	 sp;
 	char		 err[1024];
+	size_t		 at = 0;
 
 	if (hl_setup_ok(cf, err, sizeof(err)) == -1) {
 		fprintf(stderr, "yespo-hook: %s\n", err);
@@ -162,11 +174,12 @@ run_check(const struct conf *cf)
 		return 1;
 	}
 	sp_unlock(&sp);
+	ss_prepare_503(cf);
 	if (sp_check_format(&sp, err, sizeof(err)) == SP_FORMAT_REFUSED) {
 		fprintf(stderr, "yespo-hook: %s\n", err);
 		return 1;
 	}
-	if (conf_advice(cf, err, sizeof(err)))
+	while (conf_advice(cf, &at, err, sizeof(err)))
 		fprintf(stderr, "yespo-hook: warning: %s\n", err);
 	printf("%s: config valid; spool %s usable; CSVs go to %s\n",
 	    cf->path, cf->spool_dir, cf->csv_dir);
@@ -209,6 +222,26 @@ run_ingest(const struct conf *cf, char **files, int nfiles)
 	return failed;
 }
 
+/* --status: the object on stdout; 0 healthy, 1 not. */
+static int
+run_status(const struct conf *cf, long long silence)
+{
+	cJSON	*o;
+	char	*text = NULL;
+	int	 healthy;
+
+	if ((o = ss_report(cf, NULL, silence, &healthy)) == NULL ||
+	    (text = cJSON_Print(o)) == NULL) {
+		fprintf(stderr, "yespo-hook: --status: out of memory\n");
+		cJSON_Delete(o);
+		return 1;
+	}
+	printf("%s\n", text);
+	cJSON_free(text);
+	cJSON_Delete(o);
+	return healthy ? 0 : 1;
+}
+
 /* What the command line asks for; set by parse_args. */
 struct args {
 	const char	 *cmd;		/* "--check", ...: the option given, in full */
@@ -217,8 +250,10 @@ struct args {
 	char		**files;	/* --ingest's operands */
 	int		  nfiles;
 	struct ex_opts	  ex;
+	struct er_match	 *erase;	/* --erase's operands */
 	const char	 *consumer;
 	long long	  max_events;	/* < 0: no limit */
+	long long	  max_silence;	/* --status: seconds; 0: not checked */
 	int		 *given;	/* the options given that not every command takes */
 	int		  ngiven;
 	int		  format_given;
@@ -279,6 +314,13 @@ take_value(struct args *a, int ch, const char *opt, const char *v)
 		}
 		a->consumer = v;
 		return 0;
+	case 'M':
+		if ((a->max_silence = ut_parse_duration(v)) == -1) {
+			fprintf(stderr, "yespo-hook: --max-silence %s: not a duration; use "
+			    "a number and s, m, h or d (30m, 6h, 2d)\n", v);
+			return -1;
+		}
+		return 0;
 	case 'm':
 		a->max_events = ut_strtonum(v, 1, LLONG_MAX, &why);
 		if (why != NULL) {
@@ -296,7 +338,7 @@ static const char *
 option_commands(int ch)
 {
 	switch (ch) {
-	case 'f': case 't': case 's': case 'o':
+	case 'f': case 't': case 's': case 'S': case 'o':
 		return "--export";
 	case 'F':
 		return "--export --tail";
@@ -304,6 +346,8 @@ option_commands(int ch)
 		return "--tail --ack";
 	case 'm':
 		return "--tail";
+	case 'M':
+		return "--status";
 	}
 	return NULL;
 }
@@ -320,14 +364,16 @@ static const struct option opts[] = {
 	{ "tail", no_argument, NULL, 'T' },
 	{ "ack", no_argument, NULL, 'A' },
 	{ "consumers", no_argument, NULL, 'L' },
+	{ "status", no_argument, NULL, 'S' },	/* without --export: see parse_args */
+	{ "erase", no_argument, NULL, 'E' },
 	{ "config", required_argument, NULL, 'C' },
 	{ "from", required_argument, NULL, 'f' },
 	{ "to", required_argument, NULL, 't' },
-	{ "status", required_argument, NULL, 's' },
 	{ "format", required_argument, NULL, 'F' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "consumer", required_argument, NULL, 'n' },
 	{ "max-events", required_argument, NULL, 'm' },
+	{ "max-silence", required_argument, NULL, 'M' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -346,7 +392,15 @@ check_args(struct args *a)
 		    "('-' for standard input)\n");
 		return -1;
 	}
-	if (strcmp(a->cmd, "--ingest") != 0 && a->nfiles > 0) {
+	if (strcmp(a->cmd, "--erase") == 0) {
+		if (a->nfiles == 0) {
+			fprintf(stderr, "yespo-hook: --erase needs at least one FIELD=VALUE\n");
+			return -1;
+		}
+		for (i = 0; i < a->nfiles; i++)
+			if (er_parse(a->files[i], &a->erase[i]) == -1)
+				return -1;
+	} else if (strcmp(a->cmd, "--ingest") != 0 && a->nfiles > 0) {
 		fprintf(stderr, "yespo-hook: %s: unexpected for %s\n", a->files[0], a->cmd);
 		return -1;
 	}
@@ -374,21 +428,55 @@ check_args(struct args *a)
 	return 0;
 }
 
+/*
+ * Whether --export is among the arguments, as getopt_long reads them
+ * (abbreviations too), read from a copy: getopt_long reorders what it
+ * reads.  1, 0, or -1 when memory ran out.
+ */
+static int
+exporting(int argc, char **argv)
+{
+	char	**copy;
+	int	  ch, found = 0;
+
+	if ((copy = calloc((size_t)argc + 1, sizeof(*copy))) == NULL)
+		return -1;
+	memcpy(copy, argv, (size_t)argc * sizeof(*copy));
+	opterr = 0;
+	while ((ch = getopt_long(argc, copy, "", opts, NULL)) != -1)
+		found |= ch == 'e';
+	optind = 0;	/* glibc: start afresh */
+	free(copy);
+	return found;
+}
+
 /* Fill a from argv: 0, or -1 after a usage message (exit 2). */
 static int
 parse_args(int argc, char **argv, struct args *a)
 {
+	struct option	 table[sizeof(opts) / sizeof(opts[0])];
 	const char	*opt;
-	int		 ch, idx;
+	size_t		 i;
+	int		 ch, idx, ex;
 
 	memset(a, 0, sizeof(*a));
 	a->ex.to = INT_MAX;
 	a->max_events = -1;
 	if ((a->ex.status = calloc((size_t)argc, sizeof(*a->ex.status))) == NULL ||
-	    (a->given = calloc((size_t)argc, sizeof(*a->given))) == NULL)
+	    (a->given = calloc((size_t)argc, sizeof(*a->given))) == NULL ||
+	    (a->erase = calloc((size_t)argc, sizeof(*a->erase))) == NULL)
 		return -1;
+	/* --status S filters --export; --status alone is the command. */
+	if ((ex = exporting(argc, argv)) == -1)
+		return -1;
+	memcpy(table, opts, sizeof(table));
+	for (i = 0; table[i].name != NULL; i++)
+		if (ex && table[i].val == 'S') {
+			table[i].has_arg = required_argument;
+			table[i].val = 's';
+		}
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, &idx)) != -1) {
+	while ((ch = getopt_long(argc, argv, "", table, &idx)) != -1) {
 		opt = argv[optind - 1];
 		if (ch == '?') {
 			fprintf(stderr, "yespo-hook: %s: unknown option, or its value "
@@ -450,12 +538,17 @@ run_command(int argc, char **argv)
 			rc = cs_ack(&cf, a.consumer) == 0 ? 0 : 1;
 		else if (strcmp(a.cmd, "--consumers") == 0)
 			rc = cs_list(&cf, stdout) == 0 ? 0 : 1;
+		else if (strcmp(a.cmd, "--status") == 0)
+			rc = run_status(&cf, a.max_silence);
+		else if (strcmp(a.cmd, "--erase") == 0)
+			rc = er_erase(&cf, a.erase, (size_t)a.nfiles, stdout) == 0 ? 0 : 1;
 		else
 			rc = ck_verify(&cf, stdout) == 0 ? 0 : 1;
 		conf_free(&cf);
 	}
 	free(a.ex.status);
 	free(a.given);
+	free(a.erase);
 	return rc;
 }
 

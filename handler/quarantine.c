@@ -122,17 +122,27 @@ qr_add_line(struct ut_buf *out, const char *p, size_t n)
 int
 qr_held(const char *dir, uint64_t *bytes)
 {
+	uint64_t	 files;
+
+	return qr_count(dir, &files, bytes);
+}
+
+int
+qr_count(const char *dir, uint64_t *files, uint64_t *bytes)
+{
 	DIR		*dp;
 	struct dirent	*de;
 	struct stat	 st;
 
-	*bytes = 0;
+	*files = *bytes = 0;
 	if ((dp = fio_opendir(dir)) == NULL)
 		return errno == ENOENT ? 0 : -1;
 	while ((de = readdir(dp)) != NULL)
 		if (fstatat(dirfd(dp), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    S_ISREG(st.st_mode))
+		    S_ISREG(st.st_mode)) {
 			*bytes += (uint64_t)st.st_size;
+			(*files)++;
+		}
 	(void)closedir(dp);
 	return 0;
 }

@@ -49,6 +49,8 @@ int	 qr_add_line(struct ut_buf *out, const char *p, size_t n);
  * missing), for quarantine_max_bytes: 0, or -1 with errno.  Reads only.
  */
 int	 qr_held(const char *dir, uint64_t *bytes);
+/* The same, with the number of files: 0, or -1 with errno. */
+int	 qr_count(const char *dir, uint64_t *files, uint64_t *bytes);
 
 /* One whole buffer as a quarantine file: qr_begin, qr_write, qr_end. */
 int	 qr_store(const struct spool *, const void *, size_t, const char *suffix);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "archive.h"
+#include "erase.h"
 #include "fsio.h"
 #include "replay.h"
 #include "util.h"
@@ -72,6 +73,7 @@ replay_line(const char *line, size_t len, off_t end, void *arg)
 		return -1;
 	if (cv_add(r->cx, r->d, &r->e, r->e.stamp) == -1)
 		return -1;
+	r->events++;
 	r->pending += len;
 	if (r->pending > REPLAY_FLUSH) {
 		if ((cr = cv_commit(r->cx, r->d, end, 0)) != CV_OK) {
@@ -91,21 +93,20 @@ rp_replay_day(struct rp_replay *r, const struct spool *sp, off_t from, off_t to)
 	enum cv_result	 rc;
 
 	if (from == 0) {
-		cv_free(r->d);
-		r->d->archive_len = 0;
+		cv_empty(r->d);
+		r->line = 0;
 	}
-	r->d->changed = 1;	/* summary.csv is rewritten even when no row is added */
 	if ((rc = cv_reset(r->cx, r->d)) != CV_OK) {
 		r->short_file = rc == CV_REBUILD;
 		return -1;
 	}
 	r->pending = 0;
-	r->line = 0;
 	if (arc_scan(sp, r->d->day, from, to, replay_line, r) != 0)
 		return -1;
 	if (r->ix != NULL && ix_sync(r->ix) == -1)
 		return -1;
-	rc = cv_commit(r->cx, r->d, to, 1);
+	/* summary.csv is rewritten even when no row is added. */
+	rc = cv_commit(r->cx, r->d, to, CV_DURABLE | CV_SUMMARY);
 	r->short_file = rc == CV_REBUILD;
 	return rc == CV_OK ? 0 : -1;
 }
@@ -120,7 +121,7 @@ rp_settle(const struct cv_ctx *cx, const struct spool *sp, struct ix *ix,
 	off_t		 size, end, from;
 	int		 rc, trusted;
 
-	if ((loaded = cv_load(cx, day, d, &trusted)) == CV_FAIL ||
+	if ((loaded = cv_open(cx, day, d, &trusted)) == CV_FAIL ||
 	    arc_size(sp, day, &size) == -1)
 		goto fail;
 	if (loaded == CV_OK && trusted && size == d->archive_len)
@@ -235,7 +236,7 @@ rp_open_index(const struct spool *sp, struct ix *ix, int today, int window)
 		    reindex_day(sp, ix, days[j], 0, -1) == -1)
 			goto done;
 	/* The format is recorded only once the index it names is durable. */
-	if ((rc = ix_sync(ix)) == 0 && fit == SP_FORMAT_OLDER)
+	if (er_add_keys(sp, ix) == 0 && (rc = ix_sync(ix)) == 0 && fit == SP_FORMAT_OLDER)
 		rc = sp_set_format(sp);
 done:
 	if (rc == -1)

@@ -22,6 +22,7 @@ struct rp_replay {
 	struct ev		 e;
 	size_t			 pending;
 	size_t			 line;		/* of the day, when replayed from its start */
+	unsigned long long	 events;	/* rows added to the view, over all calls */
 	int			 findings;	/* repeated keys and foreign lines seen */
 	int			 short_file;	/* a CSV file was shorter than its checkpoint */
 };

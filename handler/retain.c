@@ -75,7 +75,7 @@ rt_compress(const struct conf *cf, const struct spool *sp, int today)
 			rc = 1;
 		} else if (z) {
 			/* A rewrite killed before its end: readers take the plain file. */
-			if (fio_unlink(gz) == -1 || fio_sync_dir(sp->archive) == -1)
+			if (arc_drop_gz(sp, days[i]) == -1)
 				goto fail;
 			ut_log("archive/%s.jsonl.gz: removed, a copy beside the plain file", ymd);
 		}

@@ -384,6 +384,23 @@ ut_csv_field(const char **pp, const char *end, const char **f, size_t *n)
 	return p < end ? *p : 0;
 }
 
+/* The first line logged since ut_log_mark, and whether one was. */
+static char	 first_line[256];
+static int	 first_taken;
+
+void
+ut_log_mark(void)
+{
+	first_line[0] = '\0';
+	first_taken = 0;
+}
+
+const char *
+ut_log_first(void)
+{
+	return first_line;
+}
+
 void
 ut_log(const char *fmt, ...)
 {
@@ -393,6 +410,13 @@ ut_log(const char *fmt, ...)
 	va_start(ap, fmt);
 	(void)vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
+	if (!first_taken) {
+		size_t n = strnlen(line, sizeof(first_line) - 1);
+
+		memcpy(first_line, line, n);
+		first_line[n] = '\0';
+		first_taken = 1;
+	}
 	/* One write, so lines of several workers do not interleave. */
 	fprintf(stderr, "yespo-hook: %s\n", line);
 }
@@ -406,4 +430,76 @@ ut_log_errno(const char *op, const char *path)
 		ut_log("%s %s: %s", op, path, why);
 	else
 		ut_log("%s: %s", op, why);
+}
+
+long long
+ut_parse_duration(const char *s)
+{
+	static const struct {
+		char		 unit;
+		long long	 seconds;
+	} units[] = { { 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 } };
+	char		 num[24];
+	const char	*why;
+	long long	 v;
+	size_t		 n = strlen(s), i;
+
+	if (n < 2 || n - 1 >= sizeof(num))
+		return -1;
+	memcpy(num, s, n - 1);
+	num[n - 1] = '\0';
+	/* Ten years at most: a bound no one means to exceed, far from overflow. */
+	v = ut_strtonum(num, 1, 3650LL * 86400, &why);
+	for (i = 0; why == NULL && i < sizeof(units) / sizeof(units[0]); i++)
+		if (s[n - 1] == units[i].unit)
+			return v <= 3650LL * 86400 / units[i].seconds ? v * units[i].seconds : -1;
+	return -1;
+}
+
+/* Seconds of the monotonic clock. */
+static double
+now_seconds(void)
+{
+	struct timespec	 ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void
+ut_progress_start(struct ut_progress *p, const char *what, size_t days)
+{
+	memset(p, 0, sizeof(*p));
+	p->what = what;
+	p->days = days;
+	p->on = isatty(STDERR_FILENO);
+	p->start = now_seconds();
+}
+
+void
+ut_progress_show(struct ut_progress *p, size_t done, unsigned long long events)
+{
+	double	 now, took;
+
+	if (!p->on)
+		return;
+	now = now_seconds();
+	/* A few times a second is enough for the eye, and costs nothing. */
+	if (p->shown && done < p->days && now - p->last < 0.2)
+		return;
+	took = now - p->start;
+	/* "\033[K" clears what a longer line before left at its end. */
+	fprintf(stderr, "\ryespo-hook: %s: day %zu of %zu, %llu events, %.0f events/s\033[K",
+	    p->what, done, p->days, events, took > 0 ? (double)events / took : 0.0);
+	fflush(stderr);
+	p->shown = 1;
+	p->last = now;
+}
+
+void
+ut_progress_end(struct ut_progress *p)
+{
+	if (p->on && p->shown)
+		fputc('\n', stderr);
+	p->shown = 0;
 }

@@ -83,6 +83,38 @@ void		 ut_buf_free(struct ut_buf *);
 void		 ut_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* ut_log of "OP[ PATH]: the error in errno". */
 void		 ut_log_errno(const char *op, const char *path);
+/*
+ * Forget the first line logged; ut_log_first then returns the first line
+ * ut_log wrote since (at most 255 bytes, "" when none): the cause of a
+ * failure, for a record such as the last 503 (yespo-hook(8), --status).
+ */
+void		 ut_log_mark(void);
+const char	*ut_log_first(void);
+
+/*
+ * A duration such as "90s", "30m", "6h" or "2d" (a positive number and
+ * one unit, at most ten years) in seconds, or -1 when s is no such thing.
+ */
+long long	 ut_parse_duration(const char *s);
+
+/*
+ * The progress line of long work on stderr (--rebuild, --verify,
+ * --export, --erase): days done of all and events per second, rewritten
+ * in place with \r, and only when stderr is a terminal: nothing at all
+ * goes to a file or a pipe.
+ */
+struct ut_progress {
+	const char	*what;		/* the command, as the line names it */
+	size_t		 days;		/* all the days of the work */
+	double		 start, last;	/* monotonic seconds: begun, last shown */
+	int		 on;		/* stderr is a terminal */
+	int		 shown;		/* a line is on the screen */
+};
+void		 ut_progress_start(struct ut_progress *, const char *what, size_t days);
+/* done days of all are done, events events so far: show it (a few times a second at most). */
+void		 ut_progress_show(struct ut_progress *, size_t done, unsigned long long events);
+/* End the line shown, if any, with a newline. */
+void		 ut_progress_end(struct ut_progress *);
 
 /*
  * One RFC 4180 field at *pp (before end): sets f and n to its text with

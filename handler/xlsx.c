@@ -54,6 +54,7 @@ struct book {
 	int		 failed;	/* a libxlsxwriter call failed */
 	const struct ex_opts *o;	/* --export: its filter; sheets made as met */
 	char		 ymd[11];	/* --export: the day of the rows, a first column */
+	unsigned long long events;	/* rows written */
 };
 
 static const char *const columns[] = {
@@ -276,6 +277,7 @@ add_event(const char *line, size_t len, off_t end, void *arg)
 		write_cell(bk, s->ws, s->row, base, c + 1, bk->cell.p, bk->cell.len);
 	}
 	s->row++;
+	bk->events++;
 	return bk->failed ? -1 : 0;
 }
 
@@ -462,24 +464,28 @@ xl_export(const struct conf *cf, const struct spool *sp, const struct ex_opts *o
     const int *days, const off_t *sizes, size_t n, const char *path)
 {
 	struct book	 bk;
+	struct ut_progress pr;
 	size_t		 i;
 	int		 rc = -1;
 
 	memset(&bk, 0, sizeof(bk));
 	bk.cx.csv_dir = cf->csv_dir;
 	bk.o = o;
+	ut_progress_start(&pr, "--export", n);
 	if (open_book(&bk, path, sp->tmp) == -1)
 		goto out;
 	for (i = 0; i < n; i++) {
 		ut_format_day(days[i], bk.ymd);
 		if (arc_scan(sp, days[i], 0, sizes[i], add_event, &bk) != 0)
 			goto out;
+		ut_progress_show(&pr, i + 1, bk.events);
 	}
 	/* A workbook without a sheet is no workbook: one, empty but for its header. */
 	if (bk.nsh == 0 && start_sheet(&bk, "events", 1, columns, NEXPORT_COLUMNS) == NULL)
 		goto out;
 	rc = close_book(&bk, NEXPORT_COLUMNS);
 out:
+	ut_progress_end(&pr);
 	free_book(&bk);
 	return rc;
 }

@@ -39,7 +39,8 @@ int	 xl_catch_up(const struct conf *, const struct spool *, int today);
  * that o's STATUS filter keeps, as a workbook at path: one sheet per
  * STATUS in the order first met, a first column day, then the columns
  * of the STATUS files, cells typed as in a day's workbook.  Memory stays
- * flat.  Returns 0, or -1 with errno.
+ * flat; on a terminal, a progress line on stderr (ut_progress).  Returns
+ * 0, or -1 with errno.
  */
 int	 xl_export(const struct conf *, const struct spool *, const struct ex_opts *o,
 	    const int *days, const off_t *sizes, size_t n, const char *path);

@@ -20,6 +20,7 @@ set(YH_E2E_TESTS
   fastcgi_probe
   fastcgi_probe_figures
   fastcgi_probe_unhealthy
+  fastcgi_probe_status
   fastcgi_auth
   fastcgi_method
   cgi_bulk
@@ -34,6 +35,14 @@ set(YH_E2E_TESTS
   cli_decoded_key
   cli_newer_format
   cli_check_token_advice
+  cli_check_token_list_advice
+  cli_status_silence
+  cli_status_views_behind
+  cli_status_quarantine
+  cli_status_disk
+  cli_status_on_commit
+  cli_status_consumers
+  cli_status_option_clash
   cli_stale_temporaries
   cli_endless_input
   cli_consumer_pending
@@ -61,6 +70,11 @@ set(YH_E2E_TESTS
   retention_removes_old
   retention_keeps_consumer_days
   retention_moves_stale_consumer
+  erase_no_trace
+  erase_resend_duplicate
+  erase_consumers
+  erase_during_tail
+  erase_exact_value
 )
 
 foreach(t ${YH_E2E_TESTS})
@@ -73,13 +87,30 @@ foreach(t ${YH_E2E_TESTS})
     LABELS e2e)
 endforeach()
 
+# A script run once for each of its arguments: e2e.<script>_<argument>.
+function(yh_e2e_variants script)
+  foreach(v ${ARGN})
+    add_test(NAME e2e.${script}_${v}
+             COMMAND ${YH_BASH} ${CMAKE_SOURCE_DIR}/tests/e2e/${script}.sh
+                     $<TARGET_FILE:yespo-hook> ${CMAKE_SOURCE_DIR} ${v})
+    set_tests_properties(e2e.${script}_${v} PROPERTIES
+      SKIP_RETURN_CODE 77
+      TIMEOUT 60
+      LABELS e2e)
+  endforeach()
+endfunction()
+# Key rotation under load, of a token and of a Basic password.
+yh_e2e_variants(fastcgi_key_rotation token basic_auth)
+# Each long command's progress line.
+yh_e2e_variants(cli_progress rebuild verify export xlsx)
+
 # A script added to tests/e2e/ without a line above is a mistake: say so.
 file(GLOB yh_e2e_scripts RELATIVE ${CMAKE_SOURCE_DIR}/tests/e2e
      ${CMAKE_SOURCE_DIR}/tests/e2e/*.sh)
 foreach(s ${yh_e2e_scripts})
   string(REGEX REPLACE "\\.sh$" "" n "${s}")
   # apache.cmake lists the scripts of the Apache, package, download and restart tests.
-  if(NOT n MATCHES "^(lib|apache_lib|days_lib|retention_lib|(apache|package|downloads|restart)_.*)$")
+  if(NOT n MATCHES "^(lib|apache_lib|erase_lib|days_lib|retention_lib|cli_progress|fastcgi_key_rotation|(apache|package|downloads|restart)_.*)$")
     list(FIND YH_E2E_TESTS ${n} found)
     if(found EQUAL -1)
       message(WARNING "tests/e2e/${s} is not listed in tests/e2e.cmake")

@@ -3,6 +3,7 @@
  */
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -316,6 +317,89 @@ writer_abort_leaves_nothing(void)
 	return 0;
 }
 
+static const char line3[] = "{\"iid\":\"c\",\"_receivedAt\":\"2024-10-04T00:00:02Z\"}\n";
+
+/* Fill the day with lines 1, 2, 3: 0, or -1. */
+static int
+three_lines(struct spool *sp)
+{
+	off_t	 end;
+
+	if (open_spool(sp) == -1 || arc_append(sp, DAY, line1, strlen(line1), &end) == -1 ||
+	    arc_append(sp, DAY, line2, strlen(line2), &end) == -1 ||
+	    arc_append(sp, DAY, line3, strlen(line3), &end) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+ready_ok(const char *tmp, const char *path, ino_t ino, void *arg)
+{
+	struct stat	 st;
+
+	/* The new file is whole under its temporary name; the day not yet replaced. */
+	*(int *)arg = stat(tmp, &st) == 0 && st.st_ino == ino &&
+	    st.st_size == (off_t)(strlen(line1) + strlen(line3)) &&
+	    stat(path, &st) == 0 && st.st_ino != ino;
+	return 0;
+}
+
+static int
+ready_refuse(const char *tmp, const char *path, ino_t ino, void *arg)
+{
+	(void)tmp;
+	(void)path;
+	(void)ino;
+	(void)arg;
+	return -1;
+}
+
+/* The day written anew without a cut range: the other lines, in order, byte for byte. */
+static int
+rewrite_drops_cut_lines(void)
+{
+	struct spool		 sp;
+	struct arc_range	 cut = { (off_t)strlen(line1), (off_t)strlen(line2) };
+	char			 path[4200], want[256], got[256];
+	int			 fd, seen = 0;
+	ssize_t			 n;
+
+	CHECK(three_lines(&sp) == 0);
+	CHECK(arc_rewrite(&sp, DAY, &cut, 1, ready_ok, &seen) == 0);
+	CHECK(seen == 1);
+	CHECK(arc_path(&sp, DAY, path, sizeof(path)) == 0);
+	CHECK((fd = open(path, O_RDONLY)) != -1);
+	n = read(fd, got, sizeof(got));
+	close(fd);
+	snprintf(want, sizeof(want), "%s%s", line1, line3);
+	CHECK_MEM(got, (size_t)(n < 0 ? 0 : n), want, strlen(want));
+	return 0;
+}
+
+/* A refusal before the rename leaves the day as it was, and no file beside it. */
+static int
+rewrite_refused_keeps_day(void)
+{
+	struct spool		 sp;
+	struct arc_range	 cut = { 0, (off_t)strlen(line1) };
+	struct stat		 st;
+	struct dirent		*de;
+	char			 path[4200];
+	DIR			*d;
+	int			 n = 0;
+
+	CHECK(three_lines(&sp) == 0);
+	CHECK(arc_rewrite(&sp, DAY, &cut, 1, ready_refuse, NULL) == -1);
+	CHECK(arc_path(&sp, DAY, path, sizeof(path)) == 0 && stat(path, &st) == 0);
+	CHECK(st.st_size == (off_t)(strlen(line1) + strlen(line2) + strlen(line3)));
+	CHECK((d = opendir(sp.archive)) != NULL);
+	while ((de = readdir(d)) != NULL)
+		n += de->d_name[0] != '.' || strlen(de->d_name) > 2;
+	closedir(d);
+	CHECK(n == 1);
+	return 0;
+}
+
 static const struct test tests[] = {
 	T(append_then_scan),
 	T(repair_cuts_torn_tail),
@@ -328,6 +412,8 @@ static const struct test tests[] = {
 	T(foreign_gzip_measured),
 	T(cut_gzip_is_an_error),
 	T(writer_abort_leaves_nothing),
+	T(rewrite_drops_cut_lines),
+	T(rewrite_refused_keeps_day),
 };
 
 TEST_MAIN(tests)

@@ -13,6 +13,28 @@
 
 static struct conf_net	 nets[4];
 
+static char		*tokens[2];
+static struct conf_basic basics[2];
+
+/* Make t c's only token. */
+static void
+set_token(struct conf *c, const char *t)
+{
+	tokens[0] = (char *)t;
+	c->token = tokens;
+	c->ntoken = 1;
+}
+
+/* Make user and password c's only basic_auth group. */
+static void
+set_basic(struct conf *c, const char *user, const char *password)
+{
+	basics[0].user = (char *)user;
+	basics[0].password = (char *)password;
+	c->basic_auth = basics;
+	c->nbasic_auth = 1;
+}
+
 /* A conf with no check configured, built by hand: no file needed. */
 static struct conf
 bare(void)
@@ -28,7 +50,7 @@ with_token(void)
 {
 	struct conf	 c = bare();
 
-	c.token = "s3cret";
+	set_token(&c, "s3cret");
 	return c;
 }
 
@@ -38,8 +60,7 @@ with_basic(void)
 {
 	struct conf	 c = bare();
 
-	c.basic_user = "yespo";
-	c.basic_password = "pa:ss";
+	set_basic(&c, "yespo", "pa:ss");
 	return c;
 }
 
@@ -95,7 +116,7 @@ token_percent_encoded(void)
 {
 	struct conf	 c = with_token();
 
-	c.token = "a b+c/d";
+	set_token(&c, "a b+c/d");
 	CHECK(check(&c, "token=a+b%2Bc%2fd", NULL, NULL, NULL) == AUTH_OK);
 	return 0;
 }
@@ -105,7 +126,7 @@ token_broken_escape(void)
 {
 	struct conf	 c = with_token();
 
-	c.token = "ab";
+	set_token(&c, "ab");
 	CHECK(check(&c, "token=ab%2", NULL, NULL, NULL) == AUTH_FORBIDDEN);
 	CHECK(check(&c, "token=a%g1", NULL, NULL, NULL) == AUTH_FORBIDDEN);
 	return 0;
@@ -181,7 +202,7 @@ token_header_too_long(void)
 	static char	 t[8194];
 
 	memset(t, 't', sizeof(t) - 1);
-	c.token = t;
+	set_token(&c, t);
 	CHECK(check(&c, NULL, t, NULL, NULL) == AUTH_FORBIDDEN);
 	t[8192] = '\0';
 	CHECK(check(&c, NULL, t, NULL, NULL) == AUTH_OK);
@@ -252,11 +273,9 @@ basic_split_at_first_colon(void)
 {
 	struct conf	 c = with_basic();
 
-	c.basic_user = "yespopa";
-	c.basic_password = "ss";
+	set_basic(&c, "yespopa", "ss");
 	CHECK(check(&c, NULL, NULL, "Basic eWVzcG9wYTpzcw==", NULL) == AUTH_OK);
-	c.basic_user = "yespo";
-	c.basic_password = "pa:ss";
+	set_basic(&c, "yespo", "pa:ss");
 	CHECK(check(&c, NULL, NULL, "Basic eWVzcG9wYTpzcw==", NULL) ==
 	    AUTH_CHALLENGE);
 	return 0;
@@ -274,8 +293,7 @@ long_basic(struct conf *c, char *h, size_t k)
 
 	memset(pw, 'p', 1 + 3 * k);
 	pw[1 + 3 * k] = '\0';
-	c->basic_user = "u";
-	c->basic_password = pw;
+	set_basic(c, "u", pw);
 	strcpy(h, "Basic dTpw");
 	for (i = 0; i < k; i++)
 		memcpy(h + 10 + 4 * i, "cHBw", 4);
@@ -318,8 +336,7 @@ challenge_only_with_basic(void)
 	struct conf	 c = with_token();
 
 	CHECK(check(&c, NULL, NULL, NULL, NULL) == AUTH_FORBIDDEN);
-	c.basic_user = "yespo";
-	c.basic_password = "pa:ss";
+	set_basic(&c, "yespo", "pa:ss");
 	CHECK(check(&c, NULL, NULL, NULL, NULL) == AUTH_CHALLENGE);
 	return 0;
 }
@@ -382,7 +399,7 @@ all_three_needed(void)
 	struct conf	 c = with_basic();
 	const char	*b = "Basic eWVzcG86cGE6c3M=";
 
-	c.token = "s3cret";
+	set_token(&c, "s3cret");
 	CHECK(allow(&c, "192.0.2.0", 24) == 0);
 	CHECK(check(&c, "token=s3cret", NULL, b, "192.0.2.1") == AUTH_OK);
 	CHECK(check(&c, "token=s3cre", NULL, b, "192.0.2.1") ==
@@ -403,8 +420,43 @@ anonymous(void)
 	c.allow_anonymous = 1;
 	CHECK(check(&c, NULL, NULL, NULL, NULL) == AUTH_OK);
 	/* With a check configured, allow_anonymous does not bypass it. */
-	c.token = "s3cret";
+	set_token(&c, "s3cret");
 	CHECK(check(&c, NULL, NULL, NULL, NULL) == AUTH_FORBIDDEN);
+	return 0;
+}
+
+/* Key rotation: with two tokens either passes, in the query or the header. */
+static int
+token_list_any_passes(void)
+{
+	struct conf	 c = with_token();
+
+	tokens[1] = "n3w-secret";
+	c.ntoken = 2;
+	CHECK(check(&c, "token=s3cret", NULL, NULL, NULL) == AUTH_OK);
+	CHECK(check(&c, "token=n3w-secret", NULL, NULL, NULL) == AUTH_OK);
+	CHECK(check(&c, NULL, "n3w-secret", NULL, NULL) == AUTH_OK);
+	CHECK(check(&c, "token=n3w-secre", NULL, NULL, NULL) == AUTH_FORBIDDEN);
+	c.ntoken = 1;
+	CHECK(check(&c, "token=n3w-secret", NULL, NULL, NULL) == AUTH_FORBIDDEN);
+	return 0;
+}
+
+/* Key rotation: any group passes, but only with its own password. */
+static int
+basic_list_any_passes(void)
+{
+	struct conf	 c = with_basic();
+
+	basics[1].user = "yespo";
+	basics[1].password = "ss";	/* "eWVzcG86c3M=" */
+	c.nbasic_auth = 2;
+	CHECK(check(&c, NULL, NULL, "Basic eWVzcG86cGE6c3M=", NULL) == AUTH_OK);
+	CHECK(check(&c, NULL, NULL, "Basic eWVzcG86c3M=", NULL) == AUTH_OK);
+	/* User of one group, password of none. */
+	CHECK(check(&c, NULL, NULL, "Basic eWVzcG86cGE=", NULL) == AUTH_CHALLENGE);
+	basics[1].user = "other";
+	CHECK(check(&c, NULL, NULL, "Basic eWVzcG86c3M=", NULL) == AUTH_CHALLENGE);
 	return 0;
 }
 
@@ -458,6 +510,8 @@ static const struct test tests[] = {
 	T(basic_wrong_user),
 	T(basic_malformed_base64),
 	T(basic_split_at_first_colon),
+	T(token_list_any_passes),
+	T(basic_list_any_passes),
 	T(basic_too_long),
 	T(basic_other_scheme),
 	T(challenge_only_with_basic),

@@ -128,7 +128,7 @@ defaults(void)
 	    &c, err, sizeof(err)) == 0);
 	CHECK_STR(c.path, path);
 	CHECK_STR(c.csv_dir, "/srv/spool/csv");
-	CHECK(c.basic_user == NULL && c.basic_password == NULL);
+	CHECK(c.basic_auth == NULL && c.nbasic_auth == 0);
 	CHECK(c.allow_from == NULL && c.nallow_from == 0);
 	CHECK(c.allow_anonymous == 0);
 	CHECK(c.max_body_bytes == 67108864);
@@ -168,9 +168,11 @@ reads_every_key(void)
 	remove_zones();
 	CHECK_STR(c.spool_dir, "/srv/spool");
 	CHECK_STR(c.csv_dir, "/var/www/csv");
-	CHECK_STR(c.token, "s3cret");
-	CHECK_STR(c.basic_user, "yespo");
-	CHECK_STR(c.basic_password, "pw");
+	CHECK(c.ntoken == 1);
+	CHECK_STR(c.token[0], "s3cret");
+	CHECK(c.nbasic_auth == 1);
+	CHECK_STR(c.basic_auth[0].user, "yespo");
+	CHECK_STR(c.basic_auth[0].password, "pw");
 	CHECK(c.nallow_from == 1);
 	CHECK(c.allow_anonymous == 0);
 	CHECK(c.max_body_bytes == 2048);
@@ -205,7 +207,8 @@ unknown_key_named_with_line(void)
 	    "unknown key 'tokn' (known keys: spool_dir, csv_dir, token, "
 	    "basic_auth, allow_from, allow_anonymous, max_body_bytes, "
 	    "dedup_window_days, timezone, csv_formula_guard, max_status_files, "
-	    "quarantine_max_bytes, xlsx, on_commit, archive_compress, retention_days)");
+	    "quarantine_max_bytes, xlsx, on_commit, summary_refresh_seconds, archive_compress, "
+	    "retention_days)");
 }
 
 static int
@@ -265,6 +268,65 @@ static int
 spool_dir_required(void)
 {
 	return refused_with("token = \"t\";\n", "spool_dir is required");
+}
+
+/* Key rotation: token as a list of strings, every entry kept in order. */
+static int
+token_list(void)
+{
+	struct conf	 c;
+	char		 err[512];
+
+	CHECK(load("spool_dir = \"/s\";\ntoken = [ \"old-token\", \"new-token\" ];\n",
+	    &c, err, sizeof(err)) == 0);
+	CHECK(c.ntoken == 2);
+	CHECK_STR(c.token[0], "old-token");
+	CHECK_STR(c.token[1], "new-token");
+	conf_free(&c);
+	return 0;
+}
+
+static int
+token_list_not_empty(void)
+{
+	return refused("spool_dir = \"/s\";\ntoken = [ ];\n", 2,
+	    "token is an empty list, so nobody could send; list tokens or "
+	    "remove the key");
+}
+
+static int
+token_list_entry_not_empty(void)
+{
+	return refused("spool_dir = \"/s\";\ntoken = [ \"old-token\", \"\" ];\n", 2,
+	    "token must not be empty");
+}
+
+/* Key rotation: basic_auth as a list of groups, each checked as one group is. */
+static int
+basic_auth_list(void)
+{
+	struct conf	 c;
+	char		 err[512];
+
+	CHECK(load("spool_dir = \"/s\";\nbasic_auth = (\n"
+	    " { user = \"yespo\"; password = \"old\"; },\n"
+	    " { user = \"yespo\"; password = \"new\"; }\n);\n",
+	    &c, err, sizeof(err)) == 0);
+	CHECK(c.nbasic_auth == 2);
+	CHECK_STR(c.basic_auth[0].password, "old");
+	CHECK_STR(c.basic_auth[1].user, "yespo");
+	CHECK_STR(c.basic_auth[1].password, "new");
+	conf_free(&c);
+	return 0;
+}
+
+static int
+basic_auth_list_entry_checked(void)
+{
+	return refused("spool_dir = \"/s\";\nbasic_auth = (\n"
+	    " { user = \"yespo\"; password = \"old\"; },\n"
+	    " { user = \"yespo\"; }\n);\n", 4,
+	    "basic_auth needs both user and password");
 }
 
 static int
@@ -526,7 +588,7 @@ anonymous_accepted(void)
 	CHECK(load("spool_dir = \"/s\";\nallow_anonymous = true;\n",
 	    &c, err, sizeof(err)) == 0);
 	CHECK(c.allow_anonymous == 1);
-	CHECK(c.token == NULL && c.basic_user == NULL && c.allow_from == NULL);
+	CHECK(c.ntoken == 0 && c.nbasic_auth == 0 && c.allow_from == NULL);
 	conf_free(&c);
 	return 0;
 }
@@ -622,10 +684,10 @@ include_relative_to_config_folder(void)
 	CHECK(chdir(dir) == 0);
 	CHECK(conf_load(main_conf, &c, err, sizeof(err)) == 0);
 	CHECK(chdir("/") == 0);
-	CHECK_STR(c.token, "from-the-include-0123");
+	CHECK_STR(c.token[0], "from-the-include-0123");
 	conf_free(&c);
 	CHECK(conf_load(main_conf, &c, err, sizeof(err)) == 0);
-	CHECK_STR(c.token, "from-the-include-0123");
+	CHECK_STR(c.token[0], "from-the-include-0123");
 	conf_free(&c);
 	/* An absolute @include is taken as it is. */
 	CHECK(put_file(sub, "main.conf", "spool_dir = \"/srv/spool\";\n@include \"") == 0);
@@ -637,7 +699,7 @@ include_relative_to_config_folder(void)
 		CHECK(fclose(f) == 0);
 	}
 	CHECK(conf_load(main_conf, &c, err, sizeof(err)) == 0);
-	CHECK_STR(c.token, "from-the-include-0123");
+	CHECK_STR(c.token[0], "from-the-include-0123");
 	conf_free(&c);
 	/* A mistake in an included file names it by its place beside the config. */
 	CHECK(put_file(sub, "main.conf", "spool_dir = \"/srv/spool\";\n@include \"secret.conf\"\n") == 0);
@@ -652,6 +714,41 @@ include_relative_to_config_folder(void)
 	rmdir(sub);
 	rmdir(dir);
 	return 0;
+}
+
+/* summary.csv is remade at most once a minute unless told otherwise. */
+static int
+summary_refresh_default_a_minute(void)
+{
+	struct conf	 c;
+	char		 err[512];
+
+	CHECK(load("spool_dir = \"/s\";\ntoken = \"t\";\n", &c, err, sizeof(err)) == 0);
+	CHECK(c.summary_refresh_seconds == 60);
+	conf_free(&c);
+	return 0;
+}
+
+/* 0 asks for summary.csv after every batch. */
+static int
+summary_refresh_zero_accepted(void)
+{
+	struct conf	 c;
+	char		 err[512];
+
+	CHECK(load("spool_dir = \"/s\";\ntoken = \"t\";\nsummary_refresh_seconds = 0;\n",
+	    &c, err, sizeof(err)) == 0);
+	CHECK(c.summary_refresh_seconds == 0);
+	conf_free(&c);
+	return 0;
+}
+
+static int
+summary_refresh_out_of_range(void)
+{
+	return refused("spool_dir = \"/s\";\ntoken = \"t\";\n"
+	    "summary_refresh_seconds = -1;\n", 3, "summary_refresh_seconds must be an "
+	    "integer from 0 to 86400 (got -1)");
 }
 
 static const struct test tests[] = {
@@ -669,8 +766,16 @@ static const struct test tests[] = {
 	T(spool_dir_relative),
 	T(spool_dir_required),
 	T(token_not_empty),
+	T(token_list),
+	T(token_list_not_empty),
+	T(token_list_entry_not_empty),
+	T(basic_auth_list),
+	T(basic_auth_list_entry_checked),
 	T(max_body_too_small),
 	T(max_status_files_out_of_range),
+	T(summary_refresh_default_a_minute),
+	T(summary_refresh_zero_accepted),
+	T(summary_refresh_out_of_range),
 	T(quarantine_max_bytes_out_of_range),
 	T(max_body_too_large),
 	T(max_body_upper_bound),

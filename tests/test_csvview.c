@@ -1,6 +1,8 @@
 /* Unit tests: CSV rows, quoting, formula guard, summary and checkpoint. */
 #include <sys/stat.h>
 
+#include <dirent.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "csvview.h"
@@ -43,7 +45,7 @@ write_events(const char *const *texts, size_t n, struct cv_day *d)
 		    cv_add(&cx, d, &e, STAMP) != 0)
 			return -1;
 	ev_free(&e);
-	return cv_commit(&cx, d, 100, 1) == CV_OK ? 0 : -1;
+	return cv_commit(&cx, d, 100, CV_DURABLE | CV_SUMMARY) == CV_OK ? 0 : -1;
 }
 
 static char *
@@ -361,19 +363,28 @@ absent_checkpoint_is_empty_day(void)
 	return 0;
 }
 
+/* Write the day's checkpoint as text: 0, or -1. */
+static int
+write_ckpt(const char *text)
+{
+	char	 path[8400];
+	FILE	*f;
+
+	snprintf(path, sizeof(path), "%s/2023-09-14.ckpt", viewsdir);
+	if ((f = fopen(path, "w")) == NULL)
+		return -1;
+	fputs(text, f);
+	return fclose(f) == 0 ? 0 : -1;
+}
+
 static int
 corrupt_checkpoint_reported(void)
 {
 	struct cv_day	 d;
 	int		 trusted;
-	char		 path[8400];
-	FILE		*f;
 
 	CHECK(setup(1) == 0);
-	snprintf(path, sizeof(path), "%s/2023-09-14.ckpt", viewsdir);
-	CHECK((f = fopen(path, "w")) != NULL);
-	fputs("yespo-hook-views 2\narchive 12\ndurable 0\nboot \nfile READ", f);
-	fclose(f);
+	CHECK(write_ckpt("yespo-hook-views 3\narchive 12\ndurable 0\nboot \nfile READ") == 0);
 	CHECK(cv_load(&cx, DAY, &d, &trusted) == CV_REBUILD);
 	CHECK(d.nfiles == 0);
 	return 0;
@@ -532,6 +543,150 @@ light_commit_writes_no_checkpoint(void)
 	return 0;
 }
 
+/* Add n events of distinct messages to d, ids from first on. */
+static int
+add_messages(struct cv_day *d, int first, int n)
+{
+	struct ev	 e = { 0 };
+	char		 text[128];
+	int		 i, len;
+
+	for (i = first; i < first + n; i++) {
+		len = snprintf(text, sizeof(text), "{\"activityStatus\":\"READ\","
+		    "\"messageId\":%d,\"messageName\":\"message number %d\"}", i, i);
+		if (ev_parse(&e, text, (size_t)len, 0) != 0 || cv_add(&cx, d, &e, STAMP) != 0)
+			return -1;
+	}
+	ev_free(&e);
+	return 0;
+}
+
+static long long
+state_size(const char *kind)
+{
+	char		 path[8400];
+	struct stat	 st;
+
+	snprintf(path, sizeof(path), "%s/2023-09-14.%s", viewsdir, kind);
+	return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+/*
+ * A batch writes a state whose size depends on the day's statuses, not on
+ * how many summary rows the day holds: a busy day costs a batch no more.
+ */
+static int
+state_size_independent_of_summary_rows(void)
+{
+	struct cv_day	 d;
+	long long	 small;
+
+	CHECK(setup(1) == 0);
+	memset(&d, 0, sizeof(d));
+	d.day = DAY;
+	CHECK(add_messages(&d, 0, 1) == 0);
+	CHECK(cv_commit(&cx, &d, 100, CV_DURABLE | CV_SUMMARY) == CV_OK);
+	small = state_size("hint");
+	CHECK(add_messages(&d, 1, 5000) == 0);
+	CHECK(cv_commit(&cx, &d, 200, 0) == CV_OK);
+	CHECK(state_size("hint") < small + 8);	/* a few more digits at most */
+	cv_free(&d);
+	return 0;
+}
+
+/* A commit without CV_SUMMARY leaves summary.csv as it was. */
+static int
+summary_kept_until_asked(void)
+{
+	struct cv_day	 d;
+	char		*p;
+	size_t		 len;
+
+	CHECK(setup(1) == 0);
+	memset(&d, 0, sizeof(d));
+	d.day = DAY;
+	CHECK(add_messages(&d, 0, 1) == 0);
+	CHECK(cv_commit(&cx, &d, 100, CV_SUMMARY) == CV_OK);
+	CHECK(add_messages(&d, 1, 1) == 0);
+	CHECK(cv_commit(&cx, &d, 200, 0) == CV_OK);
+	CHECK((p = read_file("summary.csv", &len)) != NULL);
+	CHECK_STR(p, "activityStatus,mediaType,messageId,messageName,events\r\n"
+	    "READ,,0,message number 0,1\r\n");
+	free(p);
+	CHECK(d.summary_len == 100);
+	cv_free(&d);
+	return 0;
+}
+
+/* The day's counts survive the journal's compaction, and only its new file stays. */
+static int
+journal_compacted_at_checkpoint(void)
+{
+	struct cv_day	 d, back;
+	struct dirent	*de;
+	DIR		*dp;
+	int		 trusted, journals = 0;
+
+	CHECK(setup(1) == 0);
+	memset(&d, 0, sizeof(d));
+	d.day = DAY;
+	CHECK(add_messages(&d, 0, 10) == 0);
+	CHECK(cv_commit(&cx, &d, 100, CV_DURABLE | CV_SUMMARY) == CV_OK);
+	/* Each message counted again: the journal grows past twice its start. */
+	CHECK(add_messages(&d, 0, 3000) == 0);
+	CHECK(cv_commit(&cx, &d, 200, 0) == CV_OK);
+	CHECK(add_messages(&d, 0, 3000) == 0);
+	CHECK(cv_commit(&cx, &d, 300, CV_DURABLE) == CV_OK);
+	CHECK(d.sums_len == d.sums_base);
+	CHECK((dp = opendir(viewsdir)) != NULL);
+	while ((de = readdir(dp)) != NULL)
+		journals += strstr(de->d_name, ".sums") != NULL;
+	closedir(dp);
+	CHECK(journals == 1);
+	cv_free(&d);
+	CHECK(cv_load(&cx, DAY, &back, &trusted) == CV_OK);
+	CHECK(back.nsums == 3000);
+	CHECK(back.sums[0].count == 3);		/* message 0: three times */
+	CHECK(back.sums[2999].count == 2);
+	cv_free(&back);
+	return 0;
+}
+
+/* A state naming a journal that is gone asks for the day anew, never a wrong count. */
+static int
+lost_journal_asks_rebuild(void)
+{
+	struct cv_day	 d;
+	char		 path[8400];
+
+	CHECK(setup(1) == 0);
+	memset(&d, 0, sizeof(d));
+	d.day = DAY;
+	CHECK(add_messages(&d, 0, 2) == 0);
+	CHECK(cv_commit(&cx, &d, 100, CV_DURABLE | CV_SUMMARY) == CV_OK);
+	snprintf(path, sizeof(path), "%s/2023-09-14.%s.sums", viewsdir, d.sums_id);
+	CHECK(unlink(path) == 0);
+	CHECK(add_messages(&d, 2, 1) == 0);
+	CHECK(cv_commit(&cx, &d, 200, CV_SUMMARY) == CV_REBUILD);
+	cv_free(&d);
+	return 0;
+}
+
+/* A day's state from the version that kept the counts in it: the day is made anew. */
+static int
+older_state_asks_rebuild(void)
+{
+	struct cv_day	 d;
+	int		 trusted;
+
+	CHECK(setup(1) == 0);
+	CHECK(write_ckpt("yespo-hook-views 2\narchive 12\ndurable 0\nboot \nfile READ 400\n"
+	    "sum 1 4 0 0 0\nREAD\nend\n") == 0);
+	CHECK(cv_open(&cx, DAY, &d, &trusted) == CV_REBUILD);
+	CHECK(d.nfiles == 0 && d.archive_len == 0);
+	return 0;
+}
+
 static const struct test tests[] = {
 	T(row_of_fixture_event),
 	T(header_row_first),
@@ -562,6 +717,11 @@ static const struct test tests[] = {
 	T(reset_cuts_rows_past_recorded_length),
 	T(hint_of_other_boot_not_trusted),
 	T(light_commit_writes_no_checkpoint),
+	T(state_size_independent_of_summary_rows),
+	T(summary_kept_until_asked),
+	T(journal_compacted_at_checkpoint),
+	T(lost_journal_asks_rebuild),
+	T(older_state_asks_rebuild),
 };
 
 TEST_MAIN(tests)

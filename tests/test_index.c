@@ -341,6 +341,34 @@ full_table_reported_damaged(void)
 	return 0;
 }
 
+/*
+ * A batch's keys added together are in the file for the next writer,
+ * through a growth of the table, without a sync.
+ */
+static int
+batch_added_keys_found_after_reopen(void)
+{
+	struct ix	 ix;
+	struct ev_key	*k;
+	size_t		 n = 20000, i;
+
+	CHECK((k = calloc(n, sizeof(*k))) != NULL);
+	for (i = 0; i < n; i++)
+		k[i] = key(i + 1);
+	CHECK(open_fresh(&ix, DAY, 45) == 0);
+	CHECK(ix_add_all(&ix, k, n, DAY) == 0);
+	CHECK(ix_close(&ix) == 0);
+	CHECK(ix_open(&ix, path, DAY, 45) == 0);
+	for (i = 0; i < n; i++) {
+		struct ev_key	 q = key(i + 1);
+
+		CHECK(ix_has(&ix, &q) == 1);
+	}
+	CHECK(ix_close(&ix) == 0);
+	free(k);
+	return 0;
+}
+
 static const struct test tests[] = {
 	T(added_key_is_found),
 	T(keys_survive_reopen),
@@ -354,6 +382,7 @@ static const struct test tests[] = {
 	T(full_table_reported_damaged),
 	T(readding_keeps_latest_day),
 	T(garbage_file_is_refused),
+	T(batch_added_keys_found_after_reopen),
 };
 
 TEST_MAIN(tests)

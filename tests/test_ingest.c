@@ -15,10 +15,10 @@
 #include "conf.h"
 #include "event.h"
 #include "fsio.h"
-#include "health.h"
 #include "index.h"
 #include "ingest.h"
 #include "spool.h"
+#include "status.h"
 #include "test.h"
 #include "util.h"
 
@@ -461,9 +461,10 @@ static int
 quarantine_full_refuses_rejects_only(void)
 {
 	struct ing_counts	 c;
-	char			 path[8400], msg[8600], *big;
+	cJSON			*o;
+	char			 path[8400], *msg, *big;
 	size_t			 n = (1 << 20) + 10;
-	int			 fd;
+	int			 fd, healthy;
 
 	CHECK(setup() == 0);
 	cf.quarantine_max_bytes = 1 << 20;
@@ -472,8 +473,11 @@ quarantine_full_refuses_rejects_only(void)
 	snprintf(path, sizeof(path), "%s/quarantine/0123.body", spool);
 	CHECK((fd = open(path, O_WRONLY | O_CREAT, 0600)) != -1);
 	CHECK(ftruncate(fd, 1 << 20) == 0 && close(fd) == 0);
-	CHECK(hl_quarantine_full(&cf, msg, sizeof(msg)) == 1);
-	CHECK(strstr(msg, "quarantine_max_bytes") != NULL);
+	CHECK((o = ss_report(&cf, NULL, 0, &healthy)) != NULL && !healthy);
+	CHECK((msg = cJSON_PrintUnformatted(o)) != NULL &&
+	    strstr(msg, "quarantine_max_bytes") != NULL);
+	cJSON_free(msg);
+	cJSON_Delete(o);
 	CHECK(post_str("not json", &c) == ING_FULL);
 	CHECK(post_str("[{\"iid\":\"a\"}, 5]", &c) == ING_FULL);
 	CHECK((big = malloc(n)) != NULL);
@@ -1027,6 +1031,102 @@ newer_format_spool_refused(void)
 	return 0;
 }
 
+/* The data rows of today's summary.csv, -1 when it is missing. */
+static int
+summary_rows(void)
+{
+	char	 path[8400];
+	int	 n;
+
+	today_path(path, sizeof(path), "../csv", "/summary.csv");
+	return (n = count_lines(path)) == -1 ? -1 : n - 1;
+}
+
+/* With a long interval, a batch soon after the day's first leaves summary.csv as it was. */
+static int
+summary_refreshed_once_an_interval(void)
+{
+	struct ing_counts	 c;
+
+	CHECK(setup() == 0);
+	cf.summary_refresh_seconds = 3600;
+	CHECK(post_str("[{\"iid\":\"a\",\"activityStatus\":\"READ\",\"messageId\":1}]", &c) == ING_OK);
+	CHECK(summary_rows() == 1);
+	CHECK(post_str("[{\"iid\":\"b\",\"activityStatus\":\"READ\",\"messageId\":2}]", &c) == ING_OK);
+	CHECK(c.stored == 1);
+	CHECK(summary_rows() == 1);
+	return 0;
+}
+
+/* summary_refresh_seconds = 0: summary.csv holds every batch at once. */
+static int
+summary_refreshed_every_batch_at_zero(void)
+{
+	struct ing_counts	 c;
+
+	CHECK(setup() == 0);
+	cf.summary_refresh_seconds = 0;
+	CHECK(post_str("[{\"iid\":\"a\",\"activityStatus\":\"READ\",\"messageId\":1}]", &c) == ING_OK);
+	CHECK(post_str("[{\"iid\":\"b\",\"activityStatus\":\"READ\",\"messageId\":2}]", &c) == ING_OK);
+	CHECK(summary_rows() == 2);
+	return 0;
+}
+
+/* A summary.csv waiting for its interval is what the archive gave at its refresh: --verify agrees. */
+static int
+verify_accepts_summary_between_refreshes(void)
+{
+	struct ing_counts	 c;
+
+	CHECK(setup() == 0);
+	cf.summary_refresh_seconds = 3600;
+	CHECK(post_str("[{\"iid\":\"a\",\"activityStatus\":\"READ\",\"messageId\":1}]", &c) == ING_OK);
+	CHECK(post_str("[{\"iid\":\"b\",\"activityStatus\":\"READ\",\"messageId\":2}]", &c) == ING_OK);
+	CHECK(summary_rows() == 1);
+	CHECK(ck_verify(&cf, stderr) == 0);
+	return 0;
+}
+
+/* --rebuild makes summary.csv whole, whatever the interval. */
+static int
+rebuild_refreshes_summary(void)
+{
+	struct ing_counts	 c;
+
+	CHECK(setup() == 0);
+	cf.summary_refresh_seconds = 3600;
+	CHECK(post_str("[{\"iid\":\"a\",\"activityStatus\":\"READ\",\"messageId\":1}]", &c) == ING_OK);
+	CHECK(post_str("[{\"iid\":\"b\",\"activityStatus\":\"READ\",\"messageId\":2}]", &c) == ING_OK);
+	CHECK(ck_rebuild(&cf, stderr) == 0);
+	CHECK(summary_rows() == 2);
+	return 0;
+}
+
+/* The first batch of a new day makes the closed day's summary.csv whole. */
+static int
+closed_day_summary_refreshed(void)
+{
+	struct ing_counts	 c;
+	char			 path[8400];
+
+	CHECK(setup() == 0);
+	cf.summary_refresh_seconds = 3600;
+	/* Receipt days by zone: 26 hours apart, so the day always changes. */
+	cf.timezone = "Etc/GMT+12";
+	conf_use_timezone(&cf);
+	CHECK(post_str("[{\"iid\":\"a\",\"activityStatus\":\"READ\",\"messageId\":1}]", &c) == ING_OK);
+	CHECK(post_str("[{\"iid\":\"b\",\"activityStatus\":\"READ\",\"messageId\":2}]", &c) == ING_OK);
+	today_path(path, sizeof(path), "../csv", "/summary.csv");
+	CHECK(count_lines(path) == 2);
+	cf.timezone = "Etc/GMT-14";
+	conf_use_timezone(&cf);
+	CHECK(post_str("[{\"iid\":\"c\",\"activityStatus\":\"READ\",\"messageId\":3}]", &c) == ING_OK);
+	CHECK(count_lines(path) == 3);
+	cf.timezone = "UTC";
+	conf_use_timezone(&cf);
+	return 0;
+}
+
 static const struct test tests[] = {
 	T(fixture_stores_every_event),
 	T(same_iid_two_statuses_both_stored),
@@ -1063,6 +1163,11 @@ static const struct test tests[] = {
 	T(escaped_resend_is_duplicate),
 	T(old_format_spool_upgraded_on_first_write),
 	T(newer_format_spool_refused),
+	T(summary_refreshed_once_an_interval),
+	T(summary_refreshed_every_batch_at_zero),
+	T(verify_accepts_summary_between_refreshes),
+	T(rebuild_refreshes_summary),
+	T(closed_day_summary_refreshed),
 };
 
 TEST_MAIN(tests)

@@ -138,8 +138,53 @@ buf_grows(void)
 	return 0;
 }
 
+/* --max-silence and the probe's max_silence=: a number and one unit. */
+static int
+duration_units(void)
+{
+	CHECK(ut_parse_duration("90s") == 90);
+	CHECK(ut_parse_duration("30m") == 1800);
+	CHECK(ut_parse_duration("6h") == 21600);
+	CHECK(ut_parse_duration("2d") == 172800);
+	CHECK(ut_parse_duration("3650d") == 3650LL * 86400);
+	return 0;
+}
+
+static int
+duration_refused(void)
+{
+	CHECK(ut_parse_duration("") == -1);
+	CHECK(ut_parse_duration("6") == -1);
+	CHECK(ut_parse_duration("h") == -1);
+	CHECK(ut_parse_duration("0h") == -1);
+	CHECK(ut_parse_duration("-1h") == -1);
+	CHECK(ut_parse_duration("6 h") == -1);
+	CHECK(ut_parse_duration("6hh") == -1);
+	CHECK(ut_parse_duration("6w") == -1);
+	CHECK(ut_parse_duration("3651d") == -1);
+	CHECK(ut_parse_duration("99999999999999999999h") == -1);
+	return 0;
+}
+
+/* The cause of a 503 is the first line logged since the mark. */
+static int
+log_first_since_mark(void)
+{
+	ut_log_mark();
+	CHECK(strcmp(ut_log_first(), "") == 0);
+	ut_log("appending to the archive: %s", "No space left on device");
+	ut_log("a later line");
+	CHECK(strcmp(ut_log_first(), "appending to the archive: No space left on device") == 0);
+	ut_log_mark();
+	CHECK(strcmp(ut_log_first(), "") == 0);
+	return 0;
+}
+
 static const struct test tests[] = {
 	T(strtonum_accepts_range),
+	T(duration_units),
+	T(duration_refused),
+	T(log_first_since_mark),
 	T(strtonum_says_why),
 	T(days_round_trip),
 	T(parse_day_rejects_malformed),

@@ -23,7 +23,7 @@ grep -q 'quarantine_max_bytes' "$T/cgi.err" || yh_fail "the log does not say the
 yh_cgi_run "$T/out" /dev/null REQUEST_METHOD=GET QUERY_STRING="token=$YH_TOKEN"
 yh_cgi_parse "$T/out"
 if yh_expect_code 200 "authorised probe"; then
-	grep -q '"quarantine_full":"[^"]*quarantine_max_bytes' "$T/resp.body" ||
+	grep -q '"problems":\[[^]]*quarantine_max_bytes' "$T/resp.body" ||
 		yh_fail "the authorised probe does not say the quarantine is full: $(cat "$T/resp.body")"
 fi
 

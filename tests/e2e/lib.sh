@@ -254,6 +254,8 @@ yh_write_conf() {
 	{
 		printf 'spool_dir = "%s";\n' "$SPOOL"
 		printf 'csv_dir = "%s";\n' "$CSV"
+		# summary.csv at once after each batch, as the tests compare it
+		printf 'summary_refresh_seconds = 0;\n'
 		for line in "$@"; do
 			printf '%s\n' "$line"
 		done
@@ -716,4 +718,32 @@ yh_post_fixture() {
 	yh_expect_json_type "POST $file"
 	yh_expect_body_file "$YH_EXPECTED/$name/response.json" "POST $file"
 	yh_check_files "$name"
+}
+
+# yh_status [ARGS...]: --status with $CONF; the object in $T/status.json,
+# its stderr in $T/status.err, the exit status in $RC.
+yh_status() {
+	"$YH_BIN" --status --config "$CONF" "$@" >"$T/status.json" 2>"$T/status.err"
+	RC=$?
+}
+
+# yh_member PATH [FILE]: a member of the JSON object in FILE (default
+# $T/status.json) as JSON text; PATH is names and list indexes joined by
+# dots (consumers.0.lag_events).
+yh_member() {
+	/usr/bin/python3 -c 'import json, sys
+o = json.load(open(sys.argv[2]))
+for k in sys.argv[1].split("."): o = o[int(k)] if isinstance(o, list) else o[k]
+print(json.dumps(o))' "$1" "${2:-$T/status.json}" 2>/dev/null || echo "(no $1)"
+}
+
+# yh_expect_status RC STATUS WHAT: the last yh_status exited RC and said
+# "status":STATUS as its first member.
+yh_expect_status() {
+	if [ "$RC" != "$1" ] || [ "$(yh_member status)" != "\"$2\"" ]; then
+		yh_fail "$3: exit $RC and status $(yh_member status), want $1 and $2: $(cat "$T/status.json" "$T/status.err")"
+		return 1
+	fi
+	head -c 30 "$T/status.json" | tr -d ' \t\n' | grep -q '^{"status":' ||
+		yh_fail "$3: \"status\" is not the first member"
 }

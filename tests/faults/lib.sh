@@ -95,3 +95,19 @@ recover() {
 	"$bin" --config "$d/yespo-hook.conf" --verify >"$d.verify" 2>&1 ||
 		fail "$what: --verify: $(head -n 3 "$d.verify")"
 }
+
+# seed_past_index BIN DIR: grow the day's archive past the index file's
+# fixed size, so that a size limit can sit between them: the index stays
+# writable and the archive cannot grow.  Prints the archive's size.
+seed_past_index() {
+	local bin=$1 dir=$2 i size index
+	for i in $(seq 1 3000); do
+		printf '{"iid":"seed-%05d","activityStatus":"DELIVERED","mediaType":"email","activityDateTime":"2024-01-01T00:00:00","email":"someone-%05d@example.com","messageId":1,"messageName":"seed"}\n' "$i" "$i"
+	done >"$dir/seed.jsonl"
+	"$bin" --ingest --config "$dir/yespo-hook.conf" "$dir/seed.jsonl" >"$dir/seeded" 2>&1 ||
+		fail "seeding: $(cat "$dir/seeded")"
+	size=$(stat -c %s "$dir"/spool/archive/*.jsonl)
+	index=$(stat -c %s "$dir/spool/index/keys.idx")
+	[ "$size" -gt $((index + 4096)) ] || fail "seed archive ($size) not larger than the index ($index)"
+	echo "$size"
+}

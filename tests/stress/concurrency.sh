@@ -156,7 +156,8 @@ printf 'concurrency (FastCGI, 4 workers): %d senders, %d batches, %d events sent
 spool2=$T/spool2
 conf2=$T/ingest.conf
 mkdir -p "$spool2" && chmod 0700 "$spool2"
-printf 'spool_dir = "%s";\nallow_anonymous = true;\n' "$spool2" >"$conf2"
+# summary.csv is compared below: made after every batch
+printf 'spool_dir = "%s";\nallow_anonymous = true;\nsummary_refresh_seconds = 0;\n' "$spool2" >"$conf2"
 rm -f "$T/go"
 ns=() nsnote=""
 if [ "$(id -u)" -eq 0 ] && unshare --pid --fork true 2>/dev/null; then
