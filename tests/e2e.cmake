@@ -67,6 +67,7 @@ set(YH_E2E_TESTS
   archive_pair_plain_wins
   archive_compress_off
   archive_workbook_from_gz
+  archive_erase_compressed
   retention_removes_old
   retention_keeps_consumer_days
   retention_moves_stale_consumer
