@@ -440,12 +440,24 @@ add_consumer(const char *name, const struct ex_pos *at, long long acked, void *a
 	add_number(r, c, "lag_events", (double)events);
 	add_number(r, c, "lag_bytes", (double)bytes);
 	add_stamp(r, c, "last_ack", (time_t)acked);
-	/*
-	 * Retention (retention_days) keeps every day a consumer has not
-	 * passed, unless the consumer is older than the retention: the
-	 * warning about such a consumer goes into the problems here.
-	 */
 	return 0;
+}
+
+/*
+ * Retention (retention_days) keeps every day a consumer has not passed,
+ * unless the consumer is older than the retention (cs_stale): a problem.
+ */
+static void
+stale_consumer(const char *name, long long acked, void *arg)
+{
+	char	 stamp[21];
+
+	if (acked == 0)
+		snprintf(stamp, sizeof(stamp), "never");
+	else
+		ut_utc_stamp((time_t)acked, stamp);
+	problem(arg, "consumer %s: no ack for longer than retention_days (last: %s): "
+	    "retention removes the days it has not read", name, stamp);
 }
 
 static void
@@ -455,7 +467,8 @@ add_consumers(struct report *r)
 		r->nomem = 1;
 		return;
 	}
-	if (cs_inspect(&r->sp, add_consumer, r) == -1)
+	if (cs_inspect(&r->sp, add_consumer, r) == -1 ||
+	    cs_stale(r->cf, &r->sp, r->now, stale_consumer, r) == -1)
 		problem(r, "%s: cannot be read: %s", r->sp.consumers, strerror(errno));
 }
 

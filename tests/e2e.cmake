@@ -68,6 +68,7 @@ set(YH_E2E_TESTS
   archive_compress_off
   archive_workbook_from_gz
   archive_erase_compressed
+  cli_status_stale_consumer
   retention_removes_old
   retention_keeps_consumer_days
   retention_moves_stale_consumer
