@@ -69,6 +69,7 @@ set(YH_E2E_TESTS
   archive_workbook_from_gz
   archive_erase_compressed
   cli_status_stale_consumer
+  verify_consumer_offsets
   retention_removes_old
   retention_keeps_consumer_days
   retention_moves_stale_consumer
