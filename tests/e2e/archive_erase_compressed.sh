@@ -10,13 +10,7 @@
 yh_init
 yh_write_conf 'allow_anonymous = true;'
 
-old=$(days_ago 5)
-mkdir -p "$SPOOL/archive"
-old_day "$SPOOL" "$old" 8 old
-"$YH_BIN" --rebuild --config "$CONF" >/dev/null 2>"$T/err" || yh_die "--rebuild: $(cat "$T/err")"
-new_batch "$T/a.json" a 2
-cgi_post "$T/a.json"
-[ -f "$SPOOL/archive/$old.jsonl.gz" ] || yh_die "the day was not compressed"
+compressed_day 5 8 old
 "$YH_BIN" --erase email=u3@example.com --config "$CONF" >"$T/erase" 2>&1 ||
 	yh_fail "--erase: $(cat "$T/erase")"
 [ ! -e "$SPOOL/archive/$old.jsonl.gz" ] || yh_fail "the compressed day's old copy is still there"

@@ -13,13 +13,7 @@ post() {
 	[ "$CODE" = 200 ] || yh_die "a batch was answered $CODE"
 }
 
-old=$(days_ago 3)
-mkdir -p "$SPOOL/archive"
-old_day "$SPOOL" "$old" 7 wb
-"$YH_BIN" --rebuild --config "$CONF" >/dev/null 2>"$T/err" || yh_die "--rebuild: $(cat "$T/err")"
-new_batch "$T/a.json" a 2
-post "$T/a.json"
-[ -f "$SPOOL/archive/$old.jsonl.gz" ] || yh_die "the day was not compressed"
+compressed_day 3 7 wb
 rm -f "$CSV/$old/$old.xlsx"
 # The workbook is made by the step that remakes a page a minute old.
 touch -d "2 minutes ago" "$CSV/index.html"

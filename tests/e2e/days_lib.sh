@@ -54,3 +54,17 @@ cgi_post() {
 		CONTENT_LENGTH="$(wc -c <"$1")"
 	yh_cgi_parse "$T/out"
 }
+
+# compressed_day DAYS_AGO N PREFIX: an archive day DAYS_AGO days old of N
+# events (iids PREFIX-1..N) by hand, taken in by --rebuild, then compressed
+# by the step after the answer to a batch of 2 new events (iids nPREFIX-1
+# and -2).  Sets $old.
+compressed_day() {
+	old=$(days_ago "$1")
+	mkdir -p "$SPOOL/archive"
+	old_day "$SPOOL" "$old" "$2" "$3"
+	"$YH_BIN" --rebuild --config "$CONF" >/dev/null 2>"$T/err" || yh_die "--rebuild: $(cat "$T/err")"
+	new_batch "$T/first.json" "n$3" 2
+	cgi_post "$T/first.json"
+	[ -f "$SPOOL/archive/$old.jsonl.gz" ] || yh_die "archive/$old.jsonl was not compressed"
+}

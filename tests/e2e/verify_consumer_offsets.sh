@@ -10,13 +10,7 @@
 yh_init
 yh_write_conf 'allow_anonymous = true;'
 
-old=$(days_ago 5)
-mkdir -p "$SPOOL/archive"
-old_day "$SPOOL" "$old" 4 old
-"$YH_BIN" --rebuild --config "$CONF" >/dev/null 2>"$T/err" || yh_die "--rebuild: $(cat "$T/err")"
-new_batch "$T/a.json" a 2
-cgi_post "$T/a.json"
-[ -f "$SPOOL/archive/$old.jsonl.gz" ] || yh_die "the day was not compressed"
+compressed_day 5 4 old
 "$YH_BIN" --tail --consumer c --max-events 2 --config "$CONF" >"$T/tail" 2>"$T/err" &&
 	"$YH_BIN" --ack --consumer c --config "$CONF" 2>"$T/err" || yh_die "tail/ack: $(cat "$T/err")"
 at=$(wc -c <"$T/tail")
