@@ -381,7 +381,29 @@ last_seen(const char *dir, const char *name, const struct state *st)
 }
 
 /*
- * Call fn for each consumer with its state and whether it is stale.
+ * The first day a consumer still needs into *day: the day of its committed
+ * place, the next one when it read all of it (NOWHERE: before every
+ * event).  0, or -1 with errno.
+ */
+static int
+needed_day(const struct spool *sp, const struct state *st, int *day)
+{
+	off_t	 size;
+
+	*day = st->committed.day;
+	if (*day != NOWHERE) {
+		if (arc_size(sp, *day, &size) == -1)
+			return -1;
+		if (st->committed.off >= size)
+			(*day)++;
+	}
+	return 0;
+}
+
+/*
+ * Call fn for each consumer with its state and whether it is stale: not
+ * seen for longer than the retention and still needing a day retention
+ * removes (one that read everything holds nothing back, however idle).
  * 0, fn's non-zero value, or -1 with errno.  No consumers/: none.
  */
 static int
@@ -392,7 +414,7 @@ each_consumer(const struct conf *cf, const struct spool *sp, time_t now,
 	struct state	 st;
 	DIR		*d;
 	long long	 seen;
-	int		 rc = 0, stale;
+	int		 rc = 0, stale, need;
 
 	if ((d = fio_opendir(sp->consumers)) == NULL)
 		return errno == ENOENT ? 0 : -1;
@@ -402,7 +424,12 @@ each_consumer(const struct conf *cf, const struct spool *sp, time_t now,
 		seen = last_seen(sp->consumers, de->d_name, &st);
 		stale = cf->retention_days > 0 &&
 		    (long long)now - seen > (long long)cf->retention_days * 86400;
-		rc = fn(de->d_name, &st, stale, arg);
+		if (stale && needed_day(sp, &st, &need) == -1)
+			rc = -1;
+		else {
+			stale = stale && need < ut_local_day(now) - cf->retention_days;
+			rc = fn(de->d_name, &st, stale, arg);
+		}
 	}
 	if (rc == 0 && errno != 0)
 		rc = -1;
@@ -449,18 +476,13 @@ static int
 find_needed(const char *name, struct state *st, int stale, void *arg)
 {
 	struct needed	*nd = arg;
-	off_t		 size;
-	int		 day = st->committed.day;
+	int		 day;
 
 	(void)name;
 	if (stale)
 		return 0;
-	if (day != NOWHERE) {
-		if (arc_size(nd->sp, day, &size) == -1)
-			return -1;
-		if (st->committed.off >= size)
-			day++;
-	}
+	if (needed_day(nd->sp, st, &day) == -1)
+		return -1;
 	if (day < nd->day)
 		nd->day = day;
 	return 0;
