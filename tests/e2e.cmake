@@ -68,6 +68,7 @@ set(YH_E2E_TESTS
   erase_consumers
   erase_during_tail
   erase_exact_value
+  erase_quarantine_redacted
 )
 
 foreach(t ${YH_E2E_TESTS})
