@@ -92,6 +92,7 @@ struct erase {
 	size_t			 events;	/* the day's events that go */
 	size_t			 foreign;	/* its lines that are no event but hold a value */
 	size_t			 elsewhere;	/* its kept events that hold a value's text */
+	unsigned long long	 lines;		/* read so far, of all days */
 };
 
 int
@@ -664,6 +665,7 @@ collect_line(const char *line, size_t len, off_t end, void *arg)
 	size_t		 i;
 	int		 raw = 0, r;
 
+	x->lines++;
 	for (i = 0; i < x->nm && !raw; i++)
 		raw = memmem(line, len, x->m[i].value, x->m[i].len) != NULL;
 	if (!raw && memchr(line, '\\', len) == NULL)
@@ -1055,12 +1057,14 @@ er_erase(const struct conf *cf, const struct er_match *m, size_t nm, FILE *out)
 {
 	struct erase	 x;
 	struct spool	 sp;
+	struct ut_progress pr;
 	unsigned long long total = 0;
 	char		 err[512], ymd[11];
 	size_t		 ndays = 0, nchanged = 0, i;
 	int		*days = NULL, *changed = NULL, held = -1, rc = -1, r;
 
 	memset(&x, 0, sizeof(x));
+	memset(&pr, 0, sizeof(pr));
 	x.cf = cf;
 	x.sp = &sp;
 	x.m = m;
@@ -1085,6 +1089,7 @@ er_erase(const struct conf *cf, const struct er_match *m, size_t nm, FILE *out)
 		goto out;
 	}
 	/* A day at a time, so writers go on between days. */
+	ut_progress_start(&pr, "--erase", ndays);
 	for (i = 0; i < ndays; i++) {
 		if (lock_spool(&x) == -1)
 			goto out;
@@ -1092,10 +1097,14 @@ er_erase(const struct conf *cf, const struct er_match *m, size_t nm, FILE *out)
 		sp_unlock(&sp);
 		ut_format_day(days[i], ymd);
 		if (r == -1) {
+			ut_progress_end(&pr);
 			fprintf(stderr, "yespo-hook: --erase: archive/%s.jsonl: %s; run --erase "
 			    "again\n", ymd, strerror(errno));
 			goto out;
 		}
+		/* The day's lines below start where the progress line did. */
+		if (x.j.ncut > 0 || x.elsewhere > 0)
+			ut_progress_clear(&pr);
 		if (x.j.ncut > 0) {
 			fprintf(out, "archive/%s.jsonl: removed %zu event(s)", ymd, x.events);
 			if (x.foreign > 0)
@@ -1107,13 +1116,16 @@ er_erase(const struct conf *cf, const struct er_match *m, size_t nm, FILE *out)
 		if (x.elsewhere > 0)
 			fprintf(out, "archive/%s.jsonl: %zu event(s) kept that hold a value's "
 			    "text in another member or within a longer value\n", ymd, x.elsewhere);
+		ut_progress_show(&pr, i + 1, x.lines);
 	}
+	ut_progress_end(&pr);
 	fprintf(out, "removed %llu event(s) from %zu day(s); their keys stay in the index, "
 	    "so a resent one is a duplicate\n", total, nchanged);
 	rc = publish(&x, changed, nchanged);
 	if (redact_quarantine(&x, out) == -1)
 		rc = -1;
 out:
+	ut_progress_end(&pr);
 	if (held != -1)
 		(void)fio_close(held);
 	free_journal(&x.j);

@@ -96,7 +96,7 @@ endfunction()
 # Key rotation under load, of a token and of a Basic password.
 yh_e2e_variants(fastcgi_key_rotation token basic_auth)
 # Each long command's progress line.
-yh_e2e_variants(cli_progress rebuild verify export xlsx)
+yh_e2e_variants(cli_progress rebuild verify export xlsx erase)
 
 # A script added to tests/e2e/ without a line above is a mistake: say so.
 file(GLOB yh_e2e_scripts RELATIVE ${CMAKE_SOURCE_DIR}/tests/e2e
