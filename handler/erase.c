@@ -897,44 +897,30 @@ out:
 	return rc;
 }
 
-/* The occurrences of a value in the file at path (none when it is no regular file): 0, or -1. */
-static int
-count_in(const char *path, const struct er_match *m, size_t nm, size_t *count)
-{
-	struct stat	 st;
-	int		 fd, rc = -1;
-
-	*count = 0;
-	if ((fd = fio_open(path, O_RDONLY, 0)) == -1)
-		return errno == ENOENT ? 0 : -1;
-	if (fio_fstat(fd, &st) == 0)
-		rc = S_ISREG(st.st_mode) ? redact_fd(fd, -1, m, nm, count) : 0;
-	(void)fio_close(fd);
-	return rc;
-}
-
 /*
- * Under the writer lock, the quarantine file path written anew whole
- * with each occurrence of a value redacted, under its name: to a
- * temporary file in tmp/, synced, renamed over it, the directory synced;
- * a kill leaves it as it was or as redacted.  *count: the occurrences.
- * 0, or -1 with errno.
+ * The occurrences of a value in the quarantine file path (none in what is
+ * no regular file), in *count.  With write set, and under the writer
+ * lock, the file is also written anew whole with each one redacted, under
+ * its name: to a temporary file in tmp/, synced, renamed over it, the
+ * directory synced; a kill leaves it as it was or as redacted.  0, or -1
+ * with errno.
  */
 static int
 redact_file(const struct spool *sp, const char *path, const struct er_match *m, size_t nm,
-    size_t *count)
+    int write, size_t *count)
 {
 	struct stat	 st;
 	char		 tmp[PATH_MAX];
 	int		 in, out = -1, rc = -1;
 
 	*count = 0;
-	if ((in = fio_open(path, O_RDONLY, 0)) == -1)
+	/* O_NONBLOCK: a FIFO left there must not hang --erase. */
+	if ((in = fio_open(path, O_RDONLY | O_NONBLOCK, 0)) == -1)
 		return errno == ENOENT ? 0 : -1;
 	if (fio_fstat(in, &st) == -1)
 		goto out;
-	if (!S_ISREG(st.st_mode)) {
-		rc = 0;
+	if (!S_ISREG(st.st_mode) || !write) {
+		rc = S_ISREG(st.st_mode) ? redact_fd(in, -1, m, nm, count) : 0;
 		goto out;
 	}
 	if ((out = fio_mktemp(sp->tmp, "q", 0600, tmp, sizeof(tmp))) == -1)
@@ -969,7 +955,7 @@ redact_quarantine(struct erase *x, FILE *out)
 	char		 path[PATH_MAX];
 	size_t		 n;
 	DIR		*d;
-	int		 rc = 0, r;
+	int		 rc = 0, r, e;
 
 	if ((d = fio_opendir(x->sp->quarantine)) == NULL) {
 		if (errno == ENOENT)
@@ -982,13 +968,15 @@ redact_quarantine(struct erase *x, FILE *out)
 		    ut_path(path, sizeof(path), "%s/%s", x->sp->quarantine, de->d_name) == -1)
 			continue;
 		/* Looked at without the lock: most files hold no value. */
-		if ((r = count_in(path, x->m, x->nm, &n)) == 0 && n > 0) {
+		if ((r = redact_file(x->sp, path, x->m, x->nm, 0, &n)) == 0 && n > 0) {
 			if (lock_spool(x) == -1) {
 				rc = -1;
 				break;
 			}
-			r = redact_file(x->sp, path, x->m, x->nm, &n);
+			r = redact_file(x->sp, path, x->m, x->nm, 1, &n);
+			e = errno;
 			sp_unlock(x->sp);
+			errno = e;
 		}
 		if (r == -1) {
 			fprintf(stderr, "yespo-hook: --erase: %s: %s; it may still hold a value "
@@ -997,7 +985,7 @@ redact_quarantine(struct erase *x, FILE *out)
 		} else if (n > 0)
 			fprintf(out, "%s: redacted %zu occurrence(s) of a value erased\n", path, n);
 	}
-	if (errno != 0) {
+	if (de == NULL && errno != 0) {
 		fprintf(stderr, "yespo-hook: --erase: %s: %s\n", x->sp->quarantine, strerror(errno));
 		rc = -1;
 	}

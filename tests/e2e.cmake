@@ -69,6 +69,7 @@ set(YH_E2E_TESTS
   erase_during_tail
   erase_exact_value
   erase_quarantine_redacted
+  erase_quarantine_seams
 )
 
 foreach(t ${YH_E2E_TESTS})
