@@ -5,7 +5,8 @@
  * durable before the rename, then finish the journal: the consumers'
  * offsets moved past the cut ranges, the day's views made anew, the
  * journal removed.  Whoever takes the lock next finishes a journal a
- * killed --erase left (handler/DESIGN.md, "Erasure").
+ * killed --erase left (handler/DESIGN.md, "Erasure").  Last, each
+ * quarantine file that holds a value is written anew with it redacted.
  */
 #include <sys/stat.h>
 
