@@ -817,6 +817,8 @@ decoded_at(const char *p, const char *end, const struct er_match *m)
 	char		 u[4];
 	size_t		 got = 0, n;
 
+	if (*p != '\\' && *p != m->value[0])
+		return 0;
 	while (got < m->len && s < end) {
 		s += read_unit(s, end, u, &n);
 		if (n > m->len - got || memcmp(u, m->value + got, n) != 0)
@@ -835,16 +837,30 @@ decoded_at(const char *p, const char *end, const struct er_match *m)
 static size_t
 redact(char *buf, size_t len, size_t upto, size_t *unit, const struct er_match *m, size_t nm)
 {
-	char	*p, *end = buf + len, u[4];
-	size_t	 i, k, n, count = 0;
+	char	*p, *q = NULL, *end = buf + len, u[4];
+	size_t	 i, k, n, reach = 0, count = 0;
 
-	for (i = 0; i < nm; i++)
+	for (i = 0; i < nm; i++) {
 		for (p = buf; (p = memmem(p, (size_t)(end - p), m[i].value, m[i].len)) != NULL &&
 		    p < buf + upto; p += m[i].len) {
 			memset(p, '*', m[i].len);
 			count++;
 		}
+		/* An escape spells one byte of a value in at most 6. */
+		if (m[i].len * 6 > reach)
+			reach = m[i].len * 6;
+	}
 	for (p = buf + *unit; p < buf + upto; p += k) {
+		/*
+		 * Between backslashes each byte is a unit, and what the raw
+		 * search missed holds an escape within reach of its start.
+		 */
+		if ((q == NULL || q < p) && (q = memchr(p, '\\', (size_t)(end - p))) == NULL)
+			q = end;
+		if ((size_t)(q - p) > reach) {
+			k = (size_t)(q - p) - reach;
+			continue;
+		}
 		for (i = 0, k = 0; i < nm && k == 0; i++)
 			k = decoded_at(p, end, &m[i]);
 		if (k > 0) {
