@@ -5,7 +5,8 @@
  * durable before the rename, then finish the journal: the consumers'
  * offsets moved past the cut ranges, the day's views made anew, the
  * journal removed.  Whoever takes the lock next finishes a journal a
- * killed --erase left (handler/DESIGN.md, "Erasure").
+ * killed --erase left (handler/DESIGN.md, "Erasure").  Last, each
+ * quarantine file that holds a value is written anew with it redacted.
  */
 #include <sys/stat.h>
 
@@ -27,6 +28,7 @@
 #include "health.h"
 #include "index.h"
 #include "page.h"
+#include "quarantine.h"
 #include "replay.h"
 #include "spool.h"
 #include "util.h"
@@ -91,6 +93,7 @@ struct erase {
 	size_t			 events;	/* the day's events that go */
 	size_t			 foreign;	/* its lines that are no event but hold a value */
 	size_t			 elsewhere;	/* its kept events that hold a value's text */
+	unsigned long long	 lines;		/* read so far, of all days */
 };
 
 int
@@ -664,6 +667,7 @@ collect_line(const char *line, size_t len, off_t end, void *arg)
 	size_t		 i;
 	int		 raw = 0, r;
 
+	x->lines++;
 	for (i = 0; i < x->nm && !raw; i++)
 		raw = memmem(line, len, x->m[i].value, x->m[i].len) != NULL;
 	if (!raw && memchr(line, '\\', len) == NULL)
@@ -776,116 +780,235 @@ put_utf8(char *o, long c)
 }
 
 /*
- * Decode JSON escapes wherever they stand in n bytes of any text into out
- * (n bytes at least: an escape never grows); one that is not an escape is
- * copied as it is.  Returns the length written.
+ * One unit of text at s (before end): a JSON escape, decoded into out (4
+ * bytes at most), or else one byte as it is (also a backslash that starts
+ * no escape).  Sets *n to the bytes written; returns the unit's length.
  */
 static size_t
-unescape_any(const char *s, size_t n, char *out)
+read_unit(const char *s, const char *end, char *out, size_t *n)
 {
 	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-	const char	*p, *end = s + n, *f;
-	char		*o = out;
+	const char	*f;
 	long		 c, lo;
 
-	for (p = s; p < end; p++) {
-		if (*p != '\\' || end - p < 2) {
-			*o++ = *p;
-			continue;
-		}
-		if (p[1] != '\0' && (f = strchr(from, p[1])) != NULL) {
-			*o++ = to[f - from];
-			p++;
-			continue;
-		}
-		if (p[1] != 'u' || end - p < 6 || (c = hex4(p + 2)) == -1) {
-			*o++ = *p;
-			continue;
-		}
-		p += 5;
-		if (c >= 0xd800 && c < 0xdc00 && end - p >= 7 && p[1] == '\\' && p[2] == 'u' &&
-		    (lo = hex4(p + 3)) >= 0xdc00 && lo < 0xe000) {
-			c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
-			p += 6;
-		}
-		o = put_utf8(o, c);
+	*n = 1;
+	out[0] = *s;
+	if (*s != '\\' || end - s < 2)
+		return 1;
+	if (s[1] != '\0' && (f = strchr(from, s[1])) != NULL) {
+		out[0] = to[f - from];
+		return 2;
 	}
-	return (size_t)(o - out);
+	if (s[1] != 'u' || end - s < 6 || (c = hex4(s + 2)) == -1)
+		return 1;
+	if (c >= 0xd800 && c < 0xdc00 && end - s >= 12 && s[6] == '\\' && s[7] == 'u' &&
+	    (lo = hex4(s + 8)) >= 0xdc00 && lo < 0xe000) {
+		*n = (size_t)(put_utf8(out, 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00)) - out);
+		return 12;
+	}
+	*n = (size_t)(put_utf8(out, c) - out);
+	return 6;
+}
+
+/* The length of the text at p (before end) that decodes to m's value in whole units, or 0. */
+static size_t
+decoded_at(const char *p, const char *end, const struct er_match *m)
+{
+	const char	*s = p;
+	char		 u[4];
+	size_t		 got = 0, n;
+
+	if (*p != '\\' && *p != m->value[0])
+		return 0;
+	while (got < m->len && s < end) {
+		s += read_unit(s, end, u, &n);
+		if (n > m->len - got || memcmp(u, m->value + got, n) != 0)
+			return 0;
+		got += n;
+	}
+	return got == m->len ? (size_t)(s - p) : 0;
 }
 
 /*
- * Whether the file at path holds a value, as it is or JSON-escaped: 1, 0,
- * -1 with errno.  Read in pieces that overlap by the longest escaped
- * value, so none is missed at a seam.
+ * Turn into as many '*' each occurrence of a value that starts before
+ * upto in the len bytes at buf (it may run on past upto): the value as
+ * it is, then as JSON escapes spell it, looked for at each unit from
+ * *unit on; *unit is left at the first unit at or past upto.  The count.
+ */
+static size_t
+redact(char *buf, size_t len, size_t upto, size_t *unit, const struct er_match *m, size_t nm)
+{
+	char	*p, *q = NULL, *end = buf + len, u[4];
+	size_t	 i, k, n, reach = 0, count = 0;
+
+	for (i = 0; i < nm; i++) {
+		for (p = buf; (p = memmem(p, (size_t)(end - p), m[i].value, m[i].len)) != NULL &&
+		    p < buf + upto; p += m[i].len) {
+			memset(p, '*', m[i].len);
+			count++;
+		}
+		/* An escape spells one byte of a value in at most 6. */
+		if (m[i].len * 6 > reach)
+			reach = m[i].len * 6;
+	}
+	for (p = buf + *unit; p < buf + upto; p += k) {
+		/*
+		 * Between backslashes each byte is a unit, and what the raw
+		 * search missed holds an escape within reach of its start.
+		 */
+		if ((q == NULL || q < p) && (q = memchr(p, '\\', (size_t)(end - p))) == NULL)
+			q = end;
+		if ((size_t)(q - p) > reach) {
+			k = (size_t)(q - p) - reach;
+			continue;
+		}
+		for (i = 0, k = 0; i < nm && k == 0; i++)
+			k = decoded_at(p, end, &m[i]);
+		if (k > 0) {
+			memset(p, '*', k);
+			count++;
+		} else
+			k = read_unit(p, end, u, &n);
+	}
+	*unit = (size_t)(p - buf);
+	return count;
+}
+
+/*
+ * Read the file at in to its end, each occurrence of a value redacted,
+ * and write it to out unless out is -1.  In pieces that overlap by more
+ * than the longest escaped value, so none is missed at a seam.  Adds the
+ * occurrences to *count.  0, or -1 with errno.
  */
 static int
-holds_value(const char *path, const struct er_match *m, size_t nm)
+redact_fd(int in, int out, const struct er_match *m, size_t nm, size_t *count)
 {
-	struct stat	 st;
-	char		*buf = NULL, *dec = NULL;
-	size_t		 i, over = 12, piece, dn;
-	ssize_t		 got;
-	off_t		 at;
-	int		 fd, rc = -1;
+	char	*buf;
+	size_t	 i, over = 12, cap, have = 0, upto, unit = 0;
+	ssize_t	 got;
+	int	 rc = -1;
 
 	for (i = 0; i < nm; i++)
 		if (m[i].len * 12 + 12 > over)
 			over = m[i].len * 12 + 12;
-	piece = LOOK_CHUNK + over;
-	if ((fd = fio_open(path, O_RDONLY, 0)) == -1)
+	cap = LOOK_CHUNK + over;
+	if ((buf = malloc(cap)) == NULL)
 		return -1;
-	if (fio_fstat(fd, &st) == -1 || (buf = malloc(piece)) == NULL ||
-	    (dec = malloc(piece)) == NULL)
-		goto out;
-	rc = 0;
-	for (at = 0; S_ISREG(st.st_mode) && rc == 0; at += LOOK_CHUNK) {
-		if ((got = fio_pread(fd, buf, piece, at)) == -1) {
-			rc = -1;
+	for (;;) {
+		if ((got = fio_read(in, buf + have, cap - have)) == -1)
+			goto out;
+		have += (size_t)got;
+		/* fio_read stops short only at the end of the file. */
+		upto = have < cap ? have : have - over;
+		*count += redact(buf, have, upto, &unit, m, nm);
+		if (out != -1 && fio_write(out, buf, upto) == -1)
+			goto out;
+		if (have < cap)
 			break;
-		}
-		dn = unescape_any(buf, (size_t)got, dec);
-		for (i = 0; i < nm && rc == 0; i++)
-			rc = memmem(buf, (size_t)got, m[i].value, m[i].len) != NULL ||
-			    memmem(dec, dn, m[i].value, m[i].len) != NULL;
-		if ((size_t)got < piece)
-			break;
+		memmove(buf, buf + upto, have - upto);
+		have -= upto;
+		unit -= upto;
 	}
+	rc = 0;
 out:
 	free(buf);
-	free(dec);
-	(void)fio_close(fd);
 	return rc;
 }
 
-/* Name each quarantine file that holds a value; change none.  The count, or -1. */
+/*
+ * The occurrences of a value in the quarantine file path (none in what is
+ * no regular file), in *count.  With write set, and under the writer
+ * lock, the file is also written anew whole with each one redacted, under
+ * its name: to a temporary file in tmp/, synced, renamed over it, the
+ * directory synced; a kill leaves it as it was or as redacted.  0, or -1
+ * with errno.
+ */
 static int
-list_quarantine(const struct spool *sp, const struct er_match *m, size_t nm, FILE *out)
+redact_file(const struct spool *sp, const char *path, const struct er_match *m, size_t nm,
+    int write, size_t *count)
+{
+	struct stat	 st;
+	char		 tmp[PATH_MAX];
+	int		 in, out = -1, rc = -1;
+
+	*count = 0;
+	/* O_NONBLOCK: a FIFO left there must not hang --erase. */
+	if ((in = fio_open(path, O_RDONLY | O_NONBLOCK, 0)) == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (fio_fstat(in, &st) == -1)
+		goto out;
+	if (!S_ISREG(st.st_mode) || !write) {
+		rc = S_ISREG(st.st_mode) ? redact_fd(in, -1, m, nm, count) : 0;
+		goto out;
+	}
+	if ((out = fio_mktemp(sp->tmp, "q", 0600, tmp, sizeof(tmp))) == -1)
+		goto out;
+	if (redact_fd(in, out, m, nm, count) == -1 || fio_datasync(out) == -1)
+		goto fail;
+	rc = fio_close(out);
+	out = -1;
+	if (rc == -1 || (rc = fio_rename(tmp, path)) == -1)
+		goto fail;
+	rc = qr_sync(sp);
+	goto out;
+fail:
+	rc = -1;
+	(void)fio_unlink(tmp);
+out:
+	if (out != -1)
+		(void)fio_close(out);
+	(void)fio_close(in);
+	return rc;
+}
+
+/*
+ * Redact a value wherever a quarantine file holds it, a file at a time
+ * under the writer lock, each named with its count.  0, or -1 (told; the
+ * files not done keep the value).
+ */
+static int
+redact_quarantine(struct erase *x, FILE *out)
 {
 	struct dirent	*de;
 	char		 path[PATH_MAX];
+	size_t		 n;
 	DIR		*d;
-	int		 n = 0, r;
+	int		 rc = 0, r, e;
 
-	if ((d = fio_opendir(sp->quarantine)) == NULL)
-		return errno == ENOENT ? 0 : -1;
+	if ((d = fio_opendir(x->sp->quarantine)) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		fprintf(stderr, "yespo-hook: --erase: %s: %s\n", x->sp->quarantine, strerror(errno));
+		return -1;
+	}
 	while ((errno = 0, de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.' ||
-		    ut_path(path, sizeof(path), "%s/%s", sp->quarantine, de->d_name) == -1)
+		    ut_path(path, sizeof(path), "%s/%s", x->sp->quarantine, de->d_name) == -1)
 			continue;
-		if ((r = holds_value(path, m, nm)) == -1) {
-			ut_log_errno("reading", path);
-			continue;
+		/* Looked at without the lock: most files hold no value. */
+		if ((r = redact_file(x->sp, path, x->m, x->nm, 0, &n)) == 0 && n > 0) {
+			if (lock_spool(x) == -1) {
+				rc = -1;
+				break;
+			}
+			r = redact_file(x->sp, path, x->m, x->nm, 1, &n);
+			e = errno;
+			sp_unlock(x->sp);
+			errno = e;
 		}
-		if (r == 1) {
-			fprintf(out, "%s: holds a value erased; left as it is: look at it, then "
-			    "remove it, or fix it and replay it with --ingest\n", path);
-			n++;
-		}
+		if (r == -1) {
+			fprintf(stderr, "yespo-hook: --erase: %s: %s; it may still hold a value "
+			    "erased: run --erase again\n", path, strerror(errno));
+			rc = -1;
+		} else if (n > 0)
+			fprintf(out, "%s: redacted %zu occurrence(s) of a value erased\n", path, n);
 	}
-	r = errno;
+	if (de == NULL && errno != 0) {
+		fprintf(stderr, "yespo-hook: --erase: %s: %s\n", x->sp->quarantine, strerror(errno));
+		rc = -1;
+	}
 	(void)closedir(d);
-	errno = r;
-	return r != 0 ? -1 : n;
+	return rc;
 }
 
 /*
@@ -940,12 +1063,14 @@ er_erase(const struct conf *cf, const struct er_match *m, size_t nm, FILE *out)
 {
 	struct erase	 x;
 	struct spool	 sp;
+	struct ut_progress pr;
 	unsigned long long total = 0;
 	char		 err[512], ymd[11];
 	size_t		 ndays = 0, nchanged = 0, i;
-	int		*days = NULL, *changed = NULL, held = -1, rc = -1, r, q;
+	int		*days = NULL, *changed = NULL, held = -1, rc = -1, r;
 
 	memset(&x, 0, sizeof(x));
+	memset(&pr, 0, sizeof(pr));
 	x.cf = cf;
 	x.sp = &sp;
 	x.m = m;
@@ -970,6 +1095,7 @@ er_erase(const struct conf *cf, const struct er_match *m, size_t nm, FILE *out)
 		goto out;
 	}
 	/* A day at a time, so writers go on between days. */
+	ut_progress_start(&pr, "--erase", ndays);
 	for (i = 0; i < ndays; i++) {
 		if (lock_spool(&x) == -1)
 			goto out;
@@ -977,10 +1103,14 @@ er_erase(const struct conf *cf, const struct er_match *m, size_t nm, FILE *out)
 		sp_unlock(&sp);
 		ut_format_day(days[i], ymd);
 		if (r == -1) {
+			ut_progress_end(&pr);
 			fprintf(stderr, "yespo-hook: --erase: archive/%s.jsonl: %s; run --erase "
 			    "again\n", ymd, strerror(errno));
 			goto out;
 		}
+		/* The day's lines below start where the progress line did. */
+		if (x.j.ncut > 0 || x.elsewhere > 0)
+			ut_progress_clear(&pr);
 		if (x.j.ncut > 0) {
 			fprintf(out, "archive/%s.jsonl: removed %zu event(s)", ymd, x.events);
 			if (x.foreign > 0)
@@ -992,15 +1122,16 @@ er_erase(const struct conf *cf, const struct er_match *m, size_t nm, FILE *out)
 		if (x.elsewhere > 0)
 			fprintf(out, "archive/%s.jsonl: %zu event(s) kept that hold a value's "
 			    "text in another member or within a longer value\n", ymd, x.elsewhere);
+		ut_progress_show(&pr, i + 1, x.lines);
 	}
+	ut_progress_end(&pr);
 	fprintf(out, "removed %llu event(s) from %zu day(s); their keys stay in the index, "
 	    "so a resent one is a duplicate\n", total, nchanged);
 	rc = publish(&x, changed, nchanged);
-	if ((q = list_quarantine(&sp, m, nm, out)) == -1) {
-		fprintf(stderr, "yespo-hook: --erase: %s: %s\n", sp.quarantine, strerror(errno));
+	if (redact_quarantine(&x, out) == -1)
 		rc = -1;
-	}
 out:
+	ut_progress_end(&pr);
 	if (held != -1)
 		(void)fio_close(held);
 	free_journal(&x.j);

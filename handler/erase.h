@@ -35,8 +35,9 @@ int	 er_parse(const char *arg, struct er_match *m);
  * --erase: remove every archived event whose decoded value of a FIELD
  * equals its VALUE (any of the n), a day at a time under the writer lock;
  * keep their keys; move the consumers' offsets; make the changed days'
- * views, workbooks and the download page anew; list the quarantine files
- * that hold a value.  What it removed, per day, goes to out.  Returns 0,
+ * views, workbooks and the download page anew; redact each value in the
+ * quarantine files, each file rewritten whole under its name.  What it
+ * removed, per day, and redacted, per file, goes to out.  Returns 0,
  * or -1 with the reason on stderr (what is done stays done; run it again).
  */
 int	 er_erase(const struct conf *, const struct er_match *m, size_t n, FILE *out);

@@ -503,3 +503,13 @@ ut_progress_end(struct ut_progress *p)
 		fputc('\n', stderr);
 	p->shown = 0;
 }
+
+void
+ut_progress_clear(struct ut_progress *p)
+{
+	if (p->on && p->shown) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+	}
+	p->shown = 0;
+}

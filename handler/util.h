@@ -115,6 +115,8 @@ void		 ut_progress_start(struct ut_progress *, const char *what, size_t days);
 void		 ut_progress_show(struct ut_progress *, size_t done, unsigned long long events);
 /* End the line shown, if any, with a newline. */
 void		 ut_progress_end(struct ut_progress *);
+/* Wipe the line shown, if any, so other output starts in its place; the next show draws it again. */
+void		 ut_progress_clear(struct ut_progress *);
 
 /*
  * One RFC 4180 field at *pp (before end): sets f and n to its text with

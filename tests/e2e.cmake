@@ -78,6 +78,8 @@ set(YH_E2E_TESTS
   erase_consumers
   erase_during_tail
   erase_exact_value
+  erase_quarantine_redacted
+  erase_quarantine_seams
 )
 
 foreach(t ${YH_E2E_TESTS})
@@ -105,7 +107,7 @@ endfunction()
 # Key rotation under load, of a token and of a Basic password.
 yh_e2e_variants(fastcgi_key_rotation token basic_auth)
 # Each long command's progress line.
-yh_e2e_variants(cli_progress rebuild verify export xlsx)
+yh_e2e_variants(cli_progress rebuild verify export xlsx erase)
 
 # A script added to tests/e2e/ without a line above is a mistake: say so.
 file(GLOB yh_e2e_scripts RELATIVE ${CMAKE_SOURCE_DIR}/tests/e2e

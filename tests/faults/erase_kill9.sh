@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # faults.erase_kill9: --erase killed (SIGKILL) just before each of its
 # sync, rename and write calls in turn (the faults binary's "op:k:kill"),
-# and at a few moments from outside: every archive day is then whole,
-# either as before or as after the erase; the next writer, --ack,
-# --rebuild or --erase finishes the day it was in, --verify passes,
-# nothing else is lost, and the consumers get every other event exactly
-# once.
+# and at a few moments from outside: every archive day and quarantine
+# file is then whole, either as before or as after the erase; the next
+# writer, --ack, --rebuild or --erase finishes the day it was in, --verify
+# passes, nothing else is lost, and the consumers get every other event
+# exactly once.
 # Usage: erase_kill9.sh FAULTS_BINARY SOURCE_DIR
 : "${YH_TEST_TIMEOUT:=280}"
 # shellcheck source=../e2e/lib.sh
@@ -16,6 +16,13 @@ yh_need python3
 yh_init
 yh_write_conf "allow_anonymous = true;" "xlsx = false;"
 erase_make_spool 2 24
+# Two bodies in quarantine that hold the person's address, to redact.
+printf '[{"email":"anna@example.com"} x' >"$T/q1.json"
+printf '[{"email":"anna\\u0040example.com"} x' >"$T/q2.json"
+for q in q1 q2; do
+	"$YH_BIN" --ingest --config "$CONF" "$T/$q.json" >/dev/null 2>&1 || yh_die "--ingest $q"
+done
+[ "$(ls "$SPOOL/quarantine" | wc -l)" = 2 ] || yh_die "the bodies were not quarantined"
 erase_events >"$T/all"
 # One consumer just before the first erased event, one in the middle.
 first=$(grep -nxF -f "$T/gone" "$T/all" | head -1 | cut -d: -f1)
@@ -37,7 +44,7 @@ restore() {
 }
 # shellcheck disable=SC2086
 erase_run $ERASE_ARGS || yh_die "--erase: $(cat "$T/erase.err")"
-cp "$SPOOL"/archive/*.jsonl "$T/after/"
+cp "$SPOOL"/archive/*.jsonl "$SPOOL"/quarantine/* "$T/after/"
 grep -vxF -f "$T/gone" "$T/all" >"$T/want.base"
 
 # After a kill: each day whole, before or after; then one of the ways on.
@@ -48,6 +55,13 @@ check_case() {	# check_case WHAT N
 		cmp -s "$f" "$T/p/spool/archive/$name" || cmp -s "$f" "$T/after/$name" ||
 			yh_fail "$what: archive/$name is neither as before nor as after"
 	done
+	for f in "$SPOOL"/quarantine/*; do
+		name=$(basename "$f")
+		cmp -s "$f" "$T/p/spool/quarantine/$name" || cmp -s "$f" "$T/after/$name" ||
+			yh_fail "$what: quarantine/$name is neither as before nor as after"
+	done
+	[ "$(ls -A "$SPOOL/quarantine" | wc -l)" = 2 ] ||
+		yh_fail "$what: quarantine/ holds $(ls -A "$SPOOL/quarantine")"
 	case $(($2 % 4)) in
 	1)	"$YH_BIN" --ingest --config "$CONF" "$T/late.json" >"$T/ing" 2>&1 ||
 			yh_fail "$what: a writer after the kill: $(cat "$T/ing")"
