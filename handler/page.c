@@ -371,8 +371,11 @@ pg_write(const char *csv_dir, int today, time_t last)
 	size_t		 ndays = 0, i;
 	int		 rc = -1;
 
-	if (read_days(csv_dir, &days, &ndays) == -1 ||
-	    render(&b, days, ndays, today, last) == -1 ||
+	if (read_days(csv_dir, &days, &ndays) == -1) {
+		rc = errno == ENOENT ? 0 : -1;
+		goto done;
+	}
+	if (render(&b, days, ndays, today, last) == -1 ||
 	    fio_replace(csv_dir, "index.html", b.p, b.len, 0644, 0) == -1)
 		goto done;
 	rc = 0;

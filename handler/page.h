@@ -13,7 +13,9 @@
 /*
  * Write <csv_dir>/index.html anew, atomically (readers see the old page
  * or the new one whole).  today is the receipt day now, last when its
- * archive last grew (0: no event today).  Returns 0, or -1 with errno.
+ * archive last grew (0: no event today).  A csv_dir not made yet (no
+ * event stored so far) has no page to show: nothing is written.  Returns
+ * 0, or -1 with errno.
  */
 int	 pg_write(const char *csv_dir, int today, time_t last);
 

@@ -80,6 +80,7 @@ set(YH_E2E_TESTS
   erase_exact_value
   erase_quarantine_redacted
   erase_quarantine_seams
+  erase_quarantine_only
 )
 
 foreach(t ${YH_E2E_TESTS})

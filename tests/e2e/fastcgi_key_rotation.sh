@@ -63,6 +63,13 @@ sender() {
 	done
 }
 
+# Name the sender's phase: replaced whole, so the sender never reads it
+# half-written.
+set_phase() {
+	echo "$1" >"$T/phase.next"
+	mv -f "$T/phase.next" "$T/phase"
+}
+
 # Wait (bounded by the watchdog) until n more POSTs have been answered.
 wait_posts() {
 	local want=$(($(wc -l <"$T/sent") + $1))
@@ -70,7 +77,7 @@ wait_posts() {
 }
 
 put_conf old
-echo old >"$T/phase"
+set_phase old
 : >"$T/sent"
 yh_lt_start fastcgi
 sender &
@@ -79,9 +86,9 @@ yh_track_pid "$SENDER"
 wait_posts 5
 put_conf both
 wait_posts 5
-echo both >"$T/phase"
+set_phase both
 wait_posts 10
-echo new >"$T/phase"
+set_phase new
 wait_posts 5
 put_conf new
 wait_posts 5
