@@ -138,11 +138,32 @@ mark_shadowed(struct ev *e, size_t n)
 	}
 }
 
+/* Name, column and shadowing of the first n members in e->m: 0, or -1. */
+static int
+classify(struct ev *e, size_t n)
+{
+	size_t	 i;
+	int	 c;
+
+	e->n = n;
+	if (decode_names(e, n) == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		e->mcol[i] = (signed char)find_column(e->names + e->name_at[i],
+		    e->name_at[i + 1] - e->name_at[i]);
+	mark_shadowed(e, n);
+	for (i = 0; i < EV_NCOLS; i++)
+		e->col[i] = -1;
+	for (i = 0; i < n; i++)
+		if ((c = e->mcol[i]) >= 0)
+			e->col[c] = (int)i;
+	return 0;
+}
+
 int
 ev_parse(struct ev *e, const char *text, size_t len, int is_line)
 {
-	size_t	 i, n;
-	int	 c;
+	size_t	 n;
 
 	e->text = text;
 	e->len = len;
@@ -173,19 +194,20 @@ ev_parse(struct ev *e, const char *text, size_t len, int is_line)
 	}
 	if (is_line)
 		n--;	/* the receipt stamp, always last */
-	e->n = n;
-	if (decode_names(e, n) == -1)
+	return classify(e, n);
+}
+
+int
+ev_parse_item(struct ev *e, const struct bt_batch *b, const struct bt_item *it)
+{
+	e->text = b->text + it->text_off;
+	e->len = it->text_len;
+	e->stamp = NULL;
+	e->body = it->text_len - 1;
+	if ((e->cap == 0 || it->nmembers > e->cap) &&
+	    grow_members(e, it->nmembers) == -1)
 		return -1;
-	for (i = 0; i < n; i++)
-		e->mcol[i] = (signed char)find_column(e->names + e->name_at[i],
-		    e->name_at[i + 1] - e->name_at[i]);
-	mark_shadowed(e, n);
-	for (i = 0; i < EV_NCOLS; i++)
-		e->col[i] = -1;
-	for (i = 0; i < n; i++)
-		if ((c = e->mcol[i]) >= 0)
-			e->col[c] = (int)i;
-	return 0;
+	return classify(e, bt_item_members(b, it, e->m, e->cap));
 }
 
 void
