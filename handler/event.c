@@ -2,6 +2,7 @@
  * event.c: members, identity, STATUS and archive line of one event.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,17 +32,48 @@ static const char stamp_member[] = "\"_receivedAt\":\"";
 /* "_receivedAt":"<stamp>"} */
 #define STAMP_TAIL_LEN (STAMP_MEMBER_LEN + EV_STAMP_LEN + 2)
 
-/* The column of a decoded member name, or EV_EXTRA. */
+/* Slots of the column table: a power of two, over twice the columns. */
+#define COL_SLOTS	128
+
+static signed char	col_slot[COL_SLOTS];	/* a column, or EV_EXTRA for none */
+static pthread_once_t	col_once = PTHREAD_ONCE_INIT;
+
+/* The first slot to try for a name of n > 0 bytes: no loop over its bytes. */
+static size_t
+col_hash(const char *name, size_t n)
+{
+	const unsigned char	*s = (const unsigned char *)name;
+
+	return (n * 31 + s[0] * 7u + s[n - 1] * 3u + s[n / 2]) & (COL_SLOTS - 1);
+}
+
+static void
+fill_col_slots(void)
+{
+	size_t	 i, j;
+
+	memset(col_slot, EV_EXTRA, sizeof(col_slot));
+	for (i = 0; i < EV_NCOLS; i++) {
+		for (j = col_hash(ev_col_names[i], col_len[i]);
+		    col_slot[j] != EV_EXTRA; j = (j + 1) & (COL_SLOTS - 1))
+			continue;
+		col_slot[j] = (signed char)i;
+	}
+}
+
+/* The column of a decoded member name, or EV_EXTRA; col_slot is filled. */
 static int
 find_column(const char *name, size_t n)
 {
-	size_t	 i;
+	size_t	 j;
+	int	 c;
 
-	/* The length and the first byte rule out nearly all before memcmp. */
-	for (i = 0; i < EV_NCOLS; i++)
-		if (col_len[i] == n && n > 0 && ev_col_names[i][0] == name[0] &&
-		    memcmp(ev_col_names[i], name, n) == 0)
-			return (int)i;
+	if (n == 0)
+		return EV_EXTRA;
+	for (j = col_hash(name, n); (c = col_slot[j]) != EV_EXTRA;
+	    j = (j + 1) & (COL_SLOTS - 1))
+		if (col_len[c] == n && memcmp(ev_col_names[c], name, n) == 0)
+			return c;
 	return EV_EXTRA;
 }
 
@@ -111,8 +143,9 @@ same_name(const struct ev *e, size_t i, size_t j)
 }
 
 /*
- * Mark each member whose name occurs again later EV_SHADOWED: walking from
- * the last member, a name already in the table has a later occurrence.
+ * Mark each member not a column whose name occurs again later EV_SHADOWED:
+ * walking from the last member, a name already in the table has a later
+ * occurrence.
  */
 static void
 mark_shadowed(struct ev *e, size_t n)
@@ -123,6 +156,8 @@ mark_shadowed(struct ev *e, size_t n)
 
 	memset(e->slot, 0xff, e->cap * 2 * sizeof(*e->slot));
 	for (i = n; i-- > 0;) {
+		if (e->mcol[i] != EV_EXTRA)
+			continue;
 		/* FNV-1a: names come from authorised senders only. */
 		h = 0xcbf29ce484222325ULL;
 		for (p = (const unsigned char *)e->names + e->name_at[i];
@@ -142,21 +177,30 @@ mark_shadowed(struct ev *e, size_t n)
 static int
 classify(struct ev *e, size_t n)
 {
-	size_t	 i;
+	size_t	 i, nextra = 0;
 	int	 c;
 
 	e->n = n;
 	if (decode_names(e, n) == -1)
 		return -1;
-	for (i = 0; i < n; i++)
-		e->mcol[i] = (signed char)find_column(e->names + e->name_at[i],
-		    e->name_at[i + 1] - e->name_at[i]);
-	mark_shadowed(e, n);
+	(void)pthread_once(&col_once, fill_col_slots);
 	for (i = 0; i < EV_NCOLS; i++)
 		e->col[i] = -1;
-	for (i = 0; i < n; i++)
-		if ((c = e->mcol[i]) >= 0)
+	/* From the last member: a column already taken is taken by a later one. */
+	for (i = n; i-- > 0;) {
+		c = find_column(e->names + e->name_at[i],
+		    e->name_at[i + 1] - e->name_at[i]);
+		if (c == EV_EXTRA)
+			nextra++;
+		else if (e->col[c] >= 0)
+			c = EV_SHADOWED;
+		else
 			e->col[c] = (int)i;
+		e->mcol[i] = (signed char)c;
+	}
+	/* Only a name not a column's can repeat unseen so far. */
+	if (nextra > 1)
+		mark_shadowed(e, n);
 	return 0;
 }
 

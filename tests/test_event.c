@@ -228,6 +228,21 @@ last_duplicate_iid_keys(void)
 	return 0;
 }
 
+static int
+only_last_duplicate_extra_is_extra(void)
+{
+	static const char text[] = "{\"x\":1,\"iid\":\"a\",\"y\":2,\"\\u0078\":3,"
+	    "\"iid\":\"b\",\"y\":4,\"z\":5}";
+	struct ev	 e = { 0 };
+
+	CHECK(ev_parse(&e, text, strlen(text), 0) == 0 && e.n == 7);
+	CHECK(!ev_in_extra(&e, 0) && !ev_in_extra(&e, 1) && !ev_in_extra(&e, 2));
+	CHECK(ev_in_extra(&e, 3) && ev_in_extra(&e, 5) && ev_in_extra(&e, 6));
+	CHECK(e.col[EV_IID] == 4 && e.mcol[1] == EV_SHADOWED && e.mcol[0] == EV_SHADOWED);
+	ev_free(&e);
+	return 0;
+}
+
 static const struct test tests[] = {
 	T(key_same_iid_other_status_differs),
 	T(key_ignores_other_members),
@@ -247,6 +262,7 @@ static const struct test tests[] = {
 	T(status_escaped_letters_decode),
 	T(last_duplicate_status_wins),
 	T(last_duplicate_iid_keys),
+	T(only_last_duplicate_extra_is_extra),
 };
 
 TEST_MAIN(tests)
