@@ -79,23 +79,24 @@ skip_digits(const unsigned char *p, const unsigned char *end)
 }
 
 /*
- * Skip string bytes that stand for themselves.  Eight at a time while no
- * byte of a word is below 0x20, a quote, a backslash or from 0x80: each
- * test may flag a clean byte above a real hit but never misses one, and a
- * flagged word is finished a byte at a time.
+ * Skip string bytes that stand for themselves.  Eight at a time: a word's
+ * test flags each byte below 0x20, quote, backslash or from 0x80, and may
+ * flag clean bytes above a real hit (a borrow runs upward), so its lowest
+ * flag is always the first byte to stop at.
  */
 static const unsigned char *
 skip_plain(const unsigned char *p, const unsigned char *end)
 {
-	uint64_t	 x, q, b;
+	uint64_t	 x, q, b, hit;
 
 	while (end - p >= 8) {
-		memcpy(&x, p, sizeof(x));
+		memcpy(&x, p, sizeof(x));	/* little-endian hosts only, as ut_hash */
 		q = x ^ BYTES('"');
 		b = x ^ BYTES('\\');
-		if ((((x - BYTES(0x20)) & ~x) | ((q - BYTES(1)) & ~q) |
-		    ((b - BYTES(1)) & ~b) | x) & BYTES(0x80))
-			break;
+		hit = (((x - BYTES(0x20)) & ~x) | ((q - BYTES(1)) & ~q) |
+		    ((b - BYTES(1)) & ~b) | x) & BYTES(0x80);
+		if (hit != 0)
+			return p + __builtin_ctzll(hit) / 8;
 		p += 8;
 	}
 	while (p < end && (cls[*p] & C_STR))
