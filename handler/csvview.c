@@ -282,7 +282,8 @@ format_row(const struct cv_ctx *cx, const struct ev *e, const char *stamp,
 	*o++ = ',';
 	if (extra_text(e, cell) == -1)
 		goto fail;
-	o = put_field(o, cell->p, cell->len);
+	if (cell->len > 0)
+		o = put_field(o, cell->p, cell->len);
 	memcpy(o, "\r\n", 2);
 	row->len = (size_t)(o + 2 - row->p);
 	return 0;
