@@ -84,6 +84,11 @@ starts_with(const char *s, size_t n, const char *const *set, size_t nset)
 	return 0;
 }
 
+/* The first bytes that make a cell a formula by themselves. */
+static const unsigned char sign_first[256] = {
+	['='] = 1, ['+'] = 1, ['-'] = 1, ['@'] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 1
+};
+
 /*
  * Whether a spreadsheet could run the text as a formula (OWASP CSV
  * injection): it begins with = + - @, TAB, CR or LF, or its first
@@ -96,7 +101,7 @@ needs_guard(const char *s, size_t n)
 
 	if (n == 0)
 		return 0;
-	if (memchr("=+-@\t\r\n", s[0], 7) != NULL)
+	if (sign_first[(unsigned char)s[0]])
 		return 1;
 	/* Any other ASCII byte but a space first: neither a sign nor a blank before one. */
 	if ((unsigned char)s[0] < 0x80 && s[0] != ' ')

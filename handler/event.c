@@ -375,6 +375,14 @@ ev_status(const struct ev *e, char buf[EV_STATUS_MAX + 1])
 	/* An escape could only spell what the rule forbids or a plain letter: decode to be exact. */
 	if (m->val_len < 3 || s[0] != '"' || m->val_len > EV_STATUS_MAX * 6 + 2)
 		return;
+	/* The common case: no escape, the value is its own text. */
+	if (memchr(s, '\\', m->val_len) == NULL) {
+		if (ev_status_valid(s + 1, m->val_len - 2)) {
+			memcpy(buf, s + 1, m->val_len - 2);
+			buf[m->val_len - 2] = '\0';
+		}
+		return;
+	}
 	/* Decoding drops a \u0000, but the value itself holds it: not a STATUS. */
 	if (memmem(s, m->val_len, "\\u0000", 6) != NULL)
 		return;
