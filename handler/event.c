@@ -277,11 +277,36 @@ ev_in_extra(const struct ev *e, size_t i)
 }
 
 /*
+ * Key bytes gathered before they are hashed: a typical key is then one
+ * hash update, not a dozen of a few bytes each.
+ */
+struct feed {
+	struct ut_hash	 h;
+	unsigned char	 buf[256];
+	size_t		 n;
+};
+
+static void
+feed(struct feed *f, const void *p, size_t n)
+{
+	if (f->n + n > sizeof(f->buf)) {
+		ut_hash_update(&f->h, f->buf, f->n);
+		f->n = 0;
+		if (n > sizeof(f->buf)) {
+			ut_hash_update(&f->h, p, n);
+			return;
+		}
+	}
+	memcpy(f->buf + f->n, p, n);
+	f->n += n;
+}
+
+/*
  * Feed the decoded value of a string (quotes included) to h, or only count
  * its bytes when h is NULL.  Returns the decoded length.
  */
 static uint64_t
-hash_string(struct ut_hash *h, const char *s, size_t len)
+hash_string(struct feed *h, const char *s, size_t len)
 {
 	const char	*p = s + 1, *end = s + len - 1, *bs;
 	char		 o[4];
@@ -292,12 +317,12 @@ hash_string(struct ut_hash *h, const char *s, size_t len)
 		if ((bs = memchr(p, '\\', (size_t)(end - p))) == NULL)
 			bs = end;
 		if (h != NULL)
-			ut_hash_update(h, p, (size_t)(bs - p));
+			feed(h, p, (size_t)(bs - p));
 		n += (uint64_t)(bs - p);
 		if ((p = bs) < end) {
 			k = bt_decode_escape(&p, end, o);
 			if (h != NULL)
-				ut_hash_update(h, o, k);
+				feed(h, o, k);
 			n += k;
 		}
 	}
@@ -310,54 +335,56 @@ hash_string(struct ut_hash *h, const char *s, size_t len)
  * so no two different tuples feed the same bytes.
  */
 static void
-hash_member(struct ut_hash *h, const struct ev *e, enum ev_col c)
+hash_member(struct feed *h, const struct ev *e, enum ev_col c)
 {
 	const char	*v;
 	unsigned char	 tag = 0;
 	uint64_t	 len;
 
 	if (e->col[c] < 0) {
-		ut_hash_update(h, &tag, 1);
+		feed(h, &tag, 1);
 		return;
 	}
 	v = e->text + e->m[e->col[c]].val_off;
 	len = e->m[e->col[c]].val_len;
 	tag = v[0] == '"' ? 1 : 2;
-	ut_hash_update(h, &tag, 1);
+	feed(h, &tag, 1);
 	if (tag == 2) {
-		ut_hash_update(h, &len, sizeof(len));
-		ut_hash_update(h, v, (size_t)len);
+		feed(h, &len, sizeof(len));
+		feed(h, v, (size_t)len);
 		return;
 	}
 	if (memchr(v, '\\', (size_t)len) == NULL) {
 		len -= 2;
-		ut_hash_update(h, &len, sizeof(len));
-		ut_hash_update(h, v + 1, (size_t)len);
+		feed(h, &len, sizeof(len));
+		feed(h, v + 1, (size_t)len);
 		return;
 	}
 	len = hash_string(NULL, v, (size_t)len);
-	ut_hash_update(h, &len, sizeof(len));
+	feed(h, &len, sizeof(len));
 	(void)hash_string(h, v, e->m[e->col[c]].val_len);
 }
 
 void
 ev_key(const struct ev *e, struct ev_key *k)
 {
-	struct ut_hash	 h;
+	struct feed	 h;
 
-	ut_hash_init(&h);
+	ut_hash_init(&h.h);
+	h.n = 0;
 	if (e->col[EV_IID] >= 0) {
-		ut_hash_update(&h, "V", 1);
+		feed(&h, "V", 1);
 		hash_member(&h, e, EV_IID);
 		hash_member(&h, e, EV_ACTIVITYSTATUS);
 		hash_member(&h, e, EV_ACTIVITYDATETIME);
 		hash_member(&h, e, EV_CLICKEVENTLINK);
 	} else {
 		/* The text up to its closing brace: the same for an event and its archive line. */
-		ut_hash_update(&h, "T", 1);
-		ut_hash_update(&h, e->text, e->body);
+		feed(&h, "T", 1);
+		feed(&h, e->text, e->body);
 	}
-	ut_hash_final(&h, k->h);
+	ut_hash_update(&h.h, h.buf, h.n);
+	ut_hash_final(&h.h, k->h);
 }
 
 void
