@@ -56,6 +56,9 @@ struct parser {
 	size_t			 stack_cap;	/* bytes in stack */
 	size_t			 items_cap;	/* slots in the items */
 	unsigned char		*w;		/* compact text, or NULL */
+	unsigned char		*base;		/* where the event's compact text starts */
+	struct bt_batch		*out;
+	size_t			 ends_cap;	/* slots in out->ends */
 	int			 nomem;		/* failed for want of memory */
 };
 
@@ -76,23 +79,24 @@ skip_digits(const unsigned char *p, const unsigned char *end)
 }
 
 /*
- * Skip string bytes that stand for themselves.  Eight at a time while no
- * byte of a word is below 0x20, a quote, a backslash or from 0x80: each
- * test may flag a clean byte above a real hit but never misses one, and a
- * flagged word is finished a byte at a time.
+ * Skip string bytes that stand for themselves.  Eight at a time: a word's
+ * test flags each byte below 0x20, quote, backslash or from 0x80, and may
+ * flag clean bytes above a real hit (a borrow runs upward), so its lowest
+ * flag is always the first byte to stop at.
  */
 static const unsigned char *
 skip_plain(const unsigned char *p, const unsigned char *end)
 {
-	uint64_t	 x, q, b;
+	uint64_t	 x, q, b, hit;
 
 	while (end - p >= 8) {
-		memcpy(&x, p, sizeof(x));
+		memcpy(&x, p, sizeof(x));	/* little-endian hosts only, as ut_hash */
 		q = x ^ BYTES('"');
 		b = x ^ BYTES('\\');
-		if ((((x - BYTES(0x20)) & ~x) | ((q - BYTES(1)) & ~q) |
-		    ((b - BYTES(1)) & ~b) | x) & BYTES(0x80))
-			break;
+		hit = (((x - BYTES(0x20)) & ~x) | ((q - BYTES(1)) & ~q) |
+		    ((b - BYTES(1)) & ~b) | x) & BYTES(0x80);
+		if (hit != 0)
+			return p + __builtin_ctzll(hit) / 8;
 		p += 8;
 	}
 	while (p < end && (cls[*p] & C_STR))
@@ -244,6 +248,42 @@ skip_ws(struct parser *ps, const unsigned char *p, const unsigned char **run)
 	return q;
 }
 
+/* Make room for more ends.  Returns 0, or -1 when memory ran out. */
+static int
+grow_ends(struct parser *ps)
+{
+	uint32_t	*e;
+	size_t		 cap;
+
+	/* Two ends a member of at least 4 bytes: fewer than the body's bytes. */
+	cap = ps->ends_cap ? ps->ends_cap * 2 : 256;
+	if ((e = reallocarray(ps->out->ends, cap, sizeof(*e))) == NULL) {
+		ps->nomem = 1;
+		return -1;
+	}
+	ps->out->ends = e;
+	ps->ends_cap = cap;
+	return 0;
+}
+
+/*
+ * Note where a member's name or value of the event being copied ends: p in
+ * the body, whose bytes since run are not copied yet.  The members then
+ * need no second scan (bt_item_members).  Returns 0, or -1 when memory ran
+ * out.
+ */
+static inline int
+note_end(struct parser *ps, const unsigned char *p, const unsigned char *run)
+{
+	struct bt_batch	*out = ps->out;
+
+	if (out->nends == ps->ends_cap && grow_ends(ps) == -1)
+		return -1;
+	out->ends[out->nends++] = (uint32_t)((size_t)(ps->w - ps->base) +
+	    (size_t)(p - run));
+	return 0;
+}
+
 /* Open a level at depth.  Returns 0, or -1 when memory ran out. */
 static int
 push_level(struct parser *ps, size_t depth, int object)
@@ -330,6 +370,8 @@ after:
 		flush_run(ps, run, p);
 		return p;
 	}
+	if (depth == 1 && ps->w != NULL && note_end(ps, p, run) == -1)
+		return NULL;
 	if ((p = skip_ws(ps, p, &run)) == end)
 		return NULL;
 	object = is_object(ps, depth - 1);
@@ -346,6 +388,8 @@ after:
 	goto after;
 member:
 	if (p == end || *p != '"' || (p = scan_string(p, end)) == NULL)
+		return NULL;
+	if (depth == 1 && ps->w != NULL && note_end(ps, p, run) == -1)
 		return NULL;
 	if ((p = skip_ws(ps, p, &run)) == end || *p != ':')
 		return NULL;
@@ -390,6 +434,7 @@ scan_element(struct parser *ps, struct bt_batch *out,
 	it->kind = *p == '{' ? BT_EVENT : BT_REJECT;
 	it->off = (size_t)(p - body);
 	it->text_off = it->text_len = 0;
+	it->ends_off = out->nends;
 	ps->w = NULL;
 	if (it->kind == BT_EVENT) {
 		/*
@@ -403,11 +448,12 @@ scan_element(struct parser *ps, struct bt_batch *out,
 			return NULL;
 		}
 		it->text_off = out->text_len;
-		ps->w = (unsigned char *)out->text + out->text_len;
+		ps->w = ps->base = (unsigned char *)out->text + out->text_len;
 	}
 	if ((q = scan_value(ps, p)) == NULL)
 		return NULL;
 	it->len = (size_t)(q - p);
+	it->nmembers = (out->nends - it->ends_off) / 2;
 	if (it->kind == BT_EVENT) {
 		it->text_len = (size_t)(ps->w -
 		    ((unsigned char *)out->text + it->text_off));
@@ -429,6 +475,7 @@ bt_parse(const char *body, size_t len, struct bt_batch *out)
 
 	memset(out, 0, sizeof(*out));
 	memset(&ps, 0, sizeof(ps));
+	ps.out = out;
 	if (len == 0) {
 		out->valid = 1;
 		return 0;
@@ -472,6 +519,7 @@ bt_free(struct bt_batch *b)
 {
 	free(b->text);
 	free(b->items);
+	free(b->ends);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -555,6 +603,25 @@ bt_members(const char *obj, size_t len, struct bt_member *m, size_t max)
 			break;
 	}
 	return n;
+}
+
+/* Returns the number of members, of which the first max are in m. */
+size_t
+bt_item_members(const struct bt_batch *b, const struct bt_item *it,
+    struct bt_member *m, size_t max)
+{
+	const uint32_t	*e = b->ends + it->ends_off;
+	size_t		 i, start = 1;
+
+	/* Compact text: a colon after each name, a comma after each value. */
+	for (i = 0; i < it->nmembers && i < max; i++) {
+		m[i].name_off = start;
+		m[i].name_len = e[2 * i] - start;
+		m[i].val_off = (size_t)e[2 * i] + 1;
+		m[i].val_len = e[2 * i + 1] - m[i].val_off;
+		start = (size_t)e[2 * i + 1] + 1;
+	}
+	return it->nmembers;
 }
 
 /* The value of 4 hex digits at p, or above 0xffff when there are none. */

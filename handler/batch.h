@@ -11,6 +11,7 @@
 #define YH_BATCH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum bt_kind {
 	BT_EVENT,	/* a JSON object: stored as an event */
@@ -21,6 +22,7 @@ struct bt_item {
 	enum bt_kind	 kind;
 	size_t		 off, len;		/* span in the body, as sent */
 	size_t		 text_off, text_len;	/* BT_EVENT: compact text in bt_batch.text */
+	size_t		 ends_off, nmembers;	/* BT_EVENT: its members' ends in bt_batch.ends */
 };
 
 struct bt_batch {
@@ -29,6 +31,13 @@ struct bt_batch {
 	size_t		 text_len;
 	struct bt_item	*items;
 	size_t		 nitems;
+	/*
+	 * Two a top-level member of each event, offsets in its compact text:
+	 * the name's end (its colon) and the value's end.  max_body_bytes is
+	 * at most 4 GiB, so they fit 32 bits.
+	 */
+	uint32_t	*ends;
+	size_t		 nends;
 };
 
 /*
@@ -54,6 +63,13 @@ struct bt_member {
  * more than max).
  */
 size_t	 bt_members(const char *obj, size_t len, struct bt_member *m, size_t max);
+
+/*
+ * The same for the BT_EVENT item it of b, from the ends the parse noted
+ * rather than by scanning its text again.
+ */
+size_t	 bt_item_members(const struct bt_batch *b, const struct bt_item *it,
+	    struct bt_member *m, size_t max);
 
 /*
  * Decode a valid JSON string (quotes included) into UTF-8 in out, which must

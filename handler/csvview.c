@@ -84,6 +84,11 @@ starts_with(const char *s, size_t n, const char *const *set, size_t nset)
 	return 0;
 }
 
+/* The first bytes that make a cell a formula by themselves. */
+static const unsigned char sign_first[256] = {
+	['='] = 1, ['+'] = 1, ['-'] = 1, ['@'] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 1
+};
+
 /*
  * Whether a spreadsheet could run the text as a formula (OWASP CSV
  * injection): it begins with = + - @, TAB, CR or LF, or its first
@@ -96,7 +101,7 @@ needs_guard(const char *s, size_t n)
 
 	if (n == 0)
 		return 0;
-	if (memchr("=+-@\t\r\n", s[0], 7) != NULL)
+	if (sign_first[(unsigned char)s[0]])
 		return 1;
 	/* Any other ASCII byte but a space first: neither a sign nor a blank before one. */
 	if ((unsigned char)s[0] < 0x80 && s[0] != ' ')
@@ -143,29 +148,46 @@ cell_text(const struct cv_ctx *cx, const char *v, size_t len, struct ut_buf *out
 /* The bytes that make a field need quoting. */
 static const unsigned char quoted[256] = { [','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1 };
 
-/* Append a field with RFC 4180 quoting, only when it needs it. */
-static int
-put_field(struct ut_buf *b, const char *s, size_t n)
+/*
+ * Write a field with RFC 4180 quoting, only when it needs it, at o, which
+ * has room for 2 n + 2 bytes.  Returns the byte after it.
+ */
+static char *
+put_field(char *o, const char *s, size_t n)
 {
 	const char	*q;
 	size_t		 i;
 
 	for (i = 0; i < n && !quoted[(unsigned char)s[i]]; i++)
 		;
-	if (i == n)
-		return ut_buf_add(b, s, n);
-	if (ut_buf_addc(b, '"') == -1)
-		return -1;
+	if (i == n) {
+		memcpy(o, s, n);
+		return o + n;
+	}
+	*o++ = '"';
 	/* Copy runs up to and including each quote, then double it. */
 	while ((q = memchr(s, '"', n)) != NULL) {
-		if (ut_buf_add(b, s, (size_t)(q - s) + 1) == -1 || ut_buf_addc(b, '"') == -1)
-			return -1;
-		n -= (size_t)(q - s) + 1;
+		i = (size_t)(q - s) + 1;
+		memcpy(o, s, i);
+		o += i;
+		*o++ = '"';
+		n -= i;
 		s = q + 1;
 	}
-	if (ut_buf_add(b, s, n) == -1)
+	memcpy(o, s, n);
+	o += n;
+	*o++ = '"';
+	return o;
+}
+
+/* Append a field to b with RFC 4180 quoting, only when it needs it. */
+static int
+add_field(struct ut_buf *b, const char *s, size_t n)
+{
+	if (ut_buf_add(b, NULL, 2 * n + 2) == -1)
 		return -1;
-	return ut_buf_addc(b, '"');
+	b->len = (size_t)(put_field(b->p + b->len - 2 * n - 2, s, n) - b->p);
+	return 0;
 }
 
 static const char *
@@ -203,38 +225,76 @@ extra_text(const struct ev *e, struct ut_buf *out)
 	return out->len ? ut_buf_addc(out, '}') : 0;
 }
 
+/*
+ * The cell of a member's value v at o, quoted as needed; cell is scratch
+ * space.  Returns the byte after it, or NULL when memory ran out.
+ */
+static char *
+put_value(const struct cv_ctx *cx, char *o, const char *v, size_t len,
+    struct ut_buf *cell)
+{
+	/* A number, true or false is its own text and needs no quotes. */
+	if (v[0] != '"' && v[0] != '{' && v[0] != '[') {
+		if (len == 4 && memcmp(v, "null", 4) == 0)
+			return o;
+		memcpy(o, v, len);
+		return o + len;
+	}
+	/*
+	 * A string without escapes is its own text, and holds no quote, CR
+	 * or LF (JSON escapes those): only a comma makes it quoted.
+	 */
+	if (v[0] == '"' && memchr(v + 1, '\\', len - 2) == NULL &&
+	    !(cx->guard && needs_guard(v + 1, len - 2))) {
+		if (memchr(v + 1, ',', len - 2) != NULL)
+			return put_field(o, v + 1, len - 2);
+		memcpy(o, v + 1, len - 2);
+		return o + len - 2;
+	}
+	if (cell_text(cx, v, len, cell) == -1)
+		return NULL;
+	return put_field(o, cell->p, cell->len);
+}
+
 /* The row of an event, CRLF included; cell is scratch space. */
 static int
 format_row(const struct cv_ctx *cx, const struct ev *e, const char *stamp,
     struct ut_buf *row, struct ut_buf *cell)
 {
 	const char	*v;
-	size_t		 len;
+	char		*o;
+	size_t		 len, room, start = row->len;
 	int		 c;
 
-	if (ut_buf_add(row, stamp, EV_STAMP_LEN) == -1)
+	/*
+	 * A cell is at most its member's text (a decoded string is shorter
+	 * by its quotes, room for the guard's apostrophe), twice that and
+	 * two quotes when quoted; the values and the extra object are each
+	 * at most the event's text.
+	 */
+	room = EV_STAMP_LEN + 3 * (EV_NCOLS + 1) + 4 * e->len + 2;
+	if (ut_buf_add(row, NULL, room) == -1)
 		return -1;
+	o = row->p + row->len - room;
+	memcpy(o, stamp, EV_STAMP_LEN);
+	o += EV_STAMP_LEN;
 	for (c = 0; c < EV_NCOLS; c++) {
-		if (ut_buf_addc(row, ',') == -1)
-			return -1;
-		if ((v = member_value(e, (enum ev_col)c, &len)) == NULL)
-			continue;
-		/* A string without escapes is its own text: no copy to decode. */
-		if (v[0] == '"' && memchr(v + 1, '\\', len - 2) == NULL &&
-		    !(cx->guard && needs_guard(v + 1, len - 2))) {
-			if (put_field(row, v + 1, len - 2) == -1)
-				return -1;
-			continue;
-		}
-		if (cell_text(cx, v, len, cell) == -1 ||
-		    put_field(row, cell->p, cell->len) == -1)
-			return -1;
+		*o++ = ',';
+		if ((v = member_value(e, (enum ev_col)c, &len)) != NULL &&
+		    (o = put_value(cx, o, v, len, cell)) == NULL)
+			goto fail;
 	}
-	if (ut_buf_addc(row, ',') == -1 || extra_text(e, cell) == -1 ||
-	    put_field(row, cell->p, cell->len) == -1 ||
-	    ut_buf_add(row, "\r\n", 2) == -1)
-		return -1;
+	*o++ = ',';
+	if (extra_text(e, cell) == -1)
+		goto fail;
+	if (cell->len > 0)
+		o = put_field(o, cell->p, cell->len);
+	memcpy(o, "\r\n", 2);
+	row->len = (size_t)(o + 2 - row->p);
 	return 0;
+fail:
+	row->len = start;
+	return -1;
 }
 
 int
@@ -465,7 +525,7 @@ write_summary(const char *dir, const struct cv_day *d)
 	for (i = 0; i < d->nsums; i++) {
 		p = d->sums[i].cells;
 		for (j = 0; j < 4; j++) {
-			if (put_field(&b, p, d->sums[i].len[j]) == -1 ||
+			if (add_field(&b, p, d->sums[i].len[j]) == -1 ||
 			    ut_buf_addc(&b, ',') == -1)
 				goto done;
 			p += d->sums[i].len[j];

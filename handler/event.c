@@ -2,6 +2,7 @@
  * event.c: members, identity, STATUS and archive line of one event.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,17 +32,48 @@ static const char stamp_member[] = "\"_receivedAt\":\"";
 /* "_receivedAt":"<stamp>"} */
 #define STAMP_TAIL_LEN (STAMP_MEMBER_LEN + EV_STAMP_LEN + 2)
 
-/* The column of a decoded member name, or EV_EXTRA. */
+/* Slots of the column table: a power of two, over twice the columns. */
+#define COL_SLOTS	128
+
+static signed char	col_slot[COL_SLOTS];	/* a column, or EV_EXTRA for none */
+static pthread_once_t	col_once = PTHREAD_ONCE_INIT;
+
+/* The first slot to try for a name of n > 0 bytes: no loop over its bytes. */
+static size_t
+col_hash(const char *name, size_t n)
+{
+	const unsigned char	*s = (const unsigned char *)name;
+
+	return (n * 31 + s[0] * 7u + s[n - 1] * 3u + s[n / 2]) & (COL_SLOTS - 1);
+}
+
+static void
+fill_col_slots(void)
+{
+	size_t	 i, j;
+
+	memset(col_slot, EV_EXTRA, sizeof(col_slot));
+	for (i = 0; i < EV_NCOLS; i++) {
+		for (j = col_hash(ev_col_names[i], col_len[i]);
+		    col_slot[j] != EV_EXTRA; j = (j + 1) & (COL_SLOTS - 1))
+			continue;
+		col_slot[j] = (signed char)i;
+	}
+}
+
+/* The column of a decoded member name, or EV_EXTRA; col_slot is filled. */
 static int
 find_column(const char *name, size_t n)
 {
-	size_t	 i;
+	size_t	 j;
+	int	 c;
 
-	/* The length and the first byte rule out nearly all before memcmp. */
-	for (i = 0; i < EV_NCOLS; i++)
-		if (col_len[i] == n && n > 0 && ev_col_names[i][0] == name[0] &&
-		    memcmp(ev_col_names[i], name, n) == 0)
-			return (int)i;
+	if (n == 0)
+		return EV_EXTRA;
+	for (j = col_hash(name, n); (c = col_slot[j]) != EV_EXTRA;
+	    j = (j + 1) & (COL_SLOTS - 1))
+		if (col_len[c] == n && memcmp(ev_col_names[c], name, n) == 0)
+			return c;
 	return EV_EXTRA;
 }
 
@@ -111,8 +143,9 @@ same_name(const struct ev *e, size_t i, size_t j)
 }
 
 /*
- * Mark each member whose name occurs again later EV_SHADOWED: walking from
- * the last member, a name already in the table has a later occurrence.
+ * Mark each member not a column whose name occurs again later EV_SHADOWED:
+ * walking from the last member, a name already in the table has a later
+ * occurrence.
  */
 static void
 mark_shadowed(struct ev *e, size_t n)
@@ -123,6 +156,8 @@ mark_shadowed(struct ev *e, size_t n)
 
 	memset(e->slot, 0xff, e->cap * 2 * sizeof(*e->slot));
 	for (i = n; i-- > 0;) {
+		if (e->mcol[i] != EV_EXTRA)
+			continue;
 		/* FNV-1a: names come from authorised senders only. */
 		h = 0xcbf29ce484222325ULL;
 		for (p = (const unsigned char *)e->names + e->name_at[i];
@@ -138,11 +173,41 @@ mark_shadowed(struct ev *e, size_t n)
 	}
 }
 
+/* Name, column and shadowing of the first n members in e->m: 0, or -1. */
+static int
+classify(struct ev *e, size_t n)
+{
+	size_t	 i, nextra = 0;
+	int	 c;
+
+	e->n = n;
+	if (decode_names(e, n) == -1)
+		return -1;
+	(void)pthread_once(&col_once, fill_col_slots);
+	for (i = 0; i < EV_NCOLS; i++)
+		e->col[i] = -1;
+	/* From the last member: a column already taken is taken by a later one. */
+	for (i = n; i-- > 0;) {
+		c = find_column(e->names + e->name_at[i],
+		    e->name_at[i + 1] - e->name_at[i]);
+		if (c == EV_EXTRA)
+			nextra++;
+		else if (e->col[c] >= 0)
+			c = EV_SHADOWED;
+		else
+			e->col[c] = (int)i;
+		e->mcol[i] = (signed char)c;
+	}
+	/* Only a name not a column's can repeat unseen so far. */
+	if (nextra > 1)
+		mark_shadowed(e, n);
+	return 0;
+}
+
 int
 ev_parse(struct ev *e, const char *text, size_t len, int is_line)
 {
-	size_t	 i, n;
-	int	 c;
+	size_t	 n;
 
 	e->text = text;
 	e->len = len;
@@ -173,19 +238,20 @@ ev_parse(struct ev *e, const char *text, size_t len, int is_line)
 	}
 	if (is_line)
 		n--;	/* the receipt stamp, always last */
-	e->n = n;
-	if (decode_names(e, n) == -1)
+	return classify(e, n);
+}
+
+int
+ev_parse_item(struct ev *e, const struct bt_batch *b, const struct bt_item *it)
+{
+	e->text = b->text + it->text_off;
+	e->len = it->text_len;
+	e->stamp = NULL;
+	e->body = it->text_len - 1;
+	if ((e->cap == 0 || it->nmembers > e->cap) &&
+	    grow_members(e, it->nmembers) == -1)
 		return -1;
-	for (i = 0; i < n; i++)
-		e->mcol[i] = (signed char)find_column(e->names + e->name_at[i],
-		    e->name_at[i + 1] - e->name_at[i]);
-	mark_shadowed(e, n);
-	for (i = 0; i < EV_NCOLS; i++)
-		e->col[i] = -1;
-	for (i = 0; i < n; i++)
-		if ((c = e->mcol[i]) >= 0)
-			e->col[c] = (int)i;
-	return 0;
+	return classify(e, bt_item_members(b, it, e->m, e->cap));
 }
 
 void
@@ -211,11 +277,36 @@ ev_in_extra(const struct ev *e, size_t i)
 }
 
 /*
+ * Key bytes gathered before they are hashed: a typical key is then one
+ * hash update, not a dozen of a few bytes each.
+ */
+struct feed {
+	struct ut_hash	 h;
+	unsigned char	 buf[256];
+	size_t		 n;
+};
+
+static void
+feed(struct feed *f, const void *p, size_t n)
+{
+	if (f->n + n > sizeof(f->buf)) {
+		ut_hash_update(&f->h, f->buf, f->n);
+		f->n = 0;
+		if (n > sizeof(f->buf)) {
+			ut_hash_update(&f->h, p, n);
+			return;
+		}
+	}
+	memcpy(f->buf + f->n, p, n);
+	f->n += n;
+}
+
+/*
  * Feed the decoded value of a string (quotes included) to h, or only count
  * its bytes when h is NULL.  Returns the decoded length.
  */
 static uint64_t
-hash_string(struct ut_hash *h, const char *s, size_t len)
+hash_string(struct feed *h, const char *s, size_t len)
 {
 	const char	*p = s + 1, *end = s + len - 1, *bs;
 	char		 o[4];
@@ -226,12 +317,12 @@ hash_string(struct ut_hash *h, const char *s, size_t len)
 		if ((bs = memchr(p, '\\', (size_t)(end - p))) == NULL)
 			bs = end;
 		if (h != NULL)
-			ut_hash_update(h, p, (size_t)(bs - p));
+			feed(h, p, (size_t)(bs - p));
 		n += (uint64_t)(bs - p);
 		if ((p = bs) < end) {
 			k = bt_decode_escape(&p, end, o);
 			if (h != NULL)
-				ut_hash_update(h, o, k);
+				feed(h, o, k);
 			n += k;
 		}
 	}
@@ -244,54 +335,56 @@ hash_string(struct ut_hash *h, const char *s, size_t len)
  * so no two different tuples feed the same bytes.
  */
 static void
-hash_member(struct ut_hash *h, const struct ev *e, enum ev_col c)
+hash_member(struct feed *h, const struct ev *e, enum ev_col c)
 {
 	const char	*v;
 	unsigned char	 tag = 0;
 	uint64_t	 len;
 
 	if (e->col[c] < 0) {
-		ut_hash_update(h, &tag, 1);
+		feed(h, &tag, 1);
 		return;
 	}
 	v = e->text + e->m[e->col[c]].val_off;
 	len = e->m[e->col[c]].val_len;
 	tag = v[0] == '"' ? 1 : 2;
-	ut_hash_update(h, &tag, 1);
+	feed(h, &tag, 1);
 	if (tag == 2) {
-		ut_hash_update(h, &len, sizeof(len));
-		ut_hash_update(h, v, (size_t)len);
+		feed(h, &len, sizeof(len));
+		feed(h, v, (size_t)len);
 		return;
 	}
 	if (memchr(v, '\\', (size_t)len) == NULL) {
 		len -= 2;
-		ut_hash_update(h, &len, sizeof(len));
-		ut_hash_update(h, v + 1, (size_t)len);
+		feed(h, &len, sizeof(len));
+		feed(h, v + 1, (size_t)len);
 		return;
 	}
 	len = hash_string(NULL, v, (size_t)len);
-	ut_hash_update(h, &len, sizeof(len));
+	feed(h, &len, sizeof(len));
 	(void)hash_string(h, v, e->m[e->col[c]].val_len);
 }
 
 void
 ev_key(const struct ev *e, struct ev_key *k)
 {
-	struct ut_hash	 h;
+	struct feed	 h;
 
-	ut_hash_init(&h);
+	ut_hash_init(&h.h);
+	h.n = 0;
 	if (e->col[EV_IID] >= 0) {
-		ut_hash_update(&h, "V", 1);
+		feed(&h, "V", 1);
 		hash_member(&h, e, EV_IID);
 		hash_member(&h, e, EV_ACTIVITYSTATUS);
 		hash_member(&h, e, EV_ACTIVITYDATETIME);
 		hash_member(&h, e, EV_CLICKEVENTLINK);
 	} else {
 		/* The text up to its closing brace: the same for an event and its archive line. */
-		ut_hash_update(&h, "T", 1);
-		ut_hash_update(&h, e->text, e->body);
+		feed(&h, "T", 1);
+		feed(&h, e->text, e->body);
 	}
-	ut_hash_final(&h, k->h);
+	ut_hash_update(&h.h, h.buf, h.n);
+	ut_hash_final(&h.h, k->h);
 }
 
 void
@@ -309,6 +402,14 @@ ev_status(const struct ev *e, char buf[EV_STATUS_MAX + 1])
 	/* An escape could only spell what the rule forbids or a plain letter: decode to be exact. */
 	if (m->val_len < 3 || s[0] != '"' || m->val_len > EV_STATUS_MAX * 6 + 2)
 		return;
+	/* The common case: no escape, the value is its own text. */
+	if (memchr(s, '\\', m->val_len) == NULL) {
+		if (ev_status_valid(s + 1, m->val_len - 2)) {
+			memcpy(buf, s + 1, m->val_len - 2);
+			buf[m->val_len - 2] = '\0';
+		}
+		return;
+	}
 	/* Decoding drops a \u0000, but the value itself holds it: not a STATUS. */
 	if (memmem(s, m->val_len, "\\u0000", 6) != NULL)
 		return;

@@ -61,6 +61,12 @@ struct ev {
  * Text must stay valid while used.
  */
 int	 ev_parse(struct ev *, const char *text, size_t len, int is_line);
+
+/*
+ * The same for the BT_EVENT item it of b (is_line = 0), from the members
+ * its parse noted: no second scan of the text.  Returns 0, or -1.
+ */
+int	 ev_parse_item(struct ev *, const struct bt_batch *, const struct bt_item *it);
 void	 ev_free(struct ev *);
 
 /* Whether member i belongs in extra: its name is no column's and is its last. */

@@ -299,7 +299,7 @@ drop_duplicates(struct run *r, const struct bt_batch *b, struct ing_counts *c)
 
 		if (it->kind != BT_EVENT)
 			continue;
-		if (ev_parse(&e, text, it->text_len, 0) == -1)
+		if (ev_parse_item(&e, b, it) == -1)
 			goto nomem;
 		ev_key(&e, &k);
 		if ((known = ix_has(&r->ix, &k)) == -1) {

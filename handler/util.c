@@ -277,28 +277,40 @@ ut_hash_init(struct ut_hash *h)
 	h->total = 0;
 }
 
+/* The n < 8 bytes at p as the low bytes of a word. */
+static uint64_t
+load_tail(const unsigned char *p, size_t n)
+{
+	uint64_t	 m = 0;
+
+	while (n-- > 0)
+		m = m << 8 | p[n];
+	return m;
+}
+
 void
 ut_hash_update(struct ut_hash *h, const void *data, size_t len)
 {
 	const unsigned char	*p = data;
+	size_t			 off = h->total & 7, k;
+	uint64_t		 m;
 
-	while (len > 0 && (h->total & 7) != 0) {
-		h->tail |= (uint64_t)*p++ << (8 * (h->total & 7));
-		h->total++;
-		len--;
-		if ((h->total & 7) == 0) {
-			compress_word(h, h->tail);
-			h->tail = 0;
-		}
+	h->total += len;
+	/* The tail holds off bytes: fill it to a word before whole words. */
+	if (off != 0) {
+		k = len < 8 - off ? len : 8 - off;
+		h->tail |= load_tail(p, k) << (8 * off);
+		if (off + k < 8)
+			return;
+		compress_word(h, h->tail);
+		p += k;
+		len -= k;
 	}
-	for (; len >= 8; p += 8, len -= 8, h->total += 8) {
-		uint64_t m;
-
+	for (; len >= 8; p += 8, len -= 8) {
 		memcpy(&m, p, 8);	/* little-endian hosts only, as Debian amd64/arm64 */
 		compress_word(h, m);
 	}
-	for (; len > 0; len--, h->total++)
-		h->tail |= (uint64_t)*p++ << (8 * (h->total & 7));
+	h->tail = load_tail(p, len);
 }
 
 void

@@ -18,6 +18,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#ifdef YH_XLSX_DLOPEN
+#include <dlfcn.h>
+#endif
 #include <xlsxwriter.h>
 
 #include "archive.h"
@@ -35,6 +38,66 @@
 #define COPY_CHUNK	65536
 /* How far back a missing workbook is made by a writer. */
 #define CATCH_UP_DAYS	7
+
+/* The libxlsxwriter calls made here. */
+#define LXW_CALLS(X)							\
+	X(workbook_new_opt) X(workbook_add_format)			\
+	X(workbook_add_worksheet) X(workbook_close) X(lxw_workbook_free) \
+	X(format_set_bold) X(format_set_num_format)			\
+	X(worksheet_autofilter) X(worksheet_freeze_panes)		\
+	X(worksheet_set_column) X(worksheet_write_boolean)		\
+	X(worksheet_write_datetime) X(worksheet_write_number)		\
+	X(worksheet_write_string)
+#define LXW_SLOT(f)	__typeof__(f) *f;
+
+struct lxw_calls {
+	LXW_CALLS(LXW_SLOT)
+};
+
+#ifdef YH_XLSX_DLOPEN
+/*
+ * The dynamically linked binary loads libxlsxwriter only to make a
+ * workbook, about once a day: linked, it and the libcrypto behind it had
+ * their symbols bound at every start, some 4 million instructions, more
+ * than the rest of a 1000-event batch's work.
+ */
+static struct lxw_calls	 lx;
+static int		 lx_loaded;
+
+#define LXW_LOAD(f)							\
+	if ((sym = dlsym(h, #f)) == NULL)				\
+		goto fail;						\
+	memcpy(&lx.f, &sym, sizeof(sym));
+
+/* Load libxlsxwriter once: 0, or -1 (logged). */
+static int
+load_lxw(void)
+{
+	void	*h, *sym;
+
+	if (lx_loaded)
+		return 0;
+	if ((h = dlopen(YH_XLSXWRITER_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL)
+		goto fail;
+	LXW_CALLS(LXW_LOAD)
+	lx_loaded = 1;
+	return 0;
+fail:
+	ut_log("loading libxlsxwriter: %s", dlerror());
+	errno = ENOENT;
+	return -1;
+}
+#else
+/* The static binary calls the library it holds. */
+#define LXW_ADDR(f)	f,
+static const struct lxw_calls lx = { LXW_CALLS(LXW_ADDR) };
+
+static int
+load_lxw(void)
+{
+	return 0;
+}
+#endif
 
 struct sheet {
 	char		 status[EV_STATUS_MAX + 1];
@@ -126,7 +189,7 @@ add_sheet(struct book *bk, const char *base, int part)
 	snprintf(name, sizeof(name), "%.*s%s", SHEET_NAME_MAX - (int)strlen(suffix),
 	    base, suffix);
 	/* Names are compared without case: SUMMARY and summary would clash. */
-	for (k = 2; (ws = workbook_add_worksheet(bk->wb, name)) == NULL && k < 100; k++)
+	for (k = 2; (ws = lx.workbook_add_worksheet(bk->wb, name)) == NULL && k < 100; k++)
 		snprintf(name, sizeof(name), "%.*s~%d%s", SHEET_NAME_MAX - 8, base, k, suffix);
 	if (ws == NULL)
 		bk->failed = 1;
@@ -143,11 +206,11 @@ start_sheet(struct book *bk, const char *base, int part, const char *const *head
 
 	if ((ws = add_sheet(bk, base, part)) == NULL)
 		return NULL;
-	if (worksheet_set_column(ws, 0, (lxw_col_t)(n - 1), 18, NULL) != LXW_NO_ERROR)
+	if (lx.worksheet_set_column(ws, 0, (lxw_col_t)(n - 1), 18, NULL) != LXW_NO_ERROR)
 		bk->failed = 1;
-	worksheet_freeze_panes(ws, 1, 0);
+	lx.worksheet_freeze_panes(ws, 1, 0);
 	for (c = 0; c < n; c++)
-		if (worksheet_write_string(ws, 0, (lxw_col_t)c, head[c], bk->bold) != LXW_NO_ERROR)
+		if (lx.worksheet_write_string(ws, 0, (lxw_col_t)c, head[c], bk->bold) != LXW_NO_ERROR)
 			bk->failed = 1;
 	return ws;
 }
@@ -192,11 +255,11 @@ write_cell(struct book *bk, lxw_worksheet *ws, uint32_t row, int base, int col,
 	if (n == 0)
 		return;
 	if ((col == 0 || col == 1 + EV_ACTIVITYDATETIME) && parse_when(v, n, &dt))
-		rc = worksheet_write_datetime(ws, row, at, &dt, bk->when);
+		rc = lx.worksheet_write_datetime(ws, row, at, &dt, bk->when);
 	else if (col == 1 + EV_HARDBOUNCE && n == 4 && memcmp(v, "true", 4) == 0)
-		rc = worksheet_write_boolean(ws, row, at, 1, NULL);
+		rc = lx.worksheet_write_boolean(ws, row, at, 1, NULL);
 	else if (col == 1 + EV_HARDBOUNCE && n == 5 && memcmp(v, "false", 5) == 0)
-		rc = worksheet_write_boolean(ws, row, at, 0, NULL);
+		rc = lx.worksheet_write_boolean(ws, row, at, 0, NULL);
 	else {
 		/* The library wants a C string. */
 		bk->str.len = 0;
@@ -204,7 +267,7 @@ write_cell(struct book *bk, lxw_worksheet *ws, uint32_t row, int base, int col,
 			bk->failed = 1;
 			return;
 		}
-		rc = worksheet_write_string(ws, row, at, bk->str.p, NULL);
+		rc = lx.worksheet_write_string(ws, row, at, bk->str.p, NULL);
 	}
 	if (rc != LXW_NO_ERROR)
 		bk->failed = 1;
@@ -313,9 +376,9 @@ add_summary(struct book *bk, const char *csv_dir, const char *ymd)
 					i++;
 			}
 			unq[k] = '\0';
-			if ((col == 4 ? worksheet_write_number(ws, row, 4,
+			if ((col == 4 ? lx.worksheet_write_number(ws, row, 4,
 			    (double)ut_strtonum(unq, 0, LLONG_MAX, &why), NULL) :
-			    worksheet_write_string(ws, row, (lxw_col_t)col, unq, NULL)) !=
+			    lx.worksheet_write_string(ws, row, (lxw_col_t)col, unq, NULL)) !=
 			    LXW_NO_ERROR)
 				bk->failed = 1;
 		}
@@ -326,7 +389,7 @@ add_summary(struct book *bk, const char *csv_dir, const char *ymd)
 		}
 	}
 	free(text);
-	if (row > 1 && worksheet_autofilter(ws, 0, 0, row - 1, 4) != LXW_NO_ERROR)
+	if (row > 1 && lx.worksheet_autofilter(ws, 0, 0, row - 1, 4) != LXW_NO_ERROR)
 		bk->failed = 1;
 	return 0;
 }
@@ -369,12 +432,12 @@ open_book(struct book *bk, const char *path, const char *tmpdir)
 	lxw_workbook_options opt = { .constant_memory = LXW_TRUE };
 
 	opt.tmpdir = (char *)tmpdir;
-	if ((bk->wb = workbook_new_opt(path, &opt)) == NULL)
+	if (load_lxw() == -1 || (bk->wb = lx.workbook_new_opt(path, &opt)) == NULL)
 		return -1;
-	bk->bold = workbook_add_format(bk->wb);
-	bk->when = workbook_add_format(bk->wb);
-	format_set_bold(bk->bold);
-	format_set_num_format(bk->when, "yyyy-mm-dd hh:mm:ss");
+	bk->bold = lx.workbook_add_format(bk->wb);
+	bk->when = lx.workbook_add_format(bk->wb);
+	lx.format_set_bold(bk->bold);
+	lx.format_set_num_format(bk->when, "yyyy-mm-dd hh:mm:ss");
 	return 0;
 }
 
@@ -387,10 +450,10 @@ close_book(struct book *bk, size_t ncols)
 
 	for (i = 0; i < bk->nsh; i++)
 		if (bk->sh[i].ws != NULL && bk->sh[i].row > 1 &&
-		    worksheet_autofilter(bk->sh[i].ws, 0, 0, bk->sh[i].row - 1,
+		    lx.worksheet_autofilter(bk->sh[i].ws, 0, 0, bk->sh[i].row - 1,
 		    (lxw_col_t)(ncols - 1)) != LXW_NO_ERROR)
 			bk->failed = 1;
-	bad = workbook_close(bk->wb) != LXW_NO_ERROR || bk->failed;
+	bad = lx.workbook_close(bk->wb) != LXW_NO_ERROR || bk->failed;
 	bk->wb = NULL;
 	if (bad) {
 		errno = EIO;
@@ -403,7 +466,7 @@ static void
 free_book(struct book *bk)
 {
 	if (bk->wb != NULL)
-		lxw_workbook_free(bk->wb);
+		lx.lxw_workbook_free(bk->wb);
 	ev_free(&bk->e);
 	ut_buf_free(&bk->cell);
 	ut_buf_free(&bk->str);

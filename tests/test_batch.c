@@ -844,6 +844,58 @@ members_of_parsed_event(void)
 	return 0;
 }
 
+/* Whether every event's noted members are those bt_members finds in its text. */
+static int
+same_members(const struct bt_batch *b)
+{
+	struct bt_member m[64], want[64];
+	size_t		 i, j, n;
+
+	for (i = 0; i < b->nitems; i++) {
+		const struct bt_item *it = &b->items[i];
+
+		if (it->kind != BT_EVENT)
+			continue;
+		n = bt_members(b->text + it->text_off, it->text_len, want, 64);
+		CHECK(n <= 64 && bt_item_members(b, it, m, 64) == n);
+		for (j = 0; j < n; j++)
+			CHECK(m[j].name_off == want[j].name_off &&
+			    m[j].name_len == want[j].name_len &&
+			    m[j].val_off == want[j].val_off &&
+			    m[j].val_len == want[j].val_len);
+	}
+	return 0;
+}
+
+static int
+members_noted_by_parse(void)
+{
+	static const char body[] = "[ {} , [ {\"x\":1} ] , { \"a\\\"\" : { \"b\" : "
+	    "[ 1 , {} ] } , \"c\" :\"}\\\\\" ,\"d\":-1e5 , \"\":{ }} ,\n"
+	    "{\"iid\":\"2\",\"iid\":null,\"e\":[[],[{}]] } ]";
+	static const char *const fixtures[] = {
+		"bulk-campaign.json", "triggered-campaign.json", "edge.json",
+		"mixed.json"
+	};
+	struct bt_batch	 b;
+	char		*f;
+	size_t		 i, len;
+
+	CHECK(bt_parse(LIT(body), &b) == 0 && b.valid && b.nitems == 4);
+	CHECK(b.items[0].nmembers == 0 && b.items[2].nmembers == 4 &&
+	    b.items[3].nmembers == 3);
+	CHECK(same_members(&b) == 0);
+	bt_free(&b);
+	for (i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
+		CHECK((f = read_fixture(fixtures[i], &len)) != NULL);
+		CHECK(bt_parse(f, len, &b) == 0 && b.valid && b.nitems > 0);
+		CHECK(same_members(&b) == 0);
+		bt_free(&b);
+		free(f);
+	}
+	return 0;
+}
+
 static int
 unescape_simple_escapes(void)
 {
@@ -984,6 +1036,7 @@ static const struct test tests[] = {
 	T(members_more_than_max),
 	T(members_empty_object),
 	T(members_of_parsed_event),
+	T(members_noted_by_parse),
 	T(unescape_simple_escapes),
 	T(unescape_nul_dropped),
 	T(unescape_surrogate_pair),

@@ -228,6 +228,35 @@ last_duplicate_iid_keys(void)
 	return 0;
 }
 
+static int
+only_last_duplicate_extra_is_extra(void)
+{
+	static const char text[] = "{\"x\":1,\"iid\":\"a\",\"y\":2,\"\\u0078\":3,"
+	    "\"iid\":\"b\",\"y\":4,\"z\":5}";
+	struct ev	 e = { 0 };
+
+	CHECK(ev_parse(&e, text, strlen(text), 0) == 0 && e.n == 7);
+	CHECK(!ev_in_extra(&e, 0) && !ev_in_extra(&e, 1) && !ev_in_extra(&e, 2));
+	CHECK(ev_in_extra(&e, 3) && ev_in_extra(&e, 5) && ev_in_extra(&e, 6));
+	CHECK(e.col[EV_IID] == 4 && e.mcol[1] == EV_SHADOWED && e.mcol[0] == EV_SHADOWED);
+	ev_free(&e);
+	return 0;
+}
+
+static int
+key_is_unchanged(void)
+{
+	/* The index holds these keys: a change must come with SP_FORMAT's. */
+	struct ev_key	 a = key_of("{\"iid\":\"a\\u00e9\\\"\",\"activityStatus\":\"READ\","
+	    "\"activityDateTime\":\"2025-03-26T04:58:24\","
+	    "\"clickEventLink\":\"https://x.y/\\/z?a=1,b\"}");
+	struct ev_key	 b = key_of("{\"no\":1,\"x\":[1,2]}");
+
+	CHECK(a.h[0] == 0xbd47cdc17698d69aULL && a.h[1] == 0xbbd9c447ad6a5888ULL);
+	CHECK(b.h[0] == 0xfeaa3c41ec5c0933ULL && b.h[1] == 0x51dd1bdcc50f09ffULL);
+	return 0;
+}
+
 static const struct test tests[] = {
 	T(key_same_iid_other_status_differs),
 	T(key_ignores_other_members),
@@ -247,6 +276,8 @@ static const struct test tests[] = {
 	T(status_escaped_letters_decode),
 	T(last_duplicate_status_wins),
 	T(last_duplicate_iid_keys),
+	T(only_last_duplicate_extra_is_extra),
+	T(key_is_unchanged),
 };
 
 TEST_MAIN(tests)

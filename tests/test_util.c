@@ -110,6 +110,23 @@ hash_ignores_chunking(void)
 }
 
 static int
+hash_is_unchanged(void)
+{
+	/* The index holds these hashes: a change must come with SP_FORMAT's. */
+	static const char	 iid[] = "43f5daa0-0000-11ee-f48e-000000100000";
+	struct ut_hash		 h;
+	uint64_t		 len = sizeof(iid) - 1, k[2];
+
+	ut_hash_init(&h);
+	ut_hash_update(&h, "V\x01", 2);
+	ut_hash_update(&h, &len, sizeof(len));
+	ut_hash_update(&h, iid, sizeof(iid) - 1);
+	ut_hash_final(&h, k);
+	CHECK(k[0] == 0x5a4b839860616740ULL && k[1] == 0xedfac72dd0f2a79fULL);
+	return 0;
+}
+
+static int
 hash_differs_by_one_byte(void)
 {
 	struct ut_hash	 h;
@@ -191,6 +208,7 @@ static const struct test tests[] = {
 	T(utc_stamp_format),
 	T(local_day_follows_tz),
 	T(hash_ignores_chunking),
+	T(hash_is_unchanged),
 	T(hash_differs_by_one_byte),
 	T(buf_grows),
 };
