@@ -47,6 +47,7 @@ set(YH_E2E_TESTS
   cli_endless_input
   cli_consumer_pending
   cli_consumer_days
+  cli_consumer_torn_tail
   quarantine_bad_json
   quarantine_mixed
   quarantine_pid_namespaces
