@@ -74,10 +74,11 @@ record_success(const struct hook *h)
 	if (strstr(text, "\nok ") == NULL) {
 		ut_utc_stamp(time(NULL), stamp);
 		n = snprintf(line, sizeof(line), "ok %s\n", stamp);
-		if ((fd = fio_open(h->failed, O_WRONLY | O_APPEND, 0)) != -1) {
-			(void)fio_write(fd, line, (size_t)n);
-			(void)fio_close(fd);
-		}
+		if ((fd = fio_open(h->failed, O_WRONLY | O_APPEND, 0)) == -1 ||
+		    fio_write(fd, line, (size_t)n) == -1)
+			ut_log_errno("on_commit: recording its success", h->failed);
+		if (fd != -1 && fio_close(fd) == -1)
+			ut_log_errno("on_commit: recording its success", h->failed);
 	}
 	free(text);
 }

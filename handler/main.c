@@ -75,7 +75,7 @@ static const char help[] =
     "  --erase    remove every archived event whose FIELD (email, sms, viber,\n"
     "             contactId, externalCustomerId, webpush, mobilepush) is VALUE,\n"
     "             and its rows everywhere; the keys stay, so a resend is a\n"
-    "             duplicate; quarantine files holding it are listed, not changed\n"
+    "             duplicate; quarantine files holding it are redacted\n"
     "  --config FILE  the config file; else $YESPO_HOOK_CONFIG; else\n"
     "             yespo-hook.conf in the parent of the binary's directory\n"
     "\n"
@@ -545,6 +545,12 @@ run_command(int argc, char **argv)
 		else
 			rc = ck_verify(&cf, stdout) == 0 ? 0 : 1;
 		conf_free(&cf);
+	}
+	/* A report that did not reach its reader is a failure (a full disk, a closed pipe). */
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		fprintf(stderr, "yespo-hook: standard output: %s\n", strerror(errno));
+		if (rc == 0)
+			rc = 1;
 	}
 	free(a.ex.status);
 	free(a.given);
