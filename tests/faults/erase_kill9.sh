@@ -113,6 +113,9 @@ for op in sync rename write; do
 		k=$((k + 1))
 	done
 done
+# Each kind of call happens many times in an erase: a loop that stopped at
+# once means no kill was injected, and nothing above was tested.
+[ "$cases" -ge 20 ] || yh_die "only $cases injected kills landed: is YH_FAULT honoured?"
 # And from outside, at moments a clock picks.
 for i in 1 2 3 4 5 6; do
 	restore
