@@ -48,6 +48,7 @@ set(YH_E2E_TESTS
   cli_consumer_pending
   cli_consumer_days
   cli_consumer_torn_tail
+  cli_consumer_compressed
   cli_stdout_full
   quarantine_bad_json
   quarantine_mixed
