@@ -498,7 +498,6 @@ move_consumer(const char *name, struct ex_pos *c, struct ex_pos *p, void *arg)
 static int
 remake_views(const struct conf *cf, const struct spool *sp, int day)
 {
-	static const char *const kinds[] = { "hint", "ckpt" };
 	struct cv_fault	 fault = { 0 };
 	struct cv_ctx	 cx = { cf->csv_dir, sp->views, cf->csv_formula_guard,
 			    cf->max_status_files, &fault };
@@ -506,15 +505,10 @@ remake_views(const struct conf *cf, const struct spool *sp, int day)
 	struct rp_replay r;
 	char		 path[PATH_MAX], ymd[11], text[PATH_MAX + 128];
 	off_t		 size;
-	size_t		 i;
 	int		 ok;
 
 	ut_format_day(day, ymd);
-	for (i = 0; i < 2; i++)
-		if (ut_path(path, sizeof(path), "%s/%s.%s", sp->views, ymd, kinds[i]) == -1 ||
-		    (fio_unlink(path) == -1 && errno != ENOENT))
-			return -1;
-	if (fio_sync_dir(sp->views) == -1)
+	if (cv_remove_state(sp->views, day) == -1 || fio_sync_dir(sp->views) == -1)
 		return -1;
 	if (ut_path(path, sizeof(path), "%s/%s/%s.xlsx", cf->csv_dir, ymd, ymd) == -1 ||
 	    (fio_unlink(path) == -1 && errno != ENOENT))
