@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "archive.h"
+#include "batch.h"
 #include "conf.h"
 #include "consumer.h"
 #include "erase.h"
@@ -733,75 +734,23 @@ erase_day(struct erase *x, int day)
 	return finish(x->cf, x->sp, &x->j);
 }
 
-/* The value of the 4 hex digits at s, or -1. */
-static long
-hex4(const char *s)
-{
-	long	 v = 0;
-	int	 i;
-
-	for (i = 0; i < 4; i++) {
-		if (s[i] >= '0' && s[i] <= '9')
-			v = v * 16 + (s[i] - '0');
-		else if ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'f')
-			v = v * 16 + ((s[i] | 0x20) - 'a' + 10);
-		else
-			return -1;
-	}
-	return v;
-}
-
-/* Write code point c as UTF-8 at o: the end of what was written. */
-static char *
-put_utf8(char *o, long c)
-{
-	if (c < 0x80)
-		*o++ = (char)c;
-	else if (c < 0x800) {
-		*o++ = (char)(0xc0 | c >> 6);
-		*o++ = (char)(0x80 | (c & 0x3f));
-	} else if (c < 0x10000) {
-		*o++ = (char)(0xe0 | c >> 12);
-		*o++ = (char)(0x80 | (c >> 6 & 0x3f));
-		*o++ = (char)(0x80 | (c & 0x3f));
-	} else {
-		*o++ = (char)(0xf0 | c >> 18);
-		*o++ = (char)(0x80 | (c >> 12 & 0x3f));
-		*o++ = (char)(0x80 | (c >> 6 & 0x3f));
-		*o++ = (char)(0x80 | (c & 0x3f));
-	}
-	return o;
-}
-
 /*
  * One unit of text at s (before end): a JSON escape, decoded into out (4
- * bytes at most), or else one byte as it is (also a backslash that starts
- * no escape).  Sets *n to the bytes written; returns the unit's length.
+ * bytes at most) as a reader decodes it, or else one byte as it is.  Sets
+ * *n to the bytes written; returns the unit's length.
  */
 static size_t
 read_unit(const char *s, const char *end, char *out, size_t *n)
 {
-	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-	const char	*f;
-	long		 c, lo;
+	const char	*p = s;
 
-	*n = 1;
-	out[0] = *s;
-	if (*s != '\\' || end - s < 2)
+	if (*s != '\\') {
+		out[0] = *s;
+		*n = 1;
 		return 1;
-	if (s[1] != '\0' && (f = strchr(from, s[1])) != NULL) {
-		out[0] = to[f - from];
-		return 2;
 	}
-	if (s[1] != 'u' || end - s < 6 || (c = hex4(s + 2)) == -1)
-		return 1;
-	if (c >= 0xd800 && c < 0xdc00 && end - s >= 12 && s[6] == '\\' && s[7] == 'u' &&
-	    (lo = hex4(s + 8)) >= 0xdc00 && lo < 0xe000) {
-		*n = (size_t)(put_utf8(out, 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00)) - out);
-		return 12;
-	}
-	*n = (size_t)(put_utf8(out, c) - out);
-	return 6;
+	*n = bt_decode_escape(&p, end, out);
+	return (size_t)(p - s);
 }
 
 /* The length of the text at p (before end) that decodes to m's value in whole units, or 0. */
