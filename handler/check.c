@@ -18,6 +18,7 @@
 #include "conf.h"
 #include "consumer.h"
 #include "erase.h"
+#include "erased.h"
 #include "fsio.h"
 #include "health.h"
 #include "page.h"
@@ -132,7 +133,7 @@ ck_rebuild(const struct conf *cf, FILE *msg)
 	}
 	ut_progress_end(&pr);
 	/* The keys of erased events have no line left: --erase kept them aside. */
-	if (er_add_keys(&sp, &ix) == -1 || ix_sync(&ix) == -1 ||
+	if (ek_add_keys(&sp, &ix) == -1 || ix_sync(&ix) == -1 ||
 	    (fit == SP_FORMAT_OLDER && sp_set_format(&sp) == -1))
 		goto fail;
 	rc = 0;
