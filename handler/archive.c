@@ -425,8 +425,8 @@ arc_length(const struct spool *sp, int day, off_t *len)
 	if ((rc = open_src(sp, day, &s)) != 1)
 		return rc;
 	if (!s.gz) {
-		rc = fio_fstat(s.fd, &st);
-		*len = st.st_size;
+		if ((rc = fio_fstat(s.fd, &st)) == 0)
+			*len = st.st_size;
 	} else if ((buf = malloc(SCAN_CHUNK)) == NULL)
 		rc = -1;
 	else {

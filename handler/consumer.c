@@ -325,14 +325,19 @@ cs_inspect(const struct spool *sp, cs_inspect_fn fn, void *arg)
 	struct dirent	*de;
 	struct state	 st;
 	DIR		*d;
-	int		 rc = 0;
+	int		 rc = 0, e;
 
 	if ((d = fio_opendir(sp->consumers)) == NULL)
 		return errno == ENOENT ? 0 : -1;
-	while (rc == 0 && (de = readdir(d)) != NULL)
+	while (rc == 0 && (errno = 0, de = readdir(d)) != NULL)
 		if (cs_name_valid(de->d_name) && read_state(sp->consumers, de->d_name, &st) == 1)
 			rc = fn(de->d_name, &st.committed, st.acked, arg);
+	/* A directory read that failed must not pass for the end of the list. */
+	if (rc == 0 && errno != 0)
+		rc = -1;
+	e = errno;
 	(void)closedir(d);
+	errno = e;
 	return rc;
 }
 
