@@ -31,14 +31,6 @@
 /* The place before every event. */
 #define NOWHERE		INT_MIN
 
-static int
-cmp_day(const void *a, const void *b)
-{
-	int	 x = *(const int *)a, y = *(const int *)b;
-
-	return (x > y) - (x < y);
-}
-
 struct state {
 	struct ex_pos	 committed, pending;
 	long long	 acked;		/* when committed last moved; 0: never */
@@ -452,11 +444,17 @@ static int
 count_stale(const char *name, struct state *st, int stale, void *arg)
 {
 	struct stale_list *l = arg;
+	char		 when[21];
 
 	if (stale) {
 		l->n++;
-		if (l->fn != NULL)
-			l->fn(name, st->acked, l->arg);
+		if (l->fn != NULL) {
+			if (st->acked == 0)
+				snprintf(when, sizeof(when), "never");
+			else
+				ut_utc_stamp((time_t)st->acked, when);
+			l->fn(name, when, l->arg);
+		}
 	}
 	return 0;
 }
@@ -582,7 +580,7 @@ at_boundary(const struct spool *sp, const struct ex_pos *p, const int *days, siz
 
 	if (p->day == NOWHERE)
 		return p->off == 0;
-	if (bsearch(&p->day, days, n, sizeof(*days), cmp_day) == NULL)
+	if (bsearch(&p->day, days, n, sizeof(*days), ut_cmp_int) == NULL)
 		return 0;
 	if (p->off > 0 && arc_scan(sp, p->day, 0, p->off, reach, &b) == -1)
 		return -1;

@@ -218,15 +218,9 @@ rt_due(const struct conf *cf, const struct spool *sp, int today)
 }
 
 static void
-warn_stale(const char *name, long long acked, void *arg)
+warn_stale(const char *name, const char *when, void *arg)
 {
-	char	 when[40];
-
 	(void)arg;
-	if (acked == 0)
-		snprintf(when, sizeof(when), "never");
-	else
-		ut_utc_stamp((time_t)acked, when);
 	ut_log("retention: consumer %s is older than retention_days (last ack: %s): "
 	    "days it has not read are removed", name, when);
 }
