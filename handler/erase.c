@@ -856,19 +856,71 @@ hold_workbooks(const struct spool *sp)
 	return fd;
 }
 
+/*
+ * Erase from each of the ndays days in turn, telling out what went, the
+ * lock taken for one day at a time so that writers go on between days;
+ * the changed days go to changed (*nchanged of them).  0, or -1 after a
+ * line on stderr.
+ */
+static int
+erase_days(struct erase *x, const int *days, size_t ndays, int *changed,
+    size_t *nchanged, FILE *out)
+{
+	struct ut_progress pr;
+	unsigned long long total = 0;
+	char		 ymd[11];
+	size_t		 i;
+	int		 r, rc = -1;
+
+	memset(&pr, 0, sizeof(pr));
+	ut_progress_start(&pr, "--erase", ndays);
+	for (i = 0; i < ndays; i++) {
+		if (lock_spool(x) == -1)
+			goto out;
+		r = erase_day(x, days[i]);
+		sp_unlock(x->sp);
+		ut_format_day(days[i], ymd);
+		if (r == -1) {
+			ut_progress_end(&pr);
+			fprintf(stderr, "yespo-hook: --erase: archive/%s.jsonl: %s; run --erase "
+			    "again\n", ymd, strerror(errno));
+			goto out;
+		}
+		/* The day's lines below start where the progress line did. */
+		if (x->j.ncut > 0 || x->elsewhere > 0)
+			ut_progress_clear(&pr);
+		if (x->j.ncut > 0) {
+			fprintf(out, "archive/%s.jsonl: removed %zu event(s)", ymd, x->events);
+			if (x->foreign > 0)
+				fprintf(out, " and %zu line(s) that are no event", x->foreign);
+			fputc('\n', out);
+			changed[(*nchanged)++] = days[i];
+			total += x->events;
+		}
+		if (x->elsewhere > 0)
+			fprintf(out, "archive/%s.jsonl: %zu event(s) kept that hold a value's "
+			    "text in another member or within a longer value\n", ymd, x->elsewhere);
+		ut_progress_show(&pr, i + 1, x->lines);
+	}
+	ut_progress_end(&pr);
+	fprintf(out, "removed %llu event(s) from %zu day(s); their keys stay in the index, "
+	    "so a resent one is a duplicate\n", total, *nchanged);
+	rc = 0;
+out:
+	ut_progress_end(&pr);
+	return rc;
+}
+
 int
 er_erase(const struct conf *cf, const struct er_match *m, size_t nm, FILE *out)
 {
 	struct erase	 x;
 	struct spool	 sp;
-	struct ut_progress pr;
-	unsigned long long total = 0;
-	char		 err[512], ymd[11];
-	size_t		 ndays = 0, nchanged = 0, i;
+	char		 err[512];
+	size_t		 ndays = 0, nchanged = 0;
 	int		*days = NULL, *changed = NULL, held = -1, rc = -1, r;
 
 	memset(&x, 0, sizeof(x));
-	memset(&pr, 0, sizeof(pr));
 	x.cf = cf;
 	x.sp = &sp;
 	x.m = m;
@@ -892,44 +944,12 @@ er_erase(const struct conf *cf, const struct er_match *m, size_t nm, FILE *out)
 		fprintf(stderr, "yespo-hook: --erase: %s: %s\n", sp.archive, strerror(errno));
 		goto out;
 	}
-	/* A day at a time, so writers go on between days. */
-	ut_progress_start(&pr, "--erase", ndays);
-	for (i = 0; i < ndays; i++) {
-		if (lock_spool(&x) == -1)
-			goto out;
-		r = erase_day(&x, days[i]);
-		sp_unlock(&sp);
-		ut_format_day(days[i], ymd);
-		if (r == -1) {
-			ut_progress_end(&pr);
-			fprintf(stderr, "yespo-hook: --erase: archive/%s.jsonl: %s; run --erase "
-			    "again\n", ymd, strerror(errno));
-			goto out;
-		}
-		/* The day's lines below start where the progress line did. */
-		if (x.j.ncut > 0 || x.elsewhere > 0)
-			ut_progress_clear(&pr);
-		if (x.j.ncut > 0) {
-			fprintf(out, "archive/%s.jsonl: removed %zu event(s)", ymd, x.events);
-			if (x.foreign > 0)
-				fprintf(out, " and %zu line(s) that are no event", x.foreign);
-			fputc('\n', out);
-			changed[nchanged++] = days[i];
-			total += x.events;
-		}
-		if (x.elsewhere > 0)
-			fprintf(out, "archive/%s.jsonl: %zu event(s) kept that hold a value's "
-			    "text in another member or within a longer value\n", ymd, x.elsewhere);
-		ut_progress_show(&pr, i + 1, x.lines);
-	}
-	ut_progress_end(&pr);
-	fprintf(out, "removed %llu event(s) from %zu day(s); their keys stay in the index, "
-	    "so a resent one is a duplicate\n", total, nchanged);
+	if (erase_days(&x, days, ndays, changed, &nchanged, out) == -1)
+		goto out;
 	rc = publish(&x, changed, nchanged);
 	if (redact_quarantine(&x, out) == -1)
 		rc = -1;
 out:
-	ut_progress_end(&pr);
 	if (held != -1)
 		(void)fio_close(held);
 	free_journal(&x.j);
