@@ -7,14 +7,10 @@
 . "$(dirname "$0")/lib.sh"
 yh_init
 yh_write_conf "allow_anonymous = true;"
-printf '[{"iid":"other-1","email":"bob@example.com"}]' >"$T/other.json"
-"$YH_BIN" --ingest --config "$CONF" "$T/other.json" >/dev/null 2>&1 || yh_die "--ingest of an event"
-stars() { printf '%*s' "$1" '' | tr ' ' '*'; }
-head='[{"iid":"q-1","email":"'
-tail='"}] oops'
-printf '%s' "${head}anna\\ud800@example.com${tail}" >"$T/body.json"
-printf '%s' "${head}$(stars 22)${tail}" >"$T/want"
-"$YH_BIN" --ingest --config "$CONF" "$T/body.json" >/dev/null 2>&1 || yh_die "--ingest of the body"
+# Not JSON as a whole (the tail), so quarantined whole; 22 bytes spell the value.
+printf '%s' '[{"email":"anna\ud800@example.com"}] oops' >"$T/body.json"
+printf '%s' '[{"email":"**********************"}] oops' >"$T/want"
+"$YH_BIN" --ingest --config "$CONF" "$T/body.json" >/dev/null 2>&1
 q=$(ls "$SPOOL"/quarantine/*.body) || yh_die "the body was not quarantined"
 
 "$YH_BIN" --erase --config "$CONF" "email=anna$(printf '\357\277\275')@example.com" \
