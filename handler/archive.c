@@ -425,8 +425,8 @@ arc_length(const struct spool *sp, int day, off_t *len)
 	if ((rc = open_src(sp, day, &s)) != 1)
 		return rc;
 	if (!s.gz) {
-		rc = fio_fstat(s.fd, &st);
-		*len = st.st_size;
+		if ((rc = fio_fstat(s.fd, &st)) == 0)
+			*len = st.st_size;
 	} else if ((buf = malloc(SCAN_CHUNK)) == NULL)
 		rc = -1;
 	else {
@@ -509,14 +509,6 @@ fail:
 	return -1;
 }
 
-static int
-cmp_int(const void *a, const void *b)
-{
-	int	 x = *(const int *)a, y = *(const int *)b;
-
-	return (x > y) - (x < y);
-}
-
 int
 arc_list_days(const char *dir, const char *const *suffixes, int **days, size_t *n)
 {
@@ -553,7 +545,7 @@ arc_list_days(const char *dir, const char *const *suffixes, int **days, size_t *
 		goto fail;
 	closedir(d);
 	if (*n > 1)
-		qsort(v, *n, sizeof(*v), cmp_int);
+		qsort(v, *n, sizeof(*v), ut_cmp_int);
 	/* A day in both forms is one day. */
 	for (i = 0, k = 0; i < *n; i++)
 		if (k == 0 || v[k - 1] != v[i])

@@ -315,6 +315,24 @@ is_object(const struct parser *ps, size_t depth)
 	return (ps->stack[depth >> 3] >> (depth & 7)) & 1;
 }
 
+/* Scan the string, literal or number at p (not at end): the byte after it, or NULL. */
+static inline const unsigned char *
+scan_scalar(const unsigned char *p, const unsigned char *end)
+{
+	switch (*p) {
+	case '"':
+		return scan_string(p, end);
+	case 't':
+		return scan_word(p, end, "true", 4);
+	case 'f':
+		return scan_word(p, end, "false", 5);
+	case 'n':
+		return scan_word(p, end, "null", 4);
+	default:
+		return scan_number(p, end);
+	}
+}
+
 /*
  * Scan the value at p (white space already skipped), appending its compact
  * text at ps->w when that is set.  A loop over three states, not recursion:
@@ -332,9 +350,7 @@ scan_value(struct parser *ps, const unsigned char *p)
 value:
 	if (p == end)
 		return NULL;
-	switch (*p) {
-	case '{':
-	case '[':
+	if (*p == '{' || *p == '[') {
 		object = *p == '{';
 		if (push_level(ps, depth++, object) == -1)
 			return NULL;
@@ -347,23 +363,8 @@ value:
 		if (object)
 			goto member;
 		goto value;
-	case '"':
-		p = scan_string(p, end);
-		break;
-	case 't':
-		p = scan_word(p, end, "true", 4);
-		break;
-	case 'f':
-		p = scan_word(p, end, "false", 5);
-		break;
-	case 'n':
-		p = scan_word(p, end, "null", 4);
-		break;
-	default:
-		p = scan_number(p, end);
-		break;
 	}
-	if (p == NULL)
+	if ((p = scan_scalar(p, end)) == NULL)
 		return NULL;
 after:
 	if (depth == 0) {

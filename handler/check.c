@@ -18,6 +18,7 @@
 #include "conf.h"
 #include "consumer.h"
 #include "erase.h"
+#include "erased.h"
 #include "fsio.h"
 #include "health.h"
 #include "page.h"
@@ -82,6 +83,35 @@ publish_all(const struct conf *cf, const int *days, size_t n, FILE *msg)
 	return 0;
 }
 
+/*
+ * Replay each of the n archive days, repaired first, into r's views and
+ * index, the day's view in r->d (left there on failure).  0, or -1 with
+ * errno.
+ */
+static int
+replay_days(struct rp_replay *r, const struct spool *sp, const int *days, size_t n)
+{
+	struct ut_progress pr;
+	off_t		 size;
+	size_t		 j;
+	int		 rc = 0;
+
+	ut_progress_start(&pr, "--rebuild", n);
+	for (j = 0; j < n && rc == 0; j++) {
+		memset(r->d, 0, sizeof(*r->d));
+		r->d->day = days[j];
+		if (arc_repair(sp, days[j], 0, &size) == -1 ||
+		    rp_replay_day(r, sp, 0, size) == -1)
+			rc = -1;
+		else {
+			ut_progress_show(&pr, j + 1, r->events);
+			cv_free(r->d);
+		}
+	}
+	ut_progress_end(&pr);
+	return rc;
+}
+
 int
 ck_rebuild(const struct conf *cf, FILE *msg)
 {
@@ -91,11 +121,9 @@ ck_rebuild(const struct conf *cf, FILE *msg)
 	struct cv_day	 d;
 	struct ix	 ix;
 	struct rp_replay r;
-	struct ut_progress pr;
-	off_t		 size;
 	enum sp_format_fit fit;
 	int		*days = NULL, rc = -1, ixopen = 0;
-	size_t		 n = 0, j;
+	size_t		 n = 0;
 
 	if (lock_spool(cf, &sp, msg, &fit) == -1)
 		return -1;
@@ -118,21 +146,10 @@ ck_rebuild(const struct conf *cf, FILE *msg)
 	r.d = &d;
 	r.ix = &ix;
 	r.msg = msg;
-	ut_progress_start(&pr, "--rebuild", n);
-	for (j = 0; j < n; j++) {
-		memset(&d, 0, sizeof(d));
-		d.day = days[j];
-		if (arc_repair(&sp, d.day, 0, &size) == -1 ||
-		    rp_replay_day(&r, &sp, 0, size) == -1) {
-			ut_progress_end(&pr);
-			goto fail;
-		}
-		ut_progress_show(&pr, j + 1, r.events);
-		cv_free(&d);
-	}
-	ut_progress_end(&pr);
+	if (replay_days(&r, &sp, days, n) == -1)
+		goto fail;
 	/* The keys of erased events have no line left: --erase kept them aside. */
-	if (er_add_keys(&sp, &ix) == -1 || ix_sync(&ix) == -1 ||
+	if (ek_add_keys(&sp, &ix) == -1 || ix_sync(&ix) == -1 ||
 	    (fit == SP_FORMAT_OLDER && sp_set_format(&sp) == -1))
 		goto fail;
 	rc = 0;

@@ -53,6 +53,12 @@ int	 conf_load(const char *path, struct conf *c, char *err, size_t errlen);
 void	 conf_free(struct conf *);
 
 /*
+ * A body longer than this many times max_body_bytes is no Yespo batch
+ * (endless input, a stream from elsewhere): it is refused, not quarantined.
+ */
+#define ING_CAP		4
+
+/*
  * Advice on a loaded config that works but is weak: a token shorter than
  * CONF_TOKEN_MIN characters, or holding a character that must be escaped
  * in a URL.  Looks at the tokens from *at on: returns 1 with one line

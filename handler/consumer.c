@@ -31,14 +31,6 @@
 /* The place before every event. */
 #define NOWHERE		INT_MIN
 
-static int
-cmp_day(const void *a, const void *b)
-{
-	int	 x = *(const int *)a, y = *(const int *)b;
-
-	return (x > y) - (x < y);
-}
-
 struct state {
 	struct ex_pos	 committed, pending;
 	long long	 acked;		/* when committed last moved; 0: never */
@@ -325,14 +317,19 @@ cs_inspect(const struct spool *sp, cs_inspect_fn fn, void *arg)
 	struct dirent	*de;
 	struct state	 st;
 	DIR		*d;
-	int		 rc = 0;
+	int		 rc = 0, e;
 
 	if ((d = fio_opendir(sp->consumers)) == NULL)
 		return errno == ENOENT ? 0 : -1;
-	while (rc == 0 && (de = readdir(d)) != NULL)
+	while (rc == 0 && (errno = 0, de = readdir(d)) != NULL)
 		if (cs_name_valid(de->d_name) && read_state(sp->consumers, de->d_name, &st) == 1)
 			rc = fn(de->d_name, &st.committed, st.acked, arg);
+	/* A directory read that failed must not pass for the end of the list. */
+	if (rc == 0 && errno != 0)
+		rc = -1;
+	e = errno;
 	(void)closedir(d);
+	errno = e;
 	return rc;
 }
 
@@ -447,11 +444,17 @@ static int
 count_stale(const char *name, struct state *st, int stale, void *arg)
 {
 	struct stale_list *l = arg;
+	char		 when[21];
 
 	if (stale) {
 		l->n++;
-		if (l->fn != NULL)
-			l->fn(name, st->acked, l->arg);
+		if (l->fn != NULL) {
+			if (st->acked == 0)
+				snprintf(when, sizeof(when), "never");
+			else
+				ut_utc_stamp((time_t)st->acked, when);
+			l->fn(name, when, l->arg);
+		}
 	}
 	return 0;
 }
@@ -577,7 +580,7 @@ at_boundary(const struct spool *sp, const struct ex_pos *p, const int *days, siz
 
 	if (p->day == NOWHERE)
 		return p->off == 0;
-	if (bsearch(&p->day, days, n, sizeof(*days), cmp_day) == NULL)
+	if (bsearch(&p->day, days, n, sizeof(*days), ut_cmp_int) == NULL)
 		return 0;
 	if (p->off > 0 && arc_scan(sp, p->day, 0, p->off, reach, &b) == -1)
 		return -1;

@@ -42,12 +42,12 @@ int	 cs_list(const struct conf *, FILE *out);
 /*
  * The consumers older than retention_days at now: a consumer's age runs
  * from its last ack (from its file's last change when it never acked).
- * Calls fn with each one's name and last ack (0: never), when fn is not
- * NULL.  Returns how many there are (0 when retention_days is 0), or -1
+ * Calls fn with each one's name and last ack (a UTC stamp, or "never"),
+ * when fn is not NULL.  Returns how many there are (0 when retention_days is 0), or -1
  * with errno.  For --status's warning and for retention, which may remove
  * days such a consumer has not read.
  */
-typedef void	(*cs_stale_fn)(const char *name, long long acked, void *arg);
+typedef void	(*cs_stale_fn)(const char *name, const char *last_ack, void *arg);
 int	 cs_stale(const struct conf *, const struct spool *, time_t now,
 	    cs_stale_fn fn, void *arg);
 

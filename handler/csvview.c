@@ -738,9 +738,9 @@ done:
 	return rc;
 }
 
-/* Remove the day's journals but the one d names, once no state names them. */
+/* Remove day's journals in dir but the one keep names (NULL: all): 0, or -1. */
 static int
-remove_old_sums(const struct cv_ctx *cx, const struct cv_day *d)
+remove_sums(const char *dir, int day, const char *keep)
 {
 	char		 ymd[11], path[PATH_MAX];
 	DIR		*dp;
@@ -748,16 +748,16 @@ remove_old_sums(const struct cv_ctx *cx, const struct cv_day *d)
 	size_t		 n;
 	int		 rc = 0;
 
-	ut_format_day(d->day, ymd);
-	if ((dp = fio_opendir(cx->views_dir)) == NULL)
+	ut_format_day(day, ymd);
+	if ((dp = fio_opendir(dir)) == NULL)
 		return -1;
 	while ((errno = 0, de = readdir(dp)) != NULL) {
 		n = strlen(de->d_name);
 		if (n != 10 + 1 + CV_ID_LEN + 5 || strncmp(de->d_name, ymd, 10) != 0 ||
 		    de->d_name[10] != '.' || strcmp(de->d_name + n - 5, ".sums") != 0 ||
-		    strncmp(de->d_name + 11, d->sums_id, CV_ID_LEN) == 0)
+		    (keep != NULL && strncmp(de->d_name + 11, keep, CV_ID_LEN) == 0))
 			continue;
-		if (ut_path(path, sizeof(path), "%s/%s", cx->views_dir, de->d_name) == -1 ||
+		if (ut_path(path, sizeof(path), "%s/%s", dir, de->d_name) == -1 ||
 		    fio_unlink(path) == -1)
 			rc = -1;
 	}
@@ -765,6 +765,21 @@ remove_old_sums(const struct cv_ctx *cx, const struct cv_day *d)
 		rc = -1;
 	closedir(dp);
 	return rc;
+}
+
+int
+cv_remove_state(const char *views_dir, int day)
+{
+	static const char *const kinds[] = { "hint", "ckpt" };
+	char	 ymd[11], path[PATH_MAX];
+	size_t	 k;
+
+	ut_format_day(day, ymd);
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		if (ut_path(path, sizeof(path), "%s/%s.%s", views_dir, ymd, kinds[k]) == -1 ||
+		    (fio_unlink(path) == -1 && errno != ENOENT))
+			return -1;
+	return remove_sums(views_dir, day, NULL);
 }
 
 /* fdatasync a file of the day's directory, when it is there. */
@@ -874,7 +889,7 @@ cv_commit(const struct cv_ctx *cx, struct cv_day *d, off_t archive_len, int how)
 		return note(cx, "cannot write the day's state in", "%s", cx->views_dir);
 	/* Both states name the new journal now; an old one left by a crash goes too. */
 	if (durable && d->sums_made) {
-		if (remove_old_sums(cx, d) == -1)
+		if (remove_sums(cx->views_dir, d->day, d->sums_id) == -1)
 			return note(cx, "cannot remove old summary journals in", "%s",
 			    cx->views_dir);
 		d->sums_made = 0;

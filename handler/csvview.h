@@ -128,6 +128,13 @@ enum cv_result	 cv_commit(const struct cv_ctx *, struct cv_day *, off_t archive_
 
 void	 cv_free(struct cv_day *);
 
+/*
+ * Remove a day's state from views_dir: its hint, its checkpoint and every
+ * summary journal of the day, without syncing the directory.  0, or -1
+ * with errno.
+ */
+int	 cv_remove_state(const char *views_dir, int day);
+
 /* Free d and make it an empty view of its day, as before its first row. */
 void	 cv_empty(struct cv_day *d);
 

@@ -21,9 +21,11 @@
 #include <time.h>
 
 #include "archive.h"
+#include "batch.h"
 #include "conf.h"
 #include "consumer.h"
 #include "erase.h"
+#include "erased.h"
 #include "fsio.h"
 #include "health.h"
 #include "index.h"
@@ -35,9 +37,6 @@
 #include "xlsx.h"
 
 #define LOCK_WAIT_MS	60000
-#define KEYS_NAME	"erased"
-#define KEYS_MAGIC	"yespo-hook-erased 1\n"
-#define KEY_LINE	(32 + 1 + 10)	/* hash, space, day */
 #define JOURNAL_NAME	"erase.journal"
 #define JOURNAL_MAGIC	"yespo-hook-erase-journal 1\n"
 /* Bytes of a quarantine file looked at in one piece. */
@@ -47,18 +46,6 @@
 static const enum ev_col fields[] = {
 	EV_EMAIL, EV_SMS, EV_VIBER, EV_CONTACTID, EV_EXTERNALCUSTOMERID,
 	EV_WEBPUSH, EV_MOBILEPUSH
-};
-
-/* The erased keys, spool_dir/erased: a hash and its receipt day a line. */
-struct erased_key {
-	uint64_t	 h[2];
-	int		 day;
-};
-
-struct keys {
-	struct erased_key	*k;
-	size_t			 n, cap;
-	long long		 generation;	/* rewrites so far */
 };
 
 /* A consumer's offsets when the journal was written. */
@@ -88,7 +75,7 @@ struct erase {
 	struct ev		 e;
 	struct ut_buf		 dec;		/* a decoded value */
 	struct journal		 j;		/* the day's */
-	struct keys		 fresh;		/* keys of the day's events that go */
+	struct ek_keys		 fresh;		/* keys of the day's events that go */
 	int			 day;
 	size_t			 events;	/* the day's events that go */
 	size_t			 foreign;	/* its lines that are no event but hold a value */
@@ -136,137 +123,6 @@ make_room(void *v, size_t n, size_t *cap, size_t size)
 	if ((nv = reallocarray(v, want, size)) != NULL)
 		*cap = want;
 	return nv;
-}
-
-static int
-add_key(struct keys *ks, uint64_t h0, uint64_t h1, int day)
-{
-	struct erased_key	*k;
-
-	if ((k = make_room(ks->k, ks->n, &ks->cap, sizeof(*k))) == NULL)
-		return -1;
-	ks->k = k;
-	ks->k[ks->n].h[0] = h0;
-	ks->k[ks->n].h[1] = h1;
-	ks->k[ks->n++].day = day;
-	return 0;
-}
-
-/* The erased keys: 0 (none yet: empty), or -1 with errno (EINVAL: not the keys file). */
-static int
-read_keys(const struct spool *sp, struct keys *ks)
-{
-	unsigned long long	 h0, h1;
-	char			 path[PATH_MAX], ymd[11], *text, *p, *nl;
-	size_t			 len;
-	int			 day, rc = -1;
-
-	memset(ks, 0, sizeof(*ks));
-	if (ut_path(path, sizeof(path), "%s/" KEYS_NAME, sp->root) == -1)
-		return -1;
-	if (fio_slurp(path, &text, &len) == -1)
-		return errno == ENOENT ? 0 : -1;
-	if (strncmp(text, KEYS_MAGIC, strlen(KEYS_MAGIC)) != 0 ||
-	    sscanf(text + strlen(KEYS_MAGIC), "generation %lld", &ks->generation) != 1) {
-		errno = EINVAL;
-		goto out;
-	}
-	for (p = text; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
-		*nl = '\0';
-		if (nl - p != KEY_LINE || sscanf(p, "%16llx%16llx %10s", &h0, &h1, ymd) != 3 ||
-		    (day = ut_parse_day(ymd)) < 0)
-			continue;
-		if (add_key(ks, h0, h1, day) == -1)
-			goto out;
-	}
-	rc = 0;
-out:
-	free(text);
-	return rc;
-}
-
-static int
-cmp_key(const void *a, const void *b)
-{
-	const struct erased_key	*x = a, *y = b;
-
-	if (x->h[0] != y->h[0])
-		return x->h[0] < y->h[0] ? -1 : 1;
-	if (x->h[1] != y->h[1])
-		return x->h[1] < y->h[1] ? -1 : 1;
-	return (x->day > y->day) - (x->day < y->day);
-}
-
-/*
- * Add the day's keys to spool_dir/erased, durably, and count one more
- * rewrite; keys past the dedup window are dropped, each key kept once.
- * 0, or -1 with errno.
- */
-static int
-record_keys(struct erase *x)
-{
-	struct keys	 ks;
-	struct ut_buf	 b = { 0 };
-	char		 line[64], ymd[11];
-	size_t		 i;
-	int		 n, today = ut_local_day(time(NULL)), rc = -1;
-
-	if (read_keys(x->sp, &ks) == -1)
-		return -1;
-	for (i = 0; i < x->fresh.n; i++)
-		if (add_key(&ks, x->fresh.k[i].h[0], x->fresh.k[i].h[1], x->day) == -1)
-			goto out;
-	if (ks.n > 1)
-		qsort(ks.k, ks.n, sizeof(*ks.k), cmp_key);
-	n = snprintf(line, sizeof(line), "generation %lld\n", ks.generation + 1);
-	if (ut_buf_add(&b, KEYS_MAGIC, strlen(KEYS_MAGIC)) == -1 ||
-	    ut_buf_add(&b, line, (size_t)n) == -1)
-		goto out;
-	for (i = 0; i < ks.n; i++) {
-		/* Sorted with the later day last: a key's last line wins. */
-		if ((i + 1 < ks.n && ks.k[i].h[0] == ks.k[i + 1].h[0] &&
-		    ks.k[i].h[1] == ks.k[i + 1].h[1]) ||
-		    ks.k[i].day + x->cf->dedup_window_days < today)
-			continue;
-		ut_format_day(ks.k[i].day, ymd);
-		n = snprintf(line, sizeof(line), "%016llx%016llx %s\n",
-		    (unsigned long long)ks.k[i].h[0], (unsigned long long)ks.k[i].h[1], ymd);
-		if (ut_buf_add(&b, line, (size_t)n) == -1)
-			goto out;
-	}
-	rc = fio_replace(x->sp->root, KEYS_NAME, b.p, b.len, 0600, 1);
-out:
-	free(ks.k);
-	ut_buf_free(&b);
-	return rc;
-}
-
-int
-er_add_keys(const struct spool *sp, struct ix *ix)
-{
-	struct keys	 ks;
-	struct ev_key	 k;
-	size_t		 i;
-	int		 rc = 0;
-
-	if (read_keys(sp, &ks) == -1) {
-		if (errno != EINVAL)
-			return -1;
-		/* Never a reason to stall the feed: said, and --verify says it too. */
-		ut_log("%s/" KEYS_NAME " is damaged: the keys of erased events are not "
-		    "in the index, so Yespo's resend of one would be stored again; "
-		    "restore the file from a backup, then run --rebuild", sp->root);
-		return 0;
-	}
-	for (i = 0; i < ks.n && rc == 0; i++) {
-		if (ks.k[i].day + ix->window < ix->today)
-			continue;
-		k.h[0] = ks.k[i].h[0];
-		k.h[1] = ks.k[i].h[1];
-		rc = ix_add(ix, &k, ks.k[i].day);
-	}
-	free(ks.k);
-	return rc;
 }
 
 static void
@@ -498,7 +354,6 @@ move_consumer(const char *name, struct ex_pos *c, struct ex_pos *p, void *arg)
 static int
 remake_views(const struct conf *cf, const struct spool *sp, int day)
 {
-	static const char *const kinds[] = { "hint", "ckpt" };
 	struct cv_fault	 fault = { 0 };
 	struct cv_ctx	 cx = { cf->csv_dir, sp->views, cf->csv_formula_guard,
 			    cf->max_status_files, &fault };
@@ -506,15 +361,10 @@ remake_views(const struct conf *cf, const struct spool *sp, int day)
 	struct rp_replay r;
 	char		 path[PATH_MAX], ymd[11], text[PATH_MAX + 128];
 	off_t		 size;
-	size_t		 i;
 	int		 ok;
 
 	ut_format_day(day, ymd);
-	for (i = 0; i < 2; i++)
-		if (ut_path(path, sizeof(path), "%s/%s.%s", sp->views, ymd, kinds[i]) == -1 ||
-		    (fio_unlink(path) == -1 && errno != ENOENT))
-			return -1;
-	if (fio_sync_dir(sp->views) == -1)
+	if (cv_remove_state(sp->views, day) == -1 || fio_sync_dir(sp->views) == -1)
 		return -1;
 	if (ut_path(path, sizeof(path), "%s/%s/%s.xlsx", cf->csv_dir, ymd, ymd) == -1 ||
 	    (fio_unlink(path) == -1 && errno != ENOENT))
@@ -585,7 +435,7 @@ int
 er_settle(const struct conf *cf, const struct spool *sp, long long *erased)
 {
 	struct journal	 j;
-	struct keys	 ks;
+	struct ek_keys	 ks;
 	int		 rc;
 
 	if ((rc = read_journal(sp, &j)) == 1) {
@@ -600,7 +450,7 @@ er_settle(const struct conf *cf, const struct spool *sp, long long *erased)
 	}
 	if (rc == -1 || erased == NULL)
 		return rc;
-	if (read_keys(sp, &ks) == -1)
+	if (ek_read(sp, &ks) == -1)
 		return -1;
 	*erased = ks.generation;
 	free(ks.k);
@@ -685,7 +535,7 @@ collect_line(const char *line, size_t len, off_t end, void *arg)
 		return 0;
 	}
 	ev_key(&x->e, &k);
-	if (add_key(&x->fresh, k.h[0], k.h[1], x->day) == -1)
+	if (ek_push(&x->fresh, k.h[0], k.h[1], x->day) == -1)
 		return -1;
 	x->events++;
 	return add_cut(&x->j, start, (off_t)len + 1);
@@ -733,81 +583,29 @@ erase_day(struct erase *x, int day)
 		return -1;
 	if (x->j.ncut == 0)
 		return 0;
-	if (record_keys(x) == -1 ||
+	if (ek_record(x->sp, &x->fresh, day, x->cf->dedup_window_days) == -1 ||
 	    arc_rewrite(x->sp, day, x->j.cut, x->j.ncut, write_journal, x) == -1)
 		return -1;
 	return finish(x->cf, x->sp, &x->j);
 }
 
-/* The value of the 4 hex digits at s, or -1. */
-static long
-hex4(const char *s)
-{
-	long	 v = 0;
-	int	 i;
-
-	for (i = 0; i < 4; i++) {
-		if (s[i] >= '0' && s[i] <= '9')
-			v = v * 16 + (s[i] - '0');
-		else if ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'f')
-			v = v * 16 + ((s[i] | 0x20) - 'a' + 10);
-		else
-			return -1;
-	}
-	return v;
-}
-
-/* Write code point c as UTF-8 at o: the end of what was written. */
-static char *
-put_utf8(char *o, long c)
-{
-	if (c < 0x80)
-		*o++ = (char)c;
-	else if (c < 0x800) {
-		*o++ = (char)(0xc0 | c >> 6);
-		*o++ = (char)(0x80 | (c & 0x3f));
-	} else if (c < 0x10000) {
-		*o++ = (char)(0xe0 | c >> 12);
-		*o++ = (char)(0x80 | (c >> 6 & 0x3f));
-		*o++ = (char)(0x80 | (c & 0x3f));
-	} else {
-		*o++ = (char)(0xf0 | c >> 18);
-		*o++ = (char)(0x80 | (c >> 12 & 0x3f));
-		*o++ = (char)(0x80 | (c >> 6 & 0x3f));
-		*o++ = (char)(0x80 | (c & 0x3f));
-	}
-	return o;
-}
-
 /*
  * One unit of text at s (before end): a JSON escape, decoded into out (4
- * bytes at most), or else one byte as it is (also a backslash that starts
- * no escape).  Sets *n to the bytes written; returns the unit's length.
+ * bytes at most) as a reader decodes it, or else one byte as it is.  Sets
+ * *n to the bytes written; returns the unit's length.
  */
 static size_t
 read_unit(const char *s, const char *end, char *out, size_t *n)
 {
-	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-	const char	*f;
-	long		 c, lo;
+	const char	*p = s;
 
-	*n = 1;
-	out[0] = *s;
-	if (*s != '\\' || end - s < 2)
+	if (*s != '\\') {
+		out[0] = *s;
+		*n = 1;
 		return 1;
-	if (s[1] != '\0' && (f = strchr(from, s[1])) != NULL) {
-		out[0] = to[f - from];
-		return 2;
 	}
-	if (s[1] != 'u' || end - s < 6 || (c = hex4(s + 2)) == -1)
-		return 1;
-	if (c >= 0xd800 && c < 0xdc00 && end - s >= 12 && s[6] == '\\' && s[7] == 'u' &&
-	    (lo = hex4(s + 8)) >= 0xdc00 && lo < 0xe000) {
-		*n = (size_t)(put_utf8(out, 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00)) - out);
-		return 12;
-	}
-	*n = (size_t)(put_utf8(out, c) - out);
-	return 6;
+	*n = bt_decode_escape(&p, end, out);
+	return (size_t)(p - s);
 }
 
 /* The length of the text at p (before end) that decodes to m's value in whole units, or 0. */
@@ -1058,19 +856,71 @@ hold_workbooks(const struct spool *sp)
 	return fd;
 }
 
+/*
+ * Erase from each of the ndays days in turn, telling out what went, the
+ * lock taken for one day at a time so that writers go on between days;
+ * the changed days go to changed (*nchanged of them).  0, or -1 after a
+ * line on stderr.
+ */
+static int
+erase_days(struct erase *x, const int *days, size_t ndays, int *changed,
+    size_t *nchanged, FILE *out)
+{
+	struct ut_progress pr;
+	unsigned long long total = 0;
+	char		 ymd[11];
+	size_t		 i;
+	int		 r, rc = -1;
+
+	memset(&pr, 0, sizeof(pr));
+	ut_progress_start(&pr, "--erase", ndays);
+	for (i = 0; i < ndays; i++) {
+		if (lock_spool(x) == -1)
+			goto out;
+		r = erase_day(x, days[i]);
+		sp_unlock(x->sp);
+		ut_format_day(days[i], ymd);
+		if (r == -1) {
+			ut_progress_end(&pr);
+			fprintf(stderr, "yespo-hook: --erase: archive/%s.jsonl: %s; run --erase "
+			    "again\n", ymd, strerror(errno));
+			goto out;
+		}
+		/* The day's lines below start where the progress line did. */
+		if (x->j.ncut > 0 || x->elsewhere > 0)
+			ut_progress_clear(&pr);
+		if (x->j.ncut > 0) {
+			fprintf(out, "archive/%s.jsonl: removed %zu event(s)", ymd, x->events);
+			if (x->foreign > 0)
+				fprintf(out, " and %zu line(s) that are no event", x->foreign);
+			fputc('\n', out);
+			changed[(*nchanged)++] = days[i];
+			total += x->events;
+		}
+		if (x->elsewhere > 0)
+			fprintf(out, "archive/%s.jsonl: %zu event(s) kept that hold a value's "
+			    "text in another member or within a longer value\n", ymd, x->elsewhere);
+		ut_progress_show(&pr, i + 1, x->lines);
+	}
+	ut_progress_end(&pr);
+	fprintf(out, "removed %llu event(s) from %zu day(s); their keys stay in the index, "
+	    "so a resent one is a duplicate\n", total, *nchanged);
+	rc = 0;
+out:
+	ut_progress_end(&pr);
+	return rc;
+}
+
 int
 er_erase(const struct conf *cf, const struct er_match *m, size_t nm, FILE *out)
 {
 	struct erase	 x;
 	struct spool	 sp;
-	struct ut_progress pr;
-	unsigned long long total = 0;
-	char		 err[512], ymd[11];
-	size_t		 ndays = 0, nchanged = 0, i;
+	char		 err[512];
+	size_t		 ndays = 0, nchanged = 0;
 	int		*days = NULL, *changed = NULL, held = -1, rc = -1, r;
 
 	memset(&x, 0, sizeof(x));
-	memset(&pr, 0, sizeof(pr));
 	x.cf = cf;
 	x.sp = &sp;
 	x.m = m;
@@ -1094,44 +944,12 @@ er_erase(const struct conf *cf, const struct er_match *m, size_t nm, FILE *out)
 		fprintf(stderr, "yespo-hook: --erase: %s: %s\n", sp.archive, strerror(errno));
 		goto out;
 	}
-	/* A day at a time, so writers go on between days. */
-	ut_progress_start(&pr, "--erase", ndays);
-	for (i = 0; i < ndays; i++) {
-		if (lock_spool(&x) == -1)
-			goto out;
-		r = erase_day(&x, days[i]);
-		sp_unlock(&sp);
-		ut_format_day(days[i], ymd);
-		if (r == -1) {
-			ut_progress_end(&pr);
-			fprintf(stderr, "yespo-hook: --erase: archive/%s.jsonl: %s; run --erase "
-			    "again\n", ymd, strerror(errno));
-			goto out;
-		}
-		/* The day's lines below start where the progress line did. */
-		if (x.j.ncut > 0 || x.elsewhere > 0)
-			ut_progress_clear(&pr);
-		if (x.j.ncut > 0) {
-			fprintf(out, "archive/%s.jsonl: removed %zu event(s)", ymd, x.events);
-			if (x.foreign > 0)
-				fprintf(out, " and %zu line(s) that are no event", x.foreign);
-			fputc('\n', out);
-			changed[nchanged++] = days[i];
-			total += x.events;
-		}
-		if (x.elsewhere > 0)
-			fprintf(out, "archive/%s.jsonl: %zu event(s) kept that hold a value's "
-			    "text in another member or within a longer value\n", ymd, x.elsewhere);
-		ut_progress_show(&pr, i + 1, x.lines);
-	}
-	ut_progress_end(&pr);
-	fprintf(out, "removed %llu event(s) from %zu day(s); their keys stay in the index, "
-	    "so a resent one is a duplicate\n", total, nchanged);
+	if (erase_days(&x, days, ndays, changed, &nchanged, out) == -1)
+		goto out;
 	rc = publish(&x, changed, nchanged);
 	if (redact_quarantine(&x, out) == -1)
 		rc = -1;
 out:
-	ut_progress_end(&pr);
 	if (held != -1)
 		(void)fio_close(held);
 	free_journal(&x.j);
@@ -1146,12 +964,9 @@ out:
 int
 er_verify(const struct spool *sp, struct ix *ix, struct ix *seen, FILE *msg)
 {
-	struct keys	 ks;
-	struct ev_key	 k;
 	struct stat	 st;
 	char		 path[PATH_MAX];
-	size_t		 i, missing = 0;
-	int		 findings = 0, r;
+	int		 findings = 0;
 
 	if (ut_path(path, sizeof(path), "%s/" JOURNAL_NAME, sp->views) == 0 &&
 	    fio_stat(path, &st) == 0) {
@@ -1159,28 +974,5 @@ er_verify(const struct spool *sp, struct ix *ix, struct ix *seen, FILE *msg)
 		    "next writer finishes it, or run --erase again\n", path);
 		findings++;
 	}
-	if (read_keys(sp, &ks) == -1) {
-		fprintf(msg, "%s/" KEYS_NAME ": %s\n", sp->root, strerror(errno));
-		return findings + 1;
-	}
-	for (i = 0; i < ks.n; i++) {
-		k.h[0] = ks.k[i].h[0];
-		k.h[1] = ks.k[i].h[1];
-		if (seen != NULL && ix_add(seen, &k, ks.k[i].day) == -1) {
-			fprintf(msg, "yespo-hook: --verify: %s\n", strerror(errno));
-			findings++;
-			break;
-		}
-		if (ix == NULL || ix->path == NULL || ks.k[i].day + ix->window < ix->today)
-			continue;
-		if ((r = ix_has(ix, &k)) != 1)
-			missing++;
-	}
-	if (missing > 0) {
-		fprintf(msg, "%s: %zu erased key(s) are missing, so a resent event would be "
-		    "stored again; run --rebuild\n", ix->path, missing);
-		findings++;
-	}
-	free(ks.k);
-	return findings;
+	return findings + ek_verify(sp, ix, seen, msg);
 }

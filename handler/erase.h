@@ -1,9 +1,9 @@
 /*
  * erase.h: --erase, a person's events out of the archive and every view
- * (yespo-hook(8)), and what it leaves for others: the erased events' keys,
- * so that Yespo's resend of one stays a duplicate, and the journal of a
- * day's rewrite, which the next holder of the writer lock finishes when an
- * --erase was killed (handler/DESIGN.md, "Erasure").
+ * (yespo-hook(8)), and what it leaves for others: the erased events' keys
+ * (erased.h), so that Yespo's resend of one stays a duplicate, and the
+ * journal of a day's rewrite, which the next holder of the writer lock
+ * finishes when an --erase was killed (handler/DESIGN.md, "Erasure").
  */
 #ifndef YH_ERASE_H
 #define YH_ERASE_H
@@ -51,13 +51,9 @@ int	 er_erase(const struct conf *, const struct er_match *m, size_t n, FILE *out
  */
 int	 er_settle(const struct conf *, const struct spool *, long long *erased);
 
-/* Add the erased keys stored within ix's window to ix: 0, or -1 with errno. */
-int	 er_add_keys(const struct spool *, struct ix *);
-
 /*
- * --verify: every erased key within the window must be in the live index
- * ix (when open); seen learns them all, as they have no archive line; an
- * unfinished rewrite is a finding.  Returns the findings, each told to msg.
+ * --verify: an unfinished rewrite is a finding, and so is what ek_verify
+ * finds of the erased keys (ix, seen as there).  Returns the findings, each told to msg.
  */
 int	 er_verify(const struct spool *, struct ix *ix, struct ix *seen, FILE *msg);
 

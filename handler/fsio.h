@@ -25,6 +25,7 @@
  *   - futimens (spool.c sp_sweep): the sweep's time stamp, on a descriptor
  *     fio_open opened.
  *   - readdir (page.c, xlsx.c, consumer.c, retain.c), as for archive.c above.
+ *   - getrandom (csvview.c): the ID of a new summary journal; no file call.
  *   - fio_remove_tree (nftw, FTW_PHYS: a link is removed, never followed)
  *     of a CSV day folder by retention (retain.c), csv_dir/YYYY-MM-DD
  *     named from a day number, never from request data.

@@ -190,9 +190,7 @@ hl_figures(const struct conf *cf, unsigned long long *events, time_t *last)
 	struct spool	 sp;
 	struct cv_ctx	 cx;
 	struct cv_day	 d;
-	struct stat	 st;
 	char		 path[PATH_MAX];
-	size_t		 i;
 	int		 today = ut_local_day(time(NULL)), trusted;
 
 	*events = 0;
@@ -206,10 +204,31 @@ hl_figures(const struct conf *cf, unsigned long long *events, time_t *last)
 	cx.fault = NULL;
 	if (cv_load(&cx, today, &d, &trusted) != CV_OK)
 		return -1;
-	for (i = 0; i < d.nsums; i++)
-		*events += d.sums[i].count;
+	*events = hl_day_events(&d);
 	cv_free(&d);
-	if (arc_path(&sp, today, path, sizeof(path)) == 0 && fio_stat(path, &st) == 0)
-		*last = st.st_mtime;
+	*last = hl_day_mtime(&sp, today);
+	return 0;
+}
+
+unsigned long long
+hl_day_events(const struct cv_day *d)
+{
+	unsigned long long	 n = 0;
+	size_t			 i;
+
+	for (i = 0; i < d->nsums; i++)
+		n += d->sums[i].count;
+	return n;
+}
+
+time_t
+hl_day_mtime(const struct spool *sp, int day)
+{
+	struct stat	 st;
+	char		 path[PATH_MAX];
+
+	if ((arc_path(sp, day, path, sizeof(path)) == 0 && fio_stat(path, &st) == 0) ||
+	    (arc_gz_path(sp, day, path, sizeof(path)) == 0 && fio_stat(path, &st) == 0))
+		return st.st_mtime;
 	return 0;
 }

@@ -8,6 +8,8 @@
 #include <time.h>
 
 struct conf;
+struct cv_day;
+struct spool;
 
 /* Whether a POST could be stored now: 0, or -1 with the reason in err. */
 int	 hl_spool_ready(const struct conf *, char *err, size_t errlen);
@@ -26,5 +28,14 @@ int	 hl_setup_ok(const struct conf *, char *err, size_t errlen);
  * archive last grew (0 when it has not).  Reads only.  0, or -1.
  */
 int	 hl_figures(const struct conf *, unsigned long long *events, time_t *last);
+
+/* The events a day's view holds: the sum of its summary counts. */
+unsigned long long	 hl_day_events(const struct cv_day *);
+
+/*
+ * When the archive day last grew: its file's mtime, plain or compressed;
+ * 0 when it has neither.
+ */
+time_t	 hl_day_mtime(const struct spool *, int day);
 
 #endif

@@ -26,12 +26,6 @@ enum ing_result {
 	ING_FULL	/* quarantine_max_bytes leaves no room for its rejects: 503, nothing written */
 };
 
-/*
- * A body longer than this many times max_body_bytes is no Yespo batch
- * (endless input, a stream from elsewhere): it is refused, not quarantined.
- */
-#define ING_CAP		4
-
 /* Reads up to len body bytes: the count, 0 at end of input, -1 on error. */
 typedef ssize_t	(*ing_reader)(void *ctx, void *buf, size_t len);
 

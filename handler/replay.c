@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "archive.h"
-#include "erase.h"
+#include "erased.h"
 #include "fsio.h"
 #include "replay.h"
 #include "util.h"
@@ -236,7 +236,7 @@ rp_open_index(const struct spool *sp, struct ix *ix, int today, int window)
 		    reindex_day(sp, ix, days[j], 0, -1) == -1)
 			goto done;
 	/* The format is recorded only once the index it names is durable. */
-	if (er_add_keys(sp, ix) == 0 && (rc = ix_sync(ix)) == 0 && fit == SP_FORMAT_OLDER)
+	if (ek_add_keys(sp, ix) == 0 && (rc = ix_sync(ix)) == 0 && fit == SP_FORMAT_OLDER)
 		rc = sp_set_format(sp);
 done:
 	if (rc == -1)

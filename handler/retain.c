@@ -17,6 +17,7 @@
 #include "archive.h"
 #include "conf.h"
 #include "consumer.h"
+#include "csvview.h"
 #include "fsio.h"
 #include "retain.h"
 #include "spool.h"
@@ -88,22 +89,6 @@ fail:
 	return -1;
 }
 
-/* Remove the view states of day: 0, or -1 with errno. */
-static int
-remove_states(const struct spool *sp, int day)
-{
-	static const char *const kinds[] = { "hint", "ckpt" };
-	char	 ymd[11], path[PATH_MAX];
-	size_t	 k;
-
-	ut_format_day(day, ymd);
-	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
-		if (ut_path(path, sizeof(path), "%s/%s.%s", sp->views, ymd, kinds[k]) == -1 ||
-		    (fio_unlink(path) == -1 && errno != ENOENT))
-			return -1;
-	return 0;
-}
-
 /*
  * Remove the archive days, CSV folders and view states before *limit,
  * oldest first, stopping at the first archive day from need on (a
@@ -138,7 +123,7 @@ remove_days(const struct conf *cf, const struct spool *sp, int *limitp, int need
 	for (i = 0; i < n && days[i] < limit; i++) {
 		ut_format_day(days[i], ymd);
 		if (ut_path(path, sizeof(path), "%s/%s", cf->csv_dir, ymd) == -1 ||
-		    fio_remove_tree(path) == -1 || remove_states(sp, days[i]) == -1)
+		    fio_remove_tree(path) == -1 || cv_remove_state(sp->views, days[i]) == -1)
 			goto fail;
 		ut_log("retention: removed %s (CSV files and workbook)", path);
 	}
@@ -233,15 +218,9 @@ rt_due(const struct conf *cf, const struct spool *sp, int today)
 }
 
 static void
-warn_stale(const char *name, long long acked, void *arg)
+warn_stale(const char *name, const char *when, void *arg)
 {
-	char	 when[40];
-
 	(void)arg;
-	if (acked == 0)
-		snprintf(when, sizeof(when), "never");
-	else
-		ut_utc_stamp((time_t)acked, when);
 	ut_log("retention: consumer %s is older than retention_days (last ack: %s): "
 	    "days it has not read are removed", name, when);
 }

@@ -24,7 +24,7 @@
 #include "consumer.h"
 #include "csvview.h"
 #include "fsio.h"
-#include "ingest.h"
+#include "health.h"
 #include "quarantine.h"
 #include "spool.h"
 #include "status.h"
@@ -106,17 +106,6 @@ format_duration(long long s, char *buf, size_t len)
 		snprintf(buf, len, "%llds", s);
 }
 
-unsigned long long
-ss_day_events(const struct cv_day *d)
-{
-	unsigned long long	 n = 0;
-	size_t			 i;
-
-	for (i = 0; i < d->nsums; i++)
-		n += d->sums[i].count;
-	return n;
-}
-
 static int
 count_line(const char *line, size_t len, off_t end, void *arg)
 {
@@ -141,7 +130,7 @@ day_events(struct report *r, size_t i, off_t from, unsigned long long *events)
 	*events = 0;
 	if (from == 0 && cv_load(&r->cx, r->days[i], &d, &trusted) == CV_OK) {
 		if (d.archive_len <= r->sizes[i]) {
-			*events = ss_day_events(&d);
+			*events = hl_day_events(&d);
 			from = d.archive_len;
 		}
 		cv_free(&d);
@@ -189,28 +178,11 @@ add_events(struct report *r)
 	}
 }
 
-/*
- * When the newest archive day last grew: the last event received.  A
- * closed day may be kept compressed, under the same name with ".gz".
- */
-static time_t
-last_received(const struct report *r)
-{
-	struct stat	 st;
-	char		 path[PATH_MAX], gz[PATH_MAX];
-
-	if (r->ndays == 0 || arc_path(&r->sp, r->days[r->ndays - 1], path, sizeof(path)) == -1)
-		return 0;
-	if (fio_stat(path, &st) == 0 ||
-	    (ut_path(gz, sizeof(gz), "%s.gz", path) == 0 && fio_stat(gz, &st) == 0))
-		return st.st_mtime;
-	return 0;
-}
-
 static void
 add_last_received(struct report *r, long long max_silence)
 {
-	time_t	 last = last_received(r);
+	/* When the newest archive day last grew: the last event received. */
+	time_t	 last = r->ndays == 0 ? 0 : hl_day_mtime(&r->sp, r->days[r->ndays - 1]);
 	char	 stamp[21], d[32];
 
 	add_stamp(r, r->o, "last_received", last);
@@ -448,14 +420,8 @@ add_consumer(const char *name, const struct ex_pos *at, long long acked, void *a
  * unless the consumer is older than the retention (cs_stale): a problem.
  */
 static void
-stale_consumer(const char *name, long long acked, void *arg)
+stale_consumer(const char *name, const char *stamp, void *arg)
 {
-	char	 stamp[21];
-
-	if (acked == 0)
-		snprintf(stamp, sizeof(stamp), "never");
-	else
-		ut_utc_stamp((time_t)acked, stamp);
 	problem(arg, "consumer %s: no ack for longer than retention_days (last: %s): "
 	    "retention removes the days it has not read", name, stamp);
 }

@@ -9,7 +9,6 @@
 #include <cjson/cJSON.h>
 
 struct conf;
-struct cv_day;
 
 /*
  * The object: "status" first ("ok", or "unhealthy" when "problems" is not
@@ -38,8 +37,5 @@ void	 ss_note_503(const struct conf *, const char *reason);
  * the writers can rewrite it.
  */
 void	 ss_prepare_503(const struct conf *);
-
-/* The events a day's view holds (the sum of its summary counts). */
-unsigned long long	 ss_day_events(const struct cv_day *);
 
 #endif

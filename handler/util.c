@@ -155,6 +155,14 @@ ut_local_day(time_t t)
 	return ut_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
+int
+ut_cmp_int(const void *a, const void *b)
+{
+	int	 x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
 void
 ut_utc_stamp(time_t t, char *buf)
 {

@@ -37,6 +37,9 @@ int		 ut_parse_day(const char *s);
  * end sets TZ from the config first, never leaving the host's own zone.
  */
 int		 ut_local_day(time_t t);
+/* qsort/bsearch order of two ints: <0, 0 or >0. */
+int		 ut_cmp_int(const void *a, const void *b);
+
 /* "YYYY-MM-DDTHH:MM:SSZ" in UTC; buf holds at least 21 bytes. */
 void		 ut_utc_stamp(time_t t, char *buf);
 

@@ -84,6 +84,7 @@ set(YH_E2E_TESTS
   erase_quarantine_redacted
   erase_quarantine_seams
   erase_quarantine_only
+  erase_quarantine_surrogate
 )
 
 foreach(t ${YH_E2E_TESTS})

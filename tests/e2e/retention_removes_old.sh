@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # retention_removes_old: with retention_days = 3, the batch after which
 # retention runs removes the archive days and CSV folders older than that
-# and an old quarantine file, each logged, and keeps the day 2 days old,
+# with their view states (hint, checkpoint, summary journals) and an
+# old quarantine file, each logged, and keeps the day 2 days old,
 # today's and a new quarantine file; --verify passes, and retention runs
 # only once a day.
 # shellcheck source=lib.sh
@@ -20,6 +21,8 @@ for d in "$d10" "$d8"; do
 	! has_day "$d" || yh_fail "archive day $d is still there"
 	[ ! -e "$CSV/$d" ] || yh_fail "CSV folder $d is still there"
 	grep -q "retention: removed archive/$d" "$T/cgi.err" || yh_fail "no log line for archive/$d"
+	left=$(cd "$SPOOL/views" && echo "$d".*)
+	[ "$left" = "$d.*" ] || yh_fail "view state of $d is still there: $left"
 done
 has_day "$d2" || yh_fail "archive day $d2 went"
 [ -d "$CSV/$d2" ] || yh_fail "CSV folder $d2 went"
