@@ -20,7 +20,6 @@
 #include "conf.h"
 #include "consumer.h"
 #include "csvview.h"
-#include "erase.h"
 #include "fsio.h"
 #include "spool.h"
 #include "util.h"
@@ -135,8 +134,8 @@ same_pos(const struct ex_pos *a, const struct ex_pos *b)
  * NULL), and write it back.  0, or -1 with the reason on stderr.
  */
 static int
-update_state(const struct conf *cf, const char *name, struct state *st,
-    int (*change)(struct state *, void *), void *arg, int must_exist)
+update_state(const struct conf *cf, cs_settle_fn settle, const char *name,
+    struct state *st, int (*change)(struct state *, void *), void *arg, int must_exist)
 {
 	struct spool	 sp;
 	const char	*dir = sp.consumers;
@@ -152,7 +151,7 @@ update_state(const struct conf *cf, const char *name, struct state *st,
 		return -1;
 	}
 	/* A killed --erase may have left places to move: before they are read. */
-	if (er_settle(cf, &sp, &st->erased) == -1)
+	if (settle(cf, &sp, &st->erased) == -1)
 		ut_log_errno("finishing an earlier --erase", NULL);
 	else if ((found = read_state(dir, name, st)) == -1)
 		ut_log("%s/%s: %s", dir, name, errno == EINVAL ?
@@ -206,7 +205,8 @@ set_pending(struct state *st, void *arg)
 }
 
 int
-cs_tail(const struct conf *cf, const char *name, long long max, enum ex_format fmt)
+cs_tail(const struct conf *cf, const char *name, long long max, enum ex_format fmt,
+    cs_settle_fn settle)
 {
 	struct ex_opts	 o;
 	struct state	 st;
@@ -220,7 +220,7 @@ cs_tail(const struct conf *cf, const char *name, long long max, enum ex_format f
 	memset(&o, 0, sizeof(o));
 	o.format = fmt;
 	o.to = INT_MAX;
-	if (update_state(cf, name, &st, restart_pending, NULL, 0) == -1)
+	if (update_state(cf, settle, name, &st, restart_pending, NULL, 0) == -1)
 		return -1;
 	t.from = st.committed;
 	t.erased = st.erased;
@@ -232,7 +232,7 @@ cs_tail(const struct conf *cf, const char *name, long long max, enum ex_format f
 	if (ex_stream(cf, &sp, &o, STDOUT_FILENO, days, sizes, n, st.committed, max, 0,
 	    &t.end, &count) == -1)
 		goto fail;
-	rc = update_state(cf, name, &st, set_pending, &t, 1);
+	rc = update_state(cf, settle, name, &st, set_pending, &t, 1);
 	goto out;
 fail:
 	ut_log("--tail --consumer %s: %s; nothing recorded",
@@ -255,11 +255,11 @@ commit_pending(struct state *st, void *arg)
 }
 
 int
-cs_ack(const struct conf *cf, const char *name)
+cs_ack(const struct conf *cf, const char *name, cs_settle_fn settle)
 {
 	struct state	 st;
 
-	return update_state(cf, name, &st, commit_pending, NULL, 1);
+	return update_state(cf, settle, name, &st, commit_pending, NULL, 1);
 }
 
 int

@@ -24,6 +24,15 @@ struct spool;
 int	 cs_name_valid(const char *name);
 
 /*
+ * What finishes a rewrite of archive days left half done (a killed
+ * --erase) and counts the rewrites so far into *erased: called under the
+ * writer lock before a consumer's places are read, since such a rewrite
+ * moves them.  The caller passes it, so this reader needs nothing of the
+ * module that rewrites.  0, or -1 with errno.
+ */
+typedef int (*cs_settle_fn)(const struct conf *, const struct spool *, long long *erased);
+
+/*
  * --tail: write the events after NAME's committed place to standard
  * output, at most max (max < 0: all there are), in format; a consumer met
  * for the first time starts at the oldest archived event.  Pending is set
@@ -31,10 +40,11 @@ int	 cs_name_valid(const char *name);
  * it was written, so an ack after an interrupted tail commits nothing new.
  * Returns 0, or -1 with the reason on stderr.
  */
-int	 cs_tail(const struct conf *, const char *name, long long max, enum ex_format);
+int	 cs_tail(const struct conf *, const char *name, long long max, enum ex_format,
+	    cs_settle_fn);
 
 /* --ack: NAME's pending place becomes its committed one.  0, or -1 (stderr). */
-int	 cs_ack(const struct conf *, const char *name);
+int	 cs_ack(const struct conf *, const char *name, cs_settle_fn);
 
 /* --consumers: one line per consumer: name, committed place, lag in events and age. */
 int	 cs_list(const struct conf *, FILE *out);

@@ -533,9 +533,9 @@ run_command(int argc, char **argv)
 		else if (strcmp(a.cmd, "--export") == 0)
 			rc = ex_export(&cf, &a.ex) == 0 ? 0 : 1;
 		else if (strcmp(a.cmd, "--tail") == 0)
-			rc = cs_tail(&cf, a.consumer, a.max_events, a.ex.format) == 0 ? 0 : 1;
+			rc = cs_tail(&cf, a.consumer, a.max_events, a.ex.format, er_settle) == 0 ? 0 : 1;
 		else if (strcmp(a.cmd, "--ack") == 0)
-			rc = cs_ack(&cf, a.consumer) == 0 ? 0 : 1;
+			rc = cs_ack(&cf, a.consumer, er_settle) == 0 ? 0 : 1;
 		else if (strcmp(a.cmd, "--consumers") == 0)
 			rc = cs_list(&cf, stdout) == 0 ? 0 : 1;
 		else if (strcmp(a.cmd, "--status") == 0)
