@@ -11,11 +11,8 @@
 yh_init
 yh_write_conf 'allow_anonymous = true;'
 
-old=$(days_ago 5)
-mkdir -p "$SPOOL/archive"
-old_day "$SPOOL" "$old" 40 old
+rebuilt_old_day 40 5 old
 cp "$SPOOL/archive/$old.jsonl" "$T/old.jsonl"
-"$YH_BIN" --rebuild --config "$CONF" >/dev/null 2>"$T/err" || yh_die "--rebuild: $(cat "$T/err")"
 cgi_post "$YH_DATA/bulk-campaign.json"
 [ "$CODE" = 200 ] || yh_die "the batch was answered $CODE"
 

@@ -8,10 +8,7 @@
 yh_init
 yh_write_conf 'allow_anonymous = true;' 'archive_compress = false;'
 
-old=$(days_ago 5)
-mkdir -p "$SPOOL/archive"
-old_day "$SPOOL" "$old" 10 old
-"$YH_BIN" --rebuild --config "$CONF" >/dev/null 2>"$T/err" || yh_die "--rebuild: $(cat "$T/err")"
+rebuilt_old_day 10 5 old
 touch -d '2 minutes ago' "$CSV/index.html"
 new_batch "$T/today.json" t 2
 cgi_post "$T/today.json"

@@ -9,11 +9,8 @@
 yh_init
 yh_write_conf 'allow_anonymous = true;'
 
-old=$(days_ago 5)
-mkdir -p "$SPOOL/archive"
-old_day "$SPOOL" "$old" 40 old
+rebuilt_old_day 40 5 old
 cp "$SPOOL/archive/$old.jsonl" "$T/old.jsonl"
-"$YH_BIN" --rebuild --config "$CONF" >/dev/null 2>"$T/err" || yh_die "--rebuild: $(cat "$T/err")"
 
 tail_ack() {
 	"$YH_BIN" --tail --consumer c --config "$CONF" "$@" 2>"$T/err" || yh_die "--tail: $(cat "$T/err")"

@@ -17,6 +17,15 @@ old_day() {
 	}' >"$1/archive/$2.jsonl"
 }
 
+# rebuilt_old_day N DAYS_AGO PREFIX: an archive day DAYS_AGO days old with N
+# lines (old_day), taken in by --rebuild; sets $old to its date.
+rebuilt_old_day() {
+	old=$(days_ago "$2")
+	mkdir -p "$SPOOL/archive"
+	old_day "$SPOOL" "$old" "$1" "$3"
+	"$YH_BIN" --rebuild --config "$CONF" >/dev/null 2>"$T/err" || yh_die "--rebuild: $(cat "$T/err")"
+}
+
 # as_batch FILE: archive lines on stdin as one JSON array (stamps dropped) in FILE.
 as_batch() {
 	sed 's/,"_receivedAt":"[^"]*"}$/}/' |
