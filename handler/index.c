@@ -12,8 +12,10 @@
  * IX_CACHE_SLOTS slots (1.5 MiB) is read into memory a few blocks at a
  * time as it is used, and its changed blocks are written back in runs at
  * a sync, at close, before a growth and after a batch's keys are added:
- * a batch costs a few reads, not two reads and a write per key.  A larger
- * table is read a window and written a slot at a time.
+ * a batch costs a few reads, not two reads and a write per key.  Of a
+ * larger table only the pages a batch touches are kept, up to IX_PAGE_MAX:
+ * a key costs one read, for its lookup and its insert together, and the
+ * changed pages are written back in order, neighbours in one call.
  *
  * Draining survives a power cut: the old table is removed only after a
  * sync that followed its last slot's copy, and a cursor written after the
@@ -49,6 +51,15 @@
 #define IX_CACHE_SLOTS	(1u << 16)
 #define IX_BLOCK_SLOTS	512
 #define IX_READ_BLOCKS	8
+/*
+ * A larger table's pages: 32 slots, so a probe chain rarely leaves its
+ * page; at most IX_PAGE_MAX held (about 800 KiB, so a worker's memory stays
+ * with its batch), and IX_PAGE_AHEAD read at once when a table is read in
+ * order, as a drain does.
+ */
+#define IX_PAGE_SLOTS	32
+#define IX_PAGE_MAX	1024
+#define IX_PAGE_AHEAD	8
 
 struct ix_slot {
 	uint64_t	 h0, h1;
@@ -56,6 +67,12 @@ struct ix_slot {
 	uint32_t	 pad;
 };
 _Static_assert(sizeof(struct ix_slot) == IX_SLOT, "a slot is read and written as IX_SLOT bytes");
+
+struct ix_page {
+	uint64_t	 no;		/* holds slots no * IX_PAGE_SLOTS on */
+	int		 dirty;
+	struct ix_slot	 s[IX_PAGE_SLOTS];
+};
 
 /* Where a key is, or may go, in one table. */
 struct probe {
@@ -145,11 +162,142 @@ load_block(struct ix_table *t, uint64_t i)
 	return 0;
 }
 
+/* Where page no would be in t->pgmap. */
+static size_t
+page_hash(uint64_t no, size_t mapcap)
+{
+	return (size_t)((no * 0x9e3779b97f4a7c15ULL) >> 32) & (mapcap - 1);
+}
+
+/* The place of page no in t->pg, or -1 when it is not held. */
+static ssize_t
+find_page(const struct ix_table *t, uint64_t no)
+{
+	size_t		 h;
+	uint32_t	 v;
+
+	if (t->pgmap == NULL)
+		return -1;
+	for (h = page_hash(no, t->mapcap); (v = t->pgmap[h]) != 0;
+	    h = (h + 1) & (t->mapcap - 1))
+		if (t->pg[v - 1].no == no)
+			return (ssize_t)(v - 1);
+	return -1;
+}
+
+static int
+cmp_page(const void *a, const void *b)
+{
+	uint64_t	 x = ((const uint64_t *)a)[0], y = ((const uint64_t *)b)[0];
+
+	return x < y ? -1 : x > y;
+}
+
+/* Write t's changed pages back in order, a run of neighbours in one call: 0, or -1. */
+static int
+flush_pages(struct ix_table *t)
+{
+	struct ix_slot	 buf[IX_PAGE_AHEAD * IX_PAGE_SLOTS];
+	uint64_t	(*d)[2];
+	size_t		 i, n = 0, run;
+	int		 rc = -1;
+
+	for (i = 0; i < t->npg; i++)
+		n += t->pg[i].dirty;
+	if (n == 0)
+		return 0;
+	if ((d = calloc(n, sizeof(*d))) == NULL)
+		return -1;
+	for (i = 0, n = 0; i < t->npg; i++)
+		if (t->pg[i].dirty) {
+			d[n][0] = t->pg[i].no;
+			d[n++][1] = i;
+		}
+	qsort(d, n, sizeof(*d), cmp_page);
+	for (i = 0; i < n; i += run) {
+		for (run = 0; i + run < n && run < IX_PAGE_AHEAD &&
+		    d[i + run][0] == d[i][0] + run; run++) {
+			memcpy(&buf[run * IX_PAGE_SLOTS], t->pg[d[i + run][1]].s,
+			    sizeof(t->pg->s));
+			t->pg[d[i + run][1]].dirty = 0;
+		}
+		if (fio_pwrite(t->fd, buf, run * sizeof(t->pg->s),
+		    slot_off(d[i][0] * IX_PAGE_SLOTS)) == -1)
+			goto fail;
+	}
+	rc = 0;
+fail:
+	free(d);
+	return rc;
+}
+
+/* Write back and forget every page of t: 0, or -1. */
+static int
+drop_pages(struct ix_table *t)
+{
+	if (flush_pages(t) == -1)
+		return -1;
+	t->npg = 0;
+	if (t->pgmap != NULL)
+		memset(t->pgmap, 0, t->mapcap * sizeof(*t->pgmap));
+	return 0;
+}
+
+/*
+ * Page no of a large table, read unless held; the pages after it come
+ * along while the table is read in order (t->ahead).  Returns its
+ * place in t->pg, or -1 with errno (EINVAL: the file is short).
+ */
+static ssize_t
+load_page(struct ix_table *t, uint64_t no)
+{
+	struct ix_slot	 buf[IX_PAGE_AHEAD * IX_PAGE_SLOTS];
+	struct ix_page	*pg;
+	ssize_t		 at, got;
+	size_t		 n = 1, i, h;
+	uint64_t	 last = t->cap / IX_PAGE_SLOTS;
+
+	if ((at = find_page(t, no)) != -1)
+		return at;
+	if (t->npg + IX_PAGE_AHEAD > IX_PAGE_MAX && drop_pages(t) == -1)
+		return -1;
+	/* Allocated whole, never moved: only the pages used take memory. */
+	if (t->pg == NULL) {
+		t->mapcap = 2 * IX_PAGE_MAX;
+		if ((t->pgmap = calloc(t->mapcap, sizeof(*t->pgmap))) == NULL ||
+		    (t->pg = reallocarray(NULL, IX_PAGE_MAX, sizeof(*t->pg))) == NULL) {
+			free(t->pgmap);
+			t->pgmap = NULL;
+			return -1;
+		}
+	}
+	if (t->ahead)
+		while (n < IX_PAGE_AHEAD && no + n < last && find_page(t, no + n) == -1)
+			n++;
+	got = fio_pread(t->fd, buf, n * sizeof(t->pg->s), slot_off(no * IX_PAGE_SLOTS));
+	if (got != (ssize_t)(n * sizeof(t->pg->s))) {
+		if (got >= 0)
+			errno = EINVAL;
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		pg = &t->pg[t->npg];
+		pg->no = no + i;
+		pg->dirty = 0;
+		memcpy(pg->s, &buf[i * IX_PAGE_SLOTS], sizeof(pg->s));
+		for (h = page_hash(pg->no, t->mapcap); t->pgmap[h] != 0;
+		    h = (h + 1) & (t->mapcap - 1))
+			;
+		t->pgmap[h] = (uint32_t)++t->npg;
+	}
+	return (ssize_t)(t->npg - n);
+}
+
 /* Read n slots from i: 0, or -1 with errno (EINVAL: the file is shorter than its header says). */
 static int
 read_slots(struct ix_table *t, uint64_t i, struct ix_slot *s, size_t n)
 {
-	ssize_t	 got;
+	ssize_t	 at;
 	size_t	 k;
 
 	if (cached(t)) {
@@ -163,11 +311,13 @@ read_slots(struct ix_table *t, uint64_t i, struct ix_slot *s, size_t n)
 		}
 		return 0;
 	}
-	got = fio_pread(t->fd, s, n * IX_SLOT, slot_off(i));
-	if (got != (ssize_t)(n * IX_SLOT)) {
-		if (got >= 0)
-			errno = EINVAL;
-		return -1;
+	for (; n > 0; n -= k, i += k, s += k) {
+		if ((at = load_page(t, i / IX_PAGE_SLOTS)) == -1)
+			return -1;
+		k = IX_PAGE_SLOTS - (size_t)(i % IX_PAGE_SLOTS);
+		if (k > n)
+			k = n;
+		memcpy(s, &t->pg[at].s[i % IX_PAGE_SLOTS], k * IX_SLOT);
 	}
 	return 0;
 }
@@ -175,8 +325,15 @@ read_slots(struct ix_table *t, uint64_t i, struct ix_slot *s, size_t n)
 static int
 write_slot(struct ix_table *t, uint64_t i, const struct ix_slot *s)
 {
-	if (!cached(t))
-		return fio_pwrite(t->fd, s, IX_SLOT, slot_off(i));
+	ssize_t	 at;
+
+	if (!cached(t)) {
+		if ((at = load_page(t, i / IX_PAGE_SLOTS)) == -1)
+			return -1;
+		t->pg[at].s[i % IX_PAGE_SLOTS] = *s;
+		t->pg[at].dirty = 1;
+		return 0;
+	}
 	if (load_block(t, i) == -1)
 		return -1;
 	t->mem[i] = *s;
@@ -184,12 +341,14 @@ write_slot(struct ix_table *t, uint64_t i, const struct ix_slot *s)
 	return 0;
 }
 
-/* Write a cached table's changed blocks back, a run of them in one call: 0, or -1. */
+/* Write a table's changed blocks or pages back, a run of them in one call: 0, or -1. */
 static int
 flush_table(struct ix_table *t)
 {
 	uint64_t	 b, e, nb = t->cap / IX_BLOCK_SLOTS;
 
+	if (!cached(t))
+		return flush_pages(t);
 	for (b = 0; t->blk != NULL && b < nb; b = e) {
 		for (e = b; e < nb && t->blk[e] == 2; e++)
 			;
@@ -228,8 +387,13 @@ close_table(struct ix_table *t)
 	t->fd = -1;
 	free(t->mem);
 	free(t->blk);
+	free(t->pg);
+	free(t->pgmap);
 	t->mem = NULL;
 	t->blk = NULL;
+	t->pg = NULL;
+	t->pgmap = NULL;
+	t->npg = t->mapcap = 0;
 }
 
 /*
@@ -398,7 +562,10 @@ probe(struct ix *ix, struct ix_table *t, uint64_t h0, uint64_t h1,
 	memset(p, 0, sizeof(*p));
 	p->free = UINT64_MAX;
 	for (;;) {
+		/* Up to the end of its page: most chains end there, and no page is read for nothing. */
 		n = IX_WINDOW;
+		if (!cached(t) && n > IX_PAGE_SLOTS - i % IX_PAGE_SLOTS)
+			n = IX_PAGE_SLOTS - (size_t)(i % IX_PAGE_SLOTS);
 		if (n > t->cap - i)
 			n = (size_t)(t->cap - i);
 		if (read_slots(t, i, w, n) == -1) {
@@ -442,7 +609,8 @@ ix_has(struct ix *ix, const struct ev_key *k)
 		return -1;
 	if (p.found && slot_live(ix, &p.s))
 		return 1;
-	if (ix->old.fd == -1)
+	/* A drained table's live keys are all in cur, though it stays until a sync. */
+	if (ix->old.fd == -1 || ix->cur.cursor >= ix->old.cap)
 		return 0;
 	if (probe(ix, &ix->old, h0, h1, &p) == -1)
 		return -1;
@@ -486,19 +654,28 @@ drain(struct ix *ix, uint64_t n)
 	if (ix->old.fd == -1 || i >= ix->old.cap)
 		return 0;
 	end = n > ix->old.cap - i ? ix->old.cap : i + n;
+	/*
+	 * The old table is read in order, and its keys go to four runs of
+	 * the new one, each in order too: both are read ahead meanwhile.
+	 */
+	ix->old.ahead = ix->cur.ahead = 1;
 	for (; i < end; i += m) {
 		m = end - i > IX_WINDOW ? IX_WINDOW : (size_t)(end - i);
 		if (read_slots(&ix->old, i, w, m) == -1) {
 			ix->damaged = errno == EINVAL;
-			return -1;
+			goto fail;
 		}
 		for (j = 0; j < m; j++)
 			if (slot_live(ix, &w[j]) &&
 			    store_key(ix, w[j].h0, w[j].h1, w[j].day) == -1)
-				return -1;
+				goto fail;
 		ix->cur.cursor = i + m;
 	}
+	ix->old.ahead = ix->cur.ahead = 0;
 	return 0;
+fail:
+	ix->old.ahead = ix->cur.ahead = 0;
+	return -1;
 }
 
 /*
@@ -539,16 +716,44 @@ ix_add(struct ix *ix, const struct ev_key *k, int day)
 	return drain(ix, IX_DRAIN);
 }
 
-static uint64_t	 sort_mask;
+/* Buckets of the order ix_add_all adds keys in: the top bits of a home slot. */
+#define IX_ORDER_BITS	12
 
-/* Keys in the order of their home slots in a table of sort_mask + 1 slots. */
+/*
+ * Reorder k by the top IX_ORDER_BITS bits of their home slots in a table
+ * of cap slots: one counting pass, not a comparison sort, and close enough
+ * to slot order for a block or page to be met in one run.  0, or -1 with
+ * errno (out of memory: k is left as it was).
+ */
 static int
-cmp_home(const void *a, const void *b)
+order_by_home(struct ev_key *k, size_t n, uint64_t cap)
 {
-	uint64_t	 x = ((const struct ev_key *)a)->h[0] & sort_mask;
-	uint64_t	 y = ((const struct ev_key *)b)->h[0] & sort_mask;
+	struct ev_key	*tmp;
+	size_t		*at, i, b, sum = 0;
+	unsigned	 bits = 0, shift;
 
-	return x < y ? -1 : x > y;
+	while (((uint64_t)1 << bits) < cap)
+		bits++;
+	shift = bits > IX_ORDER_BITS ? bits - IX_ORDER_BITS : 0;
+	if ((at = calloc((size_t)1 << IX_ORDER_BITS, sizeof(*at))) == NULL)
+		return -1;
+	if ((tmp = reallocarray(NULL, n, sizeof(*tmp))) == NULL) {
+		free(at);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		at[(k[i].h[0] & (cap - 1)) >> shift]++;
+	for (b = 0; b < (size_t)1 << IX_ORDER_BITS; b++) {
+		i = at[b];
+		at[b] = sum;
+		sum += i;
+	}
+	for (i = 0; i < n; i++)
+		tmp[at[(k[i].h[0] & (cap - 1)) >> shift]++] = k[i];
+	memcpy(k, tmp, n * sizeof(*k));
+	free(tmp);
+	free(at);
+	return 0;
 }
 
 int
@@ -556,8 +761,8 @@ ix_add_all(struct ix *ix, struct ev_key *k, size_t n, int day)
 {
 	size_t	 i;
 
-	sort_mask = ix->cur.cap - 1;
-	qsort(k, n, sizeof(*k), cmp_home);
+	if (n > 1 && order_by_home(k, n, ix->cur.cap) == -1)
+		return -1;
 	for (i = 0; i < n; i++)
 		if (ix_add(ix, &k[i], day) == -1)
 			return -1;
@@ -574,22 +779,25 @@ each_slot(struct ix *ix, struct ix_table *t,
 	struct ev_key	 k;
 	uint64_t	 i;
 	size_t		 j, m;
-	int		 rc;
+	int		 rc = 0;
 
-	for (i = 0; t->fd != -1 && i < t->cap; i += m) {
+	t->ahead = 1;
+	for (i = 0; t->fd != -1 && i < t->cap && rc == 0; i += m) {
 		m = t->cap - i > IX_WINDOW ? IX_WINDOW : (size_t)(t->cap - i);
-		if (read_slots(t, i, w, m) == -1)
-			return -1;
-		for (j = 0; j < m; j++) {
+		if (read_slots(t, i, w, m) == -1) {
+			rc = -1;
+			break;
+		}
+		for (j = 0; j < m && rc == 0; j++) {
 			if (slot_empty(&w[j]) || !slot_live(ix, &w[j]))
 				continue;
 			k.h[0] = w[j].h0;
 			k.h[1] = w[j].h1;
-			if ((rc = fn(&k, arg)) != 0)
-				return rc;
+			rc = fn(&k, arg);
 		}
 	}
-	return 0;
+	t->ahead = 0;
+	return rc;
 }
 
 int

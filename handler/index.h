@@ -19,6 +19,7 @@
 #include "event.h"
 
 struct ix_slot;
+struct ix_page;
 
 struct ix_table {
 	int		 fd;		/* -1: no table */
@@ -29,6 +30,11 @@ struct ix_table {
 	uint64_t	 boot;		/* the boot that last wrote the header */
 	struct ix_slot	*mem;		/* a small table's slots, read a block at a time */
 	unsigned char	*blk;		/* per block: 0 not read, 1 read, 2 changed */
+	struct ix_page	*pg;		/* a large table's pages read so far */
+	uint32_t	*pgmap;		/* page number -> 1 + its place in pg, 0 none */
+	size_t		 npg;		/* pages in pg */
+	size_t		 mapcap;	/* slots in pgmap, a power of two */
+	int		 ahead;		/* read in order now: read pages ahead */
 };
 
 struct ix {
@@ -66,9 +72,9 @@ int	 ix_add(struct ix *, const struct ev_key *, int day);
  */
 int	 ix_each(struct ix *, int (*fn)(const struct ev_key *, void *), void *arg);
 /*
- * Add keys in slot order, so the blocks they fall in are read and written
- * once each: as ix_add of each, k reordered, then write the changed slots
- * to the file (not synced).  0, or -1 with errno.
+ * Add keys in about slot order, so the blocks they fall in are read and
+ * written once each: as ix_add of each, k reordered, then write the
+ * changed slots to the file (not synced).  0, or -1 with errno.
  */
 int	 ix_add_all(struct ix *, struct ev_key *k, size_t n, int day);
 /* Make every change durable: 0, or -1 with errno. */
