@@ -568,14 +568,18 @@ main(int argc, char **argv)
 		return 1;
 	if (!FCGX_IsCGI()) {
 		/*
-		 * A fixed threshold keeps every large buffer in its own mapping,
-		 * given back when freed; glibc's sliding one would move a big
-		 * batch's buffers onto the heap, where a long-lived worker keeps
-		 * them after the batch.  musl (the static drop-in) has no
+		 * Fixed thresholds: buffers of up to 1 MiB (a batch of a
+		 * thousand or two events) stay on the heap for the next batch to
+		 * reuse, instead of being mapped and zeroed anew for each one;
+		 * larger ones get a mapping of their own, given back when freed,
+		 * and at most 4 MiB of free heap is kept, so a long-lived worker
+		 * does not hold on to a big batch's memory, as glibc's sliding
+		 * threshold would have it.  musl (the static drop-in) has no
 		 * mallopt: its malloc maps large buffers on its own.
 		 */
 #ifdef M_MMAP_THRESHOLD
-		(void)mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+		(void)mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
+		(void)mallopt(M_TRIM_THRESHOLD, 4 * 1024 * 1024);
 #endif
 		return serve_fastcgi(argv[0]);
 	}
