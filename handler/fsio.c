@@ -76,11 +76,19 @@ struct tree {
 
 static struct tree trees[2] = { { "", 0, -1, 0 }, { "", 0, -1, 0 } };
 
-/* The directory resolved last (a day's, views/), kept open until a tree is named again. */
+/*
+ * Directories resolved lately (views/, index/, archive/, a day's CSV
+ * folder), kept open until a tree is named again, so a batch walks each
+ * once.  A rename or removal under one forgets it; one in use is pinned.
+ */
+#define DIR_CACHE	8
 static struct {
 	char	 path[PATH_MAX];
-	int	 fd;
-} lastdir = { "", -1 };
+	int	 fd;		/* -1: unused */
+	int	 pins;		/* resolved paths using it now */
+	unsigned long	 used;	/* when last used, the least recent goes */
+} dirs[DIR_CACHE];
+static unsigned long	 dir_clock;	/* 0: dirs not set up yet */
 
 /* A path resolved to a directory and a last component in it. */
 struct at {
@@ -88,7 +96,7 @@ struct at {
 	const char	*name;
 	struct tree	*tree;		/* NULL outside the trees */
 	int		 own;		/* dfd is to be closed */
-	int		 cached;	/* dfd is lastdir's */
+	int		 pin;		/* dirs[pin - 1] is dfd, pinned; 0 none */
 };
 
 static int
@@ -102,17 +110,54 @@ open_retry(int dfd, const char *name, int flags, mode_t mode)
 	return fd;
 }
 
+/* Mark every entry of dirs unused, once. */
+static void
+ready_dirs(void)
+{
+	size_t	 i;
+
+	if (dir_clock != 0)
+		return;
+	for (i = 0; i < DIR_CACHE; i++)
+		dirs[i].fd = -1;
+	dir_clock = 1;
+}
+
+/* Close the cached directories at or under path, unless pinned. */
+static void
+forget_dirs(const char *path)
+{
+	size_t	 i, n = strlen(path);
+
+	ready_dirs();
+	for (i = 0; i < DIR_CACHE; i++) {
+		if (dirs[i].fd == -1 || dirs[i].pins > 0 ||
+		    strncmp(dirs[i].path, path, n) != 0 ||
+		    (dirs[i].path[n] != '\0' && dirs[i].path[n] != '/'))
+			continue;
+		(void)close(dirs[i].fd);
+		dirs[i].fd = -1;
+	}
+}
+
+void
+fio_forget(enum fio_tree which)
+{
+	struct tree	*t = &trees[which];
+
+	if (t->len > 0)
+		forget_dirs(t->path);
+	if (t->fd != -1)
+		(void)close(t->fd);
+	t->fd = -1;
+}
+
 void
 fio_root(enum fio_tree which, const char *path, int mend)
 {
 	struct tree	*t = &trees[which];
 
-	if (lastdir.fd != -1)
-		(void)close(lastdir.fd);
-	lastdir.fd = -1;
-	if (t->fd != -1)
-		(void)close(t->fd);
-	t->fd = -1;
+	fio_forget(which);
 	t->mend = mend;
 	snprintf(t->path, sizeof(t->path), "%s", path);
 	t->len = strlen(t->path);
@@ -187,14 +232,60 @@ at_done(struct at *a)
 {
 	if (a->own)
 		(void)close(a->dfd);
+	if (a->pin)
+		dirs[a->pin - 1].pins--;
+	a->own = a->pin = 0;
+}
+
+/* The cached directory path (its first n bytes), pinned for a: 0, or -1 when not cached. */
+static int
+find_dir(const char *path, size_t n, struct at *a)
+{
+	size_t	 i;
+
+	ready_dirs();
+	for (i = 0; i < DIR_CACHE; i++)
+		if (dirs[i].fd != -1 && strncmp(dirs[i].path, path, n) == 0 &&
+		    dirs[i].path[n] == '\0') {
+			dirs[i].pins++;
+			dirs[i].used = ++dir_clock;
+			a->dfd = dirs[i].fd;
+			a->pin = (int)i + 1;
+			return 0;
+		}
+	return -1;
+}
+
+/* Cache a's own directory, the first n bytes of path, in place of the least used. */
+static void
+keep_dir(const char *path, size_t n, struct at *a)
+{
+	size_t	 i, k = DIR_CACHE;
+
+	ready_dirs();
+	if (n >= sizeof(dirs[0].path))
+		return;
+	for (i = 0; i < DIR_CACHE; i++)
+		if (dirs[i].pins == 0 && (k == DIR_CACHE || dirs[i].fd == -1 ||
+		    (dirs[k].fd != -1 && dirs[i].used < dirs[k].used)))
+			k = i;
+	if (k == DIR_CACHE)
+		return;
+	if (dirs[k].fd != -1)
+		(void)close(dirs[k].fd);
+	memcpy(dirs[k].path, path, n);
+	dirs[k].path[n] = '\0';
+	dirs[k].fd = a->dfd;
+	dirs[k].pins = 1;
+	dirs[k].used = ++dir_clock;
 	a->own = 0;
+	a->pin = (int)k + 1;
 }
 
 /*
  * Resolve path: outside the trees, to itself; under a tree, open each
  * directory on the way from the root with O_NOFOLLOW | O_DIRECTORY (or
- * take lastdir when it is the one).  name points into path.  0, or -1
- * with errno.
+ * take the last from dirs).  name points into path.  0, or -1 with errno.
  */
 static int
 resolve(const char *path, struct at *a)
@@ -211,12 +302,9 @@ resolve(const char *path, struct at *a)
 	if ((t = find_tree(path)) == NULL)
 		return 0;
 	a->tree = t;
-	if ((last = strrchr(path, '/')) != NULL && last[1] != '\0' && lastdir.fd != -1 &&
-	    strlen(lastdir.path) == (size_t)(last - path) &&
-	    strncmp(lastdir.path, path, (size_t)(last - path)) == 0) {
-		a->dfd = lastdir.fd;
+	if ((last = strrchr(path, '/')) != NULL && last[1] != '\0' &&
+	    find_dir(path, (size_t)(last - path), a) == 0) {
 		a->name = last + 1;
-		a->cached = 1;
 		return 0;
 	}
 	if (t->fd == -1 && (t->fd = open_retry(AT_FDCWD, t->path, O_RDONLY | O_DIRECTORY, 0)) == -1)
@@ -243,13 +331,8 @@ resolve(const char *path, struct at *a)
 		a->own = 1;
 	}
 	a->name = p;
-	if (a->own && (size_t)(p - path) < sizeof(lastdir.path)) {
-		if (lastdir.fd != -1)
-			(void)close(lastdir.fd);
-		lastdir.fd = a->dfd;
-		snprintf(lastdir.path, sizeof(lastdir.path), "%.*s", (int)(p - path - 1), path);
-		a->own = 0;
-	}
+	if (a->own && last != NULL && p == last + 1)
+		keep_dir(path, (size_t)(last - path), a);
 	return 0;
 fail:
 	at_done(a);
@@ -397,11 +480,6 @@ fio_rename(const char *from, const char *to)
 	FAULT("rename", -1);
 	if (resolve(from, &a) == -1)
 		return -1;
-	/* Resolving to may replace lastdir, cached or just made by a: a keeps it. */
-	if (a.dfd == lastdir.fd) {
-		lastdir.fd = -1;
-		a.own = 1;
-	}
 	if (resolve(to, &b) == -1) {
 		saved = errno;
 		at_done(&a);
@@ -415,6 +493,11 @@ fio_rename(const char *from, const char *to)
 	saved = errno;
 	at_done(&a);
 	at_done(&b);
+	/* A directory renamed, or replaced at to: its old descriptors name something else now. */
+	if (rc == 0) {
+		forget_dirs(from);
+		forget_dirs(to);
+	}
 	errno = saved;
 	return rc;
 }
@@ -521,6 +604,27 @@ done:
 }
 
 int
+fio_keep_dir(const char *path, mode_t mode)
+{
+	char		 inside[PATH_MAX];
+	struct at	 a;
+	int		 made = 0;
+
+	/* Resolving a name in it opens it and keeps it. */
+	if (ut_path(inside, sizeof(inside), "%s/.", path) == -1)
+		return -1;
+	while (resolve(inside, &a) == -1) {
+		if (errno != ENOENT || made)
+			return -1;
+		if ((made = fio_mkdir(path, mode)) == -1)
+			return -1;
+		made = 1;
+	}
+	at_done(&a);
+	return made;
+}
+
+int
 fio_allocate(int fd, off_t len)
 {
 	int	 rc;
@@ -613,6 +717,7 @@ fio_mkdtemp(const char *dir, const char *base, char *path, size_t len)
 	return fd;
 fail:
 	saved = errno;
+	forget_dirs(path);
 	(void)rmdir(path);
 	errno = saved;
 	return -1;
@@ -630,6 +735,7 @@ remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 int
 fio_remove_tree(const char *path)
 {
+	forget_dirs(path);
 	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 

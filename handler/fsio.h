@@ -59,9 +59,14 @@ enum fio_tree {
  * administrator may make it a link).  A link met inside is logged, then
  * with mend set removed (the link, never its target) and its name made
  * anew where the call creates; else refused with ELOOP.  Naming a tree
- * again drops its cached descriptor.
+ * again drops its cached descriptors.
  */
 void	 fio_root(enum fio_tree, const char *root, int mend);
+/*
+ * Close the tree's cached descriptors, as when another process may have
+ * renamed or removed directories in it (the writer lock changed hands).
+ */
+void	 fio_forget(enum fio_tree);
 
 /* open(2), confined as above: the descriptor, or -1 with errno. */
 int	 fio_open(const char *path, int flags, mode_t mode);
@@ -99,6 +104,11 @@ int	 fio_lock(int fd, int shared, int timeout_ms);
 int	 fio_sync_dir(const char *dir);
 /* mkdir that accepts an existing directory: 1 when it made it, 0 when it was there, -1. */
 int	 fio_mkdir(const char *path, mode_t mode);
+/*
+ * fio_mkdir of a directory in a tree, kept open for the calls that follow
+ * until its tree is named again or forgotten: 1 made, 0 there, -1.
+ */
+int	 fio_keep_dir(const char *path, mode_t mode);
 
 /*
  * Temporary names carry FIO_TMP_MARK and 64 random bits: unique across

@@ -86,9 +86,10 @@ sp_open(struct spool *sp, const char *root, char *err, size_t errlen)
 	}
 	if (sp_check(root, 1, err, errlen) == -1)
 		return -1;
+	/* Kept open: a batch then walks to each once. */
 	for (i = 0; sp_subdirs[i] != NULL; i++) {
 		if (ut_path(path, sizeof(path), "%s/%s", root, sp_subdirs[i]) == -1 ||
-		    (rc = fio_mkdir(path, 0700)) == -1) {
+		    (rc = fio_keep_dir(path, 0700)) == -1) {
 			snprintf(err, errlen, "cannot make %s: %s", path, strerror(errno));
 			return -1;
 		}
@@ -115,6 +116,8 @@ take_lock(struct spool *sp, int timeout_ms, int shared)
 		sp->lockfd = -1;
 		return -1;
 	}
+	/* A writer before us may have replaced CSV folders (--erase, retention). */
+	fio_forget(FIO_CSV);
 	return 0;
 }
 
@@ -136,8 +139,10 @@ sp_lock_read(struct spool *sp, int timeout_ms)
 void
 sp_unlock(struct spool *sp)
 {
-	if (sp->lockfd != -1)
+	if (sp->lockfd != -1) {
 		(void)fio_close(sp->lockfd);
+		fio_forget(FIO_CSV);
+	}
 	sp->lockfd = -1;
 }
 
