@@ -509,54 +509,125 @@ fail:
 	return -1;
 }
 
-int
-arc_list_days(const char *dir, const char *const *suffixes, int **days, size_t *n)
+/* Sort and drop repeats: the length left. */
+static size_t
+sort_days(int *v, size_t n)
+{
+	size_t	 i, k;
+
+	if (n > 1)
+		qsort(v, n, sizeof(*v), ut_cmp_int);
+	for (i = 0, k = 0; i < n; i++)
+		if (k == 0 || v[k - 1] != v[i])
+			v[k++] = v[i];
+	return k;
+}
+
+/*
+ * The days named YYYY-MM-DD and suffixes[k] in dir, into days[k] (sorted,
+ * each once; NULL when none), in one pass.  0, or -1 with errno.
+ */
+static int
+scan_days(const char *dir, const char *const *suffixes, int **days, size_t *n)
 {
 	char		 ymd[11];
 	DIR		*d;
 	struct dirent	*de;
-	int		*v = NULL, *nv, day;
-	size_t		 cap = 0, i, k;
+	int		*nv, day;
+	size_t		 cap[4] = { 0 }, k, nsuf;	/* at most 4 suffixes */
 
-	*n = 0;
-	*days = NULL;
+	for (nsuf = 0; suffixes[nsuf] != NULL; nsuf++) {
+		days[nsuf] = NULL;
+		n[nsuf] = 0;
+	}
 	if ((d = fio_opendir(dir)) == NULL)
 		return errno == ENOENT ? 0 : -1;
 	while ((errno = 0, de = readdir(d)) != NULL) {
-		for (k = 0; suffixes[k] != NULL; k++)
+		for (k = 0; k < nsuf; k++)
 			if (strlen(de->d_name) == 10 + strlen(suffixes[k]) &&
 			    strcmp(de->d_name + 10, suffixes[k]) == 0)
 				break;
-		if (suffixes[k] == NULL)
+		if (k == nsuf)
 			continue;
 		memcpy(ymd, de->d_name, 10);
 		ymd[10] = '\0';
 		if ((day = ut_parse_day(ymd)) < 0)
 			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			if ((nv = reallocarray(v, cap, sizeof(*v))) == NULL)
+		if (n[k] == cap[k]) {
+			cap[k] = cap[k] ? cap[k] * 2 : 64;
+			if ((nv = reallocarray(days[k], cap[k], sizeof(*nv))) == NULL)
 				goto fail;
-			v = nv;
+			days[k] = nv;
 		}
-		v[(*n)++] = day;
+		days[k][n[k]++] = day;
 	}
 	if (errno != 0)
 		goto fail;
 	closedir(d);
-	if (*n > 1)
-		qsort(v, *n, sizeof(*v), ut_cmp_int);
-	/* A day in both forms is one day. */
-	for (i = 0, k = 0; i < *n; i++)
-		if (k == 0 || v[k - 1] != v[i])
-			v[k++] = v[i];
-	*n = k;
-	*days = v;
+	for (k = 0; k < nsuf; k++)
+		n[k] = sort_days(days[k], n[k]);
 	return 0;
 fail:
-	free(v);
+	for (k = 0; k < nsuf; k++) {
+		free(days[k]);
+		days[k] = NULL;
+	}
 	closedir(d);
 	return -1;
+}
+
+int
+arc_list_days(const char *dir, const char *const *suffixes, int **days, size_t *n)
+{
+	int	*v[4], *all = NULL;
+	size_t	 m[4], k, total = 0, nsuf;
+
+	for (nsuf = 0; suffixes[nsuf] != NULL; nsuf++)
+		;
+	*days = NULL;
+	*n = 0;
+	/* scan_days keeps a list per suffix: a few will do. */
+	if (nsuf == 0 || nsuf > 4) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (scan_days(dir, suffixes, v, m) == -1)
+		return -1;
+	for (k = 0; k < nsuf; k++)
+		total += m[k];
+	if (total > 0 && (all = reallocarray(NULL, total, sizeof(*all))) == NULL) {
+		for (k = 0; k < nsuf; k++)
+			free(v[k]);
+		return -1;
+	}
+	for (k = 0; k < nsuf; k++) {
+		if (m[k] > 0)
+			memcpy(all + *n, v[k], m[k] * sizeof(*all));
+		*n += m[k];
+		free(v[k]);
+	}
+	/* A day in both forms is one day. */
+	if (total > 0) {
+		*n = sort_days(all, *n);
+		*days = all;
+	}
+	return 0;
+}
+
+int
+arc_list_forms(const struct spool *sp, int **plain, size_t *np, int **gz, size_t *nz)
+{
+	static const char *const forms[] = { ".jsonl", ".jsonl.gz", NULL };
+	int	*v[2];
+	size_t	 m[2];
+
+	if (scan_days(sp->archive, forms, v, m) == -1)
+		return -1;
+	*plain = v[0];
+	*np = m[0];
+	*gz = v[1];
+	*nz = m[1];
+	return 0;
 }
 
 int

@@ -47,8 +47,9 @@ enum ing_result	 ing_receive(const struct conf *, ing_reader, void *ctx,
  * write a closed day's workbook when one is due, and bring the download
  * page (<csv_dir>/index.html) up to date when it is older than a minute or
  * than today, under the writer lock (a writer that holds it now does so
- * after its own answer).  Never on a request's answer path.  Returns 0,
- * or -1 with errno (logged).
+ * after its own answer).  Never on a request's answer path, and only
+ * after ing_receive stored a batch with the same config, which made and
+ * checked the spool.  Returns 0, or -1 with errno (logged).
  */
 int		 ing_after(const struct conf *);
 

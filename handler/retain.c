@@ -201,15 +201,12 @@ share_day(const int *a, size_t na, const int *b, size_t nb)
 int
 rt_due(const struct conf *cf, const struct spool *sp, int today)
 {
-	static const char *const plain[] = { ".jsonl", NULL };
-	static const char *const gz[] = { ".jsonl.gz", NULL };
 	size_t	 np, nz;
 	int	*p = NULL, *z = NULL, cur, due = 0;
 
 	if (cf->retention_days != 0 && !ran_today(sp, today))
 		return 1;
-	if (sp_current_day(sp, &cur) == 0 && arc_list_days(sp->archive, plain, &p, &np) == 0 &&
-	    arc_list_days(sp->archive, gz, &z, &nz) == 0)
+	if (sp_current_day(sp, &cur) == 0 && arc_list_forms(sp, &p, &np, &z, &nz) == 0)
 		due = (cf->archive_compress && np > 0 && closed(p[0], today, cur)) ||
 		    share_day(p, np, z, nz);
 	free(p);
