@@ -950,8 +950,14 @@ conf_use_timezone(const struct conf *c)
 {
 	char	 tz[256];
 
-	/* A leading ':' makes glibc read the zone file by name. */
-	snprintf(tz, sizeof(tz), ":%s", c->timezone);
+	/*
+	 * A leading ':' makes glibc read the zone file by name; UTC needs no
+	 * file, so none is opened for it (the default) at every start.
+	 */
+	if (strcmp(c->timezone, "UTC") == 0)
+		snprintf(tz, sizeof(tz), "UTC0");
+	else
+		snprintf(tz, sizeof(tz), ":%s", c->timezone);
 	(void)setenv("TZ", tz, 1);
 	tzset();
 }
