@@ -488,6 +488,8 @@ event_matches(struct erase *x)
 	size_t		 i, k, n;
 	int		 r;
 
+	if (ev_names(&x->e) == -1)
+		return -1;
 	for (i = 0; i < e->n; i++) {
 		name = e->names + e->name_at[i];
 		n = e->name_at[i + 1] - e->name_at[i];

@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,13 +39,16 @@ static const char stamp_member[] = "\"_receivedAt\":\"";
 static signed char	col_slot[COL_SLOTS];	/* a column, or EV_EXTRA for none */
 static pthread_once_t	col_once = PTHREAD_ONCE_INIT;
 
-/* The first slot to try for a name of n > 0 bytes: no loop over its bytes. */
+/*
+ * The first slot to try for a name of n > 0 bytes: no loop over its bytes,
+ * and no two columns' names share one, so a lookup is one comparison.
+ */
 static size_t
 col_hash(const char *name, size_t n)
 {
 	const unsigned char	*s = (const unsigned char *)name;
 
-	return (n * 31 + s[0] * 7u + s[n - 1] * 3u + s[n / 2]) & (COL_SLOTS - 1);
+	return (n + s[0] * 3u + s[n - 1] + s[n / 2] * 3u) & (COL_SLOTS - 1);
 }
 
 static void
@@ -61,8 +65,38 @@ fill_col_slots(void)
 	}
 }
 
+static inline uint64_t
+load_word(const char *p)
+{
+	uint64_t	 w;
+
+	memcpy(&w, p, sizeof(w));
+	return w;
+}
+
+/*
+ * Whether the n bytes at a and b are the same: memcmp inlined for names
+ * of a few words, the last word overlapping the one before it.
+ */
+static inline int
+same_bytes(const char *a, const char *b, size_t n)
+{
+	size_t	 i;
+
+	if (n < 8) {
+		for (i = 0; i < n; i++)
+			if (a[i] != b[i])
+				return 0;
+		return 1;
+	}
+	for (i = 0; i + 8 < n; i += 8)
+		if (load_word(a + i) != load_word(b + i))
+			return 0;
+	return load_word(a + n - 8) == load_word(b + n - 8);
+}
+
 /* The column of a decoded member name, or EV_EXTRA; col_slot is filled. */
-static int
+static inline int
 find_column(const char *name, size_t n)
 {
 	size_t	 j;
@@ -72,7 +106,7 @@ find_column(const char *name, size_t n)
 		return EV_EXTRA;
 	for (j = col_hash(name, n); (c = col_slot[j]) != EV_EXTRA;
 	    j = (j + 1) & (COL_SLOTS - 1))
-		if (col_len[c] == n && memcmp(ev_col_names[c], name, n) == 0)
+		if (col_len[c] == n && same_bytes(ev_col_names[c], name, n))
 			return c;
 	return EV_EXTRA;
 }
@@ -104,13 +138,15 @@ grow_members(struct ev *e, size_t want)
 	return 0;
 }
 
-/* Decode the first n member names into e->names: 0, or -1. */
-static int
-decode_names(struct ev *e, size_t n)
+int
+ev_names(struct ev *e)
 {
 	const struct bt_member	*m;
 	char			*p;
-	size_t			 i, at = 0, want = 0;
+	size_t			 i, at = 0, want = 0, n = e->n;
+
+	if (e->names_ok)
+		return 0;
 
 	for (i = 0; i < n; i++)
 		want += e->m[i].name_len;
@@ -130,6 +166,7 @@ decode_names(struct ev *e, size_t n)
 			at += bt_decode(e->text + m->name_off, m->name_len, e->names + at);
 	}
 	e->name_at[n] = at;
+	e->names_ok = 1;
 	return 0;
 }
 
@@ -177,19 +214,30 @@ mark_shadowed(struct ev *e, size_t n)
 static int
 classify(struct ev *e, size_t n)
 {
-	size_t	 i, nextra = 0;
-	int	 c;
+	const struct bt_member	*m;
+	size_t			 i, nextra = 0;
+	int			 c;
 
 	e->n = n;
-	if (decode_names(e, n) == -1)
-		return -1;
+	e->names_ok = 0;
 	(void)pthread_once(&col_once, fill_col_slots);
 	for (i = 0; i < EV_NCOLS; i++)
 		e->col[i] = -1;
 	/* From the last member: a column already taken is taken by a later one. */
 	for (i = n; i-- > 0;) {
-		c = find_column(e->names + e->name_at[i],
-		    e->name_at[i + 1] - e->name_at[i]);
+		/*
+		 * Names are compared as they stand, between their quotes: no
+		 * column's name has an escape, so only a name with one needs
+		 * decoding first (escapes may spell a column's name).
+		 */
+		m = &e->m[i];
+		c = find_column(e->text + m->name_off + 1, m->name_len - 2);
+		if (c == EV_EXTRA && memchr(e->text + m->name_off, '\\', m->name_len) != NULL) {
+			if (ev_names(e) == -1)
+				return -1;
+			c = find_column(e->names + e->name_at[i],
+			    e->name_at[i + 1] - e->name_at[i]);
+		}
 		if (c == EV_EXTRA)
 			nextra++;
 		else if (e->col[c] >= 0)
@@ -199,8 +247,11 @@ classify(struct ev *e, size_t n)
 		e->mcol[i] = (signed char)c;
 	}
 	/* Only a name not a column's can repeat unseen so far. */
-	if (nextra > 1)
+	if (nextra > 1) {
+		if (ev_names(e) == -1)
+			return -1;
 		mark_shadowed(e, n);
+	}
 	return 0;
 }
 
@@ -268,6 +319,7 @@ ev_free(struct ev *e)
 	e->name_at = NULL;
 	e->slot = NULL;
 	e->cap = e->n = e->names_cap = 0;
+	e->names_ok = 0;
 }
 
 int

@@ -46,6 +46,7 @@ struct ev {
 	size_t			*name_at;	/* where each name starts in names; n + 1 of them */
 	size_t			*slot;		/* a table of member indices to find repeated names */
 	size_t			 names_cap;
+	int			 names_ok;	/* names and name_at are this event's (ev_names) */
 };
 
 /* mcol of a member not a documented column, and of one whose name comes again later. */
@@ -68,6 +69,8 @@ int	 ev_parse(struct ev *, const char *text, size_t len, int is_line);
  */
 int	 ev_parse_item(struct ev *, const struct bt_batch *, const struct bt_item *it);
 void	 ev_free(struct ev *);
+/* Decode the parsed event's member names into names and name_at, unless done: 0, or -1. */
+int	 ev_names(struct ev *);
 
 /* Whether member i belongs in extra: its name is no column's and is its last. */
 int	 ev_in_extra(const struct ev *, size_t i);
