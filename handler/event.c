@@ -246,6 +246,7 @@ classify(struct ev *e, size_t n)
 			e->col[c] = (int)i;
 		e->mcol[i] = (signed char)c;
 	}
+	e->nextra = nextra;
 	/* Only a name not a column's can repeat unseen so far. */
 	if (nextra > 1) {
 		if (ev_names(e) == -1)

@@ -41,6 +41,7 @@ struct ev {
 	struct bt_member	*m;		/* the event's members, receipt stamp excluded */
 	signed char		*mcol;		/* each member's column, EV_EXTRA or EV_SHADOWED */
 	size_t			 n, cap;
+	size_t			 nextra;	/* members not a column's, shadowed ones too */
 	int			 col[EV_NCOLS];	/* index into m of each documented member, or -1 */
 	char			*names;		/* the members' names decoded, back to back */
 	size_t			*name_at;	/* where each name starts in names; n + 1 of them */
