@@ -181,9 +181,16 @@ run_once(const struct hook *h)
 static void
 supervise(const struct hook *h, const char *lock, int fd)
 {
-	int	 runs, nul;
+	int	 runs, nul, high;
 
 	(void)setsid();
+	/* A lock on a standard descriptor's number would go with it below. */
+	if (fd <= STDERR_FILENO) {
+		if ((high = fcntl(fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1)) == -1)
+			_exit(1);
+		(void)close(fd);
+		fd = high;
+	}
 	/*
 	 * Standard input is a FastCGI worker's listening socket, standard
 	 * output a CGI's answer: neither stays open here.  A CGI's standard

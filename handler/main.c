@@ -127,6 +127,23 @@ serve_fastcgi(const char *argv0)
 	return 0;
 }
 
+/*
+ * The answer is complete when its output closes (RFC 3875 6): the web
+ * server gets its end now, and /dev/null takes the descriptor's place, so
+ * that no file the rest opens becomes standard output by its number.
+ */
+static void
+end_output(void)
+{
+	int	 nul;
+
+	if ((nul = open("/dev/null", O_WRONLY | O_CLOEXEC)) == -1 ||
+	    dup2(nul, STDOUT_FILENO) == -1)
+		(void)fio_close(STDOUT_FILENO);
+	if (nul > STDOUT_FILENO)
+		(void)fio_close(nul);
+}
+
 static const char *
 cgi_param(void *ctx, const char *name)
 {
@@ -593,8 +610,7 @@ main(int argc, char **argv)
 		if (method != NULL && strcmp(method, "POST") == 0 && !r.unread)
 			while (fio_read(STDIN_FILENO, sink, sizeof(sink)) > 0)
 				;
-		/* The answer is complete when its output closes; then the rest. */
-		(void)fio_close(STDOUT_FILENO);
+		end_output();
 		fe_after(&r);
 		return 0;
 	}
