@@ -15,6 +15,7 @@
 #include "auth.h"
 #include "conf.h"
 #include "front.h"
+#include "fsio.h"
 #include "health.h"
 #include "status.h"
 #include "util.h"
@@ -216,6 +217,9 @@ fe_serve(struct fe_request *r)
 	int			 head, probe, restart = 0;
 
 	r->after = 0;
+	/* Nothing stays open from an earlier request: the spool may have moved since. */
+	fio_forget(FIO_SPOOL);
+	fio_forget(FIO_CSV);
 	if (method == NULL)
 		method = "";
 	r->unread = 0;

@@ -156,13 +156,17 @@ void
 fio_root(enum fio_tree which, const char *path, int mend)
 {
 	struct tree	*t = &trees[which];
+	size_t		 n = strlen(path);
 
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	/* The same tree again keeps what is open in it. */
+	if (t->len > 0 && n == t->len && strncmp(path, t->path, n) == 0 && mend == t->mend)
+		return;
 	fio_forget(which);
 	t->mend = mend;
-	snprintf(t->path, sizeof(t->path), "%s", path);
+	snprintf(t->path, sizeof(t->path), "%.*s", (int)n, path);
 	t->len = strlen(t->path);
-	while (t->len > 1 && t->path[t->len - 1] == '/')
-		t->path[--t->len] = '\0';
 }
 
 /* Whether a relative path climbs with "..", and so may leave the tree. */

@@ -58,8 +58,8 @@ enum fio_tree {
  * Confine every later call on a path under root (itself followed, as the
  * administrator may make it a link).  A link met inside is logged, then
  * with mend set removed (the link, never its target) and its name made
- * anew where the call creates; else refused with ELOOP.  Naming a tree
- * again drops its cached descriptors.
+ * anew where the call creates; else refused with ELOOP.  Naming another
+ * root drops the tree's cached descriptors; naming the same one keeps them.
  */
 void	 fio_root(enum fio_tree, const char *root, int mend);
 /*

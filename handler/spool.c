@@ -86,7 +86,8 @@ sp_open(struct spool *sp, const char *root, char *err, size_t errlen)
 	}
 	if (sp_check(root, 1, err, errlen) == -1)
 		return -1;
-	/* Kept open: a batch then walks to each once. */
+	/* Found anew, as they are now; then kept open: a batch walks to each once. */
+	fio_forget(FIO_SPOOL);
 	for (i = 0; sp_subdirs[i] != NULL; i++) {
 		if (ut_path(path, sizeof(path), "%s/%s", root, sp_subdirs[i]) == -1 ||
 		    (rc = fio_keep_dir(path, 0700)) == -1) {
