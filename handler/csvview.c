@@ -130,30 +130,40 @@ guard_wanted(const struct cv_ctx *cx, const char *s, size_t n)
 }
 
 /*
- * The text of a cell (RFC 4180 quoting not yet applied): strings decoded,
- * null empty, everything else as its compact JSON.  Writes to out.
+ * Append the text of a cell (RFC 4180 quoting not yet applied) to out:
+ * strings decoded, null empty, everything else as its compact JSON.
  */
 static int
-cell_text(const struct cv_ctx *cx, const char *v, size_t len, struct ut_buf *out)
+add_cell_text(const struct cv_ctx *cx, const char *v, size_t len, struct ut_buf *out)
 {
-	size_t	 n;
+	size_t	 n, at = out->len;
 
-	out->len = 0;
 	if (len == 4 && memcmp(v, "null", 4) == 0)
 		return 0;
 	if (v[0] != '"')
 		return ut_buf_add(out, v, len);
+	/* Most strings have no escape: themselves, less their quotes. */
+	if (memchr(v + 1, '\\', len - 2) == NULL && !guard_wanted(cx, v + 1, len - 2))
+		return ut_buf_add(out, v + 1, len - 2);
 	if (ut_buf_add(out, NULL, len + 1) == -1)
 		return -1;
-	n = bt_unescape(v, len, out->p + 1);
-	out->len = n + 1;
-	if (guard_wanted(cx, out->p + 1, n)) {
-		out->p[0] = '\'';
+	n = bt_unescape(v, len, out->p + at + 1);
+	out->len = at + n + 1;
+	if (guard_wanted(cx, out->p + at + 1, n)) {
+		out->p[at] = '\'';
 		return 0;
 	}
-	memmove(out->p, out->p + 1, n);
-	out->len = n;
+	memmove(out->p + at, out->p + at + 1, n);
+	out->len = at + n;
 	return 0;
+}
+
+/* The text of a cell, as add_cell_text, in out alone. */
+static int
+cell_text(const struct cv_ctx *cx, const char *v, size_t len, struct ut_buf *out)
+{
+	out->len = 0;
+	return add_cell_text(cx, v, len, out);
 }
 
 /* The bytes that make a field need quoting. */
@@ -407,13 +417,49 @@ cmp_cells(const char *a, const size_t *alen, const char *b, const size_t *blen)
 	return 0;
 }
 
+/* Room for one more count in d->sums: 0, or -1. */
+static int
+grow_sums(struct cv_day *d)
+{
+	struct cv_sum	*s;
+	size_t		 cap;
+
+	if (d->nsums < d->sums_cap)
+		return 0;
+	cap = d->sums_cap ? d->sums_cap * 2 : 64;
+	if ((s = reallocarray(d->sums, cap, sizeof(*s))) == NULL)
+		return -1;
+	d->sums = s;
+	d->sums_cap = cap;
+	return 0;
+}
+
+/* A new count of n for a combination at place at of d->sums, whose room is made: 0, or -1. */
+static int
+put_sum(struct cv_day *d, size_t at, const char *cells, const size_t *len,
+    unsigned long long n)
+{
+	struct cv_sum	*s = d->sums;
+	size_t		 total = len[0] + len[1] + len[2] + len[3];
+	char		*copy;
+
+	if ((copy = malloc(total + 1)) == NULL)
+		return -1;
+	memmove(&s[at + 1], &s[at], (d->nsums - at) * sizeof(*s));
+	memcpy(copy, cells, total);
+	s[at].cells = copy;
+	memcpy(s[at].len, len, sizeof(s[at].len));
+	s[at].count = n;
+	d->nsums++;
+	return 0;
+}
+
 /* Add n to the count of a combination, inserting it in order when new. */
 static int
 count_sum(struct cv_day *d, const char *cells, const size_t *len,
     unsigned long long n)
 {
-	struct cv_sum	*s;
-	size_t		 lo = 0, hi = d->nsums, mid, total;
+	size_t		 lo = 0, hi = d->nsums, mid;
 	int		 c;
 
 	while (lo < hi) {
@@ -428,19 +474,79 @@ count_sum(struct cv_day *d, const char *cells, const size_t *len,
 		else
 			hi = mid;
 	}
-	if ((s = reallocarray(d->sums, d->nsums + 1, sizeof(*s))) == NULL)
+	if (grow_sums(d) == -1)
 		return -1;
-	d->sums = s;
-	total = len[0] + len[1] + len[2] + len[3];
-	memmove(&s[lo + 1], &s[lo], (d->nsums - lo) * sizeof(*s));
-	if ((s[lo].cells = malloc(total + 1)) == NULL) {
-		memmove(&s[lo], &s[lo + 1], (d->nsums - lo) * sizeof(*s));
-		return -1;
+	return put_sum(d, lo, cells, len, n);
+}
+
+/* The hash of a combination's cells, a word at a time (its senders are authorised). */
+static uint64_t
+hash_cells(const char *p, size_t n)
+{
+	uint64_t	 h = 0x9e3779b97f4a7c15ULL ^ n, w;
+	size_t		 i;
+
+	for (; n >= 8; n -= 8, p += 8) {
+		memcpy(&w, p, sizeof(w));
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
 	}
-	memcpy(s[lo].cells, cells, total);
-	memcpy(s[lo].len, len, sizeof(s[lo].len));
-	s[lo].count = n;
-	d->nsums++;
+	for (w = 0, i = 0; i < n; i++)
+		w |= (uint64_t)(unsigned char)p[i] << (8 * i);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 29);
+}
+
+/* Index d->sums in d->sum_slot, twice the size it needs: 0, or -1. */
+static int
+index_sums(struct cv_day *d, size_t slots)
+{
+	uint32_t	*t;
+	size_t		 i, j, total;
+
+	if ((t = calloc(slots, sizeof(*t))) == NULL)
+		return -1;
+	for (i = 0; i < d->nsums; i++) {
+		total = d->sums[i].len[0] + d->sums[i].len[1] + d->sums[i].len[2] +
+		    d->sums[i].len[3];
+		for (j = hash_cells(d->sums[i].cells, total) & (slots - 1); t[j] != 0;
+		    j = (j + 1) & (slots - 1))
+			;
+		t[j] = (uint32_t)i + 1;
+	}
+	free(d->sum_slot);
+	d->sum_slot = t;
+	d->sum_slots = slots;
+	return 0;
+}
+
+/*
+ * Add 1 to the count of a combination in a batch's counts, appending it
+ * when new: a hash lookup, not a search of sorted counts, as their order
+ * is the journal's, which its reader sorts.  0, or -1.
+ */
+static int
+tally_sum(struct cv_day *d, const char *cells, const size_t *len)
+{
+	const struct cv_sum	*s;
+	size_t			 j, total = len[0] + len[1] + len[2] + len[3];
+
+	if (2 * (d->nsums + 1) > d->sum_slots &&
+	    (d->nsums >= UINT32_MAX / 4 ||
+	    index_sums(d, d->sum_slots ? 2 * d->sum_slots : 256) == -1))
+		return -1;
+	for (j = hash_cells(cells, total) & (d->sum_slots - 1); d->sum_slot[j] != 0;
+	    j = (j + 1) & (d->sum_slots - 1)) {
+		s = &d->sums[d->sum_slot[j] - 1];
+		if (memcmp(s->len, len, sizeof(s->len)) == 0 &&
+		    memcmp(s->cells, cells, total) == 0) {
+			d->sums[d->sum_slot[j] - 1].count++;
+			return 0;
+		}
+	}
+	if (grow_sums(d) == -1 || put_sum(d, d->nsums, cells, len, 1) == -1)
+		return -1;
+	d->sum_slot[j] = (uint32_t)d->nsums;
 	return 0;
 }
 
@@ -453,7 +559,7 @@ cv_add(const struct cv_ctx *cx, struct cv_day *d, const struct ev *e,
 	struct ut_buf	*cells = &d->scratch[0], *cell = &d->scratch[1];
 	struct cv_file	*f;
 	const char	*v;
-	size_t		 len[4], vlen;
+	size_t		 len[4], vlen, start;
 	int		 i;
 
 	ev_status(e, status);
@@ -470,15 +576,13 @@ cv_add(const struct cv_ctx *cx, struct cv_day *d, const struct ev *e,
 	if (ut_buf_add(cells, status, len[0]) == -1)
 		return -1;
 	for (i = 0; i < 3; i++) {
-		cell->len = 0;
+		start = cells->len;
 		if ((v = member_value(e, sumcols[i], &vlen)) != NULL &&
-		    cell_text(cx, v, vlen, cell) == -1)
+		    add_cell_text(cx, v, vlen, cells) == -1)
 			return -1;
-		len[i + 1] = cell->len;
-		if (ut_buf_add(cells, cell->p, cell->len) == -1)
-			return -1;
+		len[i + 1] = cells->len - start;
 	}
-	return count_sum(d, cells->p, len, 1);
+	return tally_sum(d, cells->p, len);
 }
 
 /* Make the day's CSV directory, and csv_dir itself when missing. */
@@ -728,6 +832,8 @@ append_sums(const struct cv_ctx *cx, struct cv_day *d)
 	for (i = 0; i < d->nsums; i++)
 		free(d->sums[i].cells);
 	d->nsums = 0;
+	if (d->sum_slot != NULL)
+		memset(d->sum_slot, 0, d->sum_slots * sizeof(*d->sum_slot));
 	rc = 0;
 done:
 	if (fd != -1 && fio_close(fd) == -1)
@@ -1162,6 +1268,7 @@ cv_load(const struct cv_ctx *cx, int day, struct cv_day *d, int *trusted)
 	}
 	d->sums = all.sums;
 	d->nsums = all.nsums;
+	d->sums_cap = all.sums_cap;
 	return CV_OK;
 }
 
@@ -1276,9 +1383,11 @@ cv_free(struct cv_day *d)
 	ut_buf_free(&d->scratch[1]);
 	free(d->files);
 	free(d->sums);
+	free(d->sum_slot);
 	d->files = NULL;
 	d->sums = NULL;
-	d->nfiles = d->nsums = 0;
+	d->sum_slot = NULL;
+	d->nfiles = d->nsums = d->sums_cap = d->sum_slots = 0;
 }
 
 void

@@ -24,6 +24,7 @@
 #include <sys/types.h>
 
 #include <limits.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "event.h"
@@ -70,10 +71,13 @@ struct cv_day {
 	int		 sums_made;	/* made since the last checkpoint: older ones go */
 	struct cv_file	*files;
 	size_t		 nfiles;
-	struct cv_sum	*sums;		/* counts not yet in the journal (after
-					   cv_load: all of them), sorted as
-					   summary.csv is */
+	struct cv_sum	*sums;		/* counts not yet in the journal, in
+					   arrival order (after cv_load: all
+					   of them, sorted as summary.csv is) */
 	size_t		 nsums;
+	size_t		 sums_cap;	/* room in sums */
+	uint32_t	*sum_slot;	/* cv_add's index of sums: 1 + place, 0 none */
+	size_t		 sum_slots;	/* slots in sum_slot, a power of two */
 	struct ut_buf	 scratch[2];	/* cell texts while adding a row */
 };
 

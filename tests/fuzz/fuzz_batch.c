@@ -523,7 +523,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct cv_day		 day;
 	struct bt_batch		 b;
 	struct ut_buf		 joined = { 0 };
-	size_t			 i, prev_end = 0, text_end = 0, events = 0, nevents = 0;
+	size_t			 i, j, prev_end = 0, text_end = 0, events = 0, nevents = 0;
 	unsigned long long	 total = 0;
 
 	/* Both settings of csv_formula_guard, chosen by the input. */
@@ -565,11 +565,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(text_end == b.text_len);
 	CHECK(events == nevents);
 
-	/* The summary counts every event once, its rows sorted and distinct. */
+	/* The summary counts every event once, each row once (in arrival order). */
 	for (i = 0; i < day.nsums; i++) {
 		CHECK(day.sums[i].count > 0);
-		if (i > 0)
-			CHECK(cells_cmp(&day.sums[i - 1], &day.sums[i]) < 0);
+		for (j = 0; j < i; j++)
+			CHECK(cells_cmp(&day.sums[j], &day.sums[i]) != 0);
 		total += day.sums[i].count;
 	}
 	CHECK(total == nevents);
