@@ -293,6 +293,27 @@ load_page(struct ix_table *t, uint64_t no)
 	return (ssize_t)(t->npg - n);
 }
 
+/*
+ * The slots from i to the end of their block or page, at most *n of them,
+ * in memory (read when not yet): a pointer, with *n set to how many, or
+ * NULL with errno (EINVAL: the file is shorter than its header says).
+ */
+static const struct ix_slot *
+slots_at(struct ix_table *t, uint64_t i, size_t *n)
+{
+	size_t	 unit = cached(t) ? IX_BLOCK_SLOTS : IX_PAGE_SLOTS, left;
+	ssize_t	 at;
+
+	left = unit - (size_t)(i % unit);
+	if (*n > left)
+		*n = left;
+	if (cached(t))
+		return load_block(t, i) == -1 ? NULL : &t->mem[i];
+	if ((at = load_page(t, i / IX_PAGE_SLOTS)) == -1)
+		return NULL;
+	return &t->pg[at].s[i % IX_PAGE_SLOTS];
+}
+
 /* Read n slots from i: 0, or -1 with errno (EINVAL: the file is shorter than its header says). */
 static int
 read_slots(struct ix_table *t, uint64_t i, struct ix_slot *s, size_t n)
@@ -555,20 +576,16 @@ static int
 probe(struct ix *ix, struct ix_table *t, uint64_t h0, uint64_t h1,
     struct probe *p)
 {
-	struct ix_slot	 w[IX_WINDOW];
-	uint64_t	 mask = t->cap - 1, i = h0 & mask, seen = 0;
-	size_t		 n, j;
+	const struct ix_slot	*w;
+	uint64_t		 mask = t->cap - 1, i = h0 & mask, seen = 0;
+	size_t			 n, j;
 
 	memset(p, 0, sizeof(*p));
 	p->free = UINT64_MAX;
 	for (;;) {
-		/* Up to the end of its page: most chains end there, and no page is read for nothing. */
+		/* Up to the end of its block or page: most chains end there, and none is read for nothing. */
 		n = IX_WINDOW;
-		if (!cached(t) && n > IX_PAGE_SLOTS - i % IX_PAGE_SLOTS)
-			n = IX_PAGE_SLOTS - (size_t)(i % IX_PAGE_SLOTS);
-		if (n > t->cap - i)
-			n = (size_t)(t->cap - i);
-		if (read_slots(t, i, w, n) == -1) {
+		if ((w = slots_at(t, i, &n)) == NULL) {
 			ix->damaged = errno == EINVAL;
 			return -1;
 		}
