@@ -10,6 +10,7 @@
  * the mean ns per insert since the last mark, the mean ns per lookup of
  * 100000 present and 100000 absent keys, and the longest single ix_add
  * so far (a table growth rewrites the whole file inside one ix_add).
+ * The spool's format file is written last, as a batch would have.
  * Exit status 0, or 1 with a message.
  */
 #include <sys/stat.h>
@@ -24,6 +25,7 @@
 #include <unistd.h>
 
 #include "index.h"
+#include "spool.h"
 #include "util.h"
 
 #define PROBES	100000
@@ -87,6 +89,7 @@ int
 main(int argc, char **argv)
 {
 	struct ix	 ix;
+	struct spool	 sp;
 	struct ev_key	 k;
 	char		 dir[PATH_MAX], path[PATH_MAX], *end;
 	unsigned long long n, i, mark = 1000, last = 0;
@@ -181,6 +184,11 @@ main(int argc, char **argv)
 	tsync = now_s() - t0;
 	if (ix_close(&ix) == -1) {
 		fprintf(stderr, "fillindex: ix_close: %s\n", strerror(errno));
+		return 1;
+	}
+	/* Of the current format, so the first request uses the index rather than making it anew. */
+	if (sp_name(&sp, argv[1]) == -1 || sp_set_format(&sp) == -1) {
+		fprintf(stderr, "fillindex: writing %s/format: %s\n", argv[1], strerror(errno));
 		return 1;
 	}
 	printf("FILLED keys=%llu sync_s=%.2f\n", n, tsync);
