@@ -47,8 +47,13 @@ static const unsigned char cls[256] = {
 #undef D
 #undef X
 
-/* A byte repeated in each of the 8 bytes of a word. */
-#define BYTES(b)	((uint64_t)(b) * 0x0101010101010101ULL)
+/*
+ * Sixteen bytes, signed: those from 0x80 are negative, so one comparison
+ * finds them with the controls.  The same 16 as two words, to test and
+ * locate a hit (generic vectors have no portable byte mask).
+ */
+typedef signed char	 vbytes __attribute__((vector_size(16)));
+typedef uint64_t	 vwords __attribute__((vector_size(16)));
 
 struct parser {
 	const unsigned char	*end;		/* of the body */
@@ -56,7 +61,6 @@ struct parser {
 	size_t			 stack_cap;	/* bytes in stack */
 	size_t			 items_cap;	/* slots in the items */
 	unsigned char		*w;		/* compact text, or NULL */
-	unsigned char		*base;		/* where the event's compact text starts */
 	struct bt_batch		*out;
 	size_t			 ends_cap;	/* slots in out->ends */
 	int			 nomem;		/* failed for want of memory */
@@ -79,25 +83,25 @@ skip_digits(const unsigned char *p, const unsigned char *end)
 }
 
 /*
- * Skip string bytes that stand for themselves.  Eight at a time: a word's
- * test flags each byte below 0x20, quote, backslash or from 0x80, and may
- * flag clean bytes above a real hit (a borrow runs upward), so its lowest
- * flag is always the first byte to stop at.
+ * Skip string bytes that stand for themselves: 16 at a time while the body
+ * has them, stopping at the first byte below 0x20, quote, backslash or from
+ * 0x80.
  */
-static const unsigned char *
+static inline const unsigned char *
 skip_plain(const unsigned char *p, const unsigned char *end)
 {
-	uint64_t	 x, q, b, hit;
+	vbytes	 x;
+	vwords	 hit;
 
-	while (end - p >= 8) {
-		memcpy(&x, p, sizeof(x));	/* little-endian hosts only, as ut_hash */
-		q = x ^ BYTES('"');
-		b = x ^ BYTES('\\');
-		hit = (((x - BYTES(0x20)) & ~x) | ((q - BYTES(1)) & ~q) |
-		    ((b - BYTES(1)) & ~b) | x) & BYTES(0x80);
-		if (hit != 0)
-			return p + __builtin_ctzll(hit) / 8;
-		p += 8;
+	while (end - p >= 16) {
+		memcpy(&x, p, sizeof(x));
+		hit = (vwords)((x < ' ') | (x == '"') | (x == '\\'));
+		/* Little-endian hosts only, as ut_hash: the lowest byte is first. */
+		if (hit[0] != 0)
+			return p + __builtin_ctzll(hit[0]) / 8;
+		if (hit[1] != 0)
+			return p + 8 + __builtin_ctzll(hit[1]) / 8;
+		p += 16;
 	}
 	while (p < end && (cls[*p] & C_STR))
 		p++;
@@ -139,8 +143,45 @@ scan_utf8(const unsigned char *p, const unsigned char *end)
 	return p + n + 1;
 }
 
-/* Scan the string whose quote is at p.  Returns the byte after it, or NULL. */
+/*
+ * Scan the escape (a backslash) or the other byte that stops skip_plain at
+ * p, inside a string.  Returns the byte after it, or NULL.
+ */
 static const unsigned char *
+scan_special(const unsigned char *p, const unsigned char *end)
+{
+	if (*p == '\\') {
+		if (end - p < 2)
+			return NULL;
+		switch (p[1]) {
+		case '"':
+		case '\\':
+		case '/':
+		case 'b':
+		case 'f':
+		case 'n':
+		case 'r':
+		case 't':
+			return p + 2;
+		case 'u':
+			if (end - p < 6 || !(cls[p[2]] & cls[p[3]] &
+			    cls[p[4]] & cls[p[5]] & C_HEX))
+				return NULL;
+			return p + 6;
+		default:
+			return NULL;
+		}
+	}
+	/* A control character, which must be escaped, fails too. */
+	return scan_utf8(p, end);
+}
+
+/*
+ * Scan the string whose quote is at p.  Returns the byte after it, or NULL.
+ * Inline: most strings are plain ASCII, done in one or two steps of
+ * skip_plain.
+ */
+static inline __attribute__((always_inline)) const unsigned char *
 scan_string(const unsigned char *p, const unsigned char *end)
 {
 	p++;
@@ -149,32 +190,7 @@ scan_string(const unsigned char *p, const unsigned char *end)
 			return NULL;
 		if (*p == '"')
 			return p + 1;
-		if (*p == '\\') {
-			if (end - p < 2)
-				return NULL;
-			switch (p[1]) {
-			case '"':
-			case '\\':
-			case '/':
-			case 'b':
-			case 'f':
-			case 'n':
-			case 'r':
-			case 't':
-				p += 2;
-				continue;
-			case 'u':
-				if (end - p < 6 || !(cls[p[2]] & cls[p[3]] &
-				    cls[p[4]] & cls[p[5]] & C_HEX))
-					return NULL;
-				p += 6;
-				continue;
-			default:
-				return NULL;
-			}
-		}
-		/* A control character, which must be escaped, fails too. */
-		if ((p = scan_utf8(p, end)) == NULL)
+		if ((p = scan_special(p, end)) == NULL)
 			return NULL;
 	}
 }
@@ -216,35 +232,52 @@ scan_word(const unsigned char *p, const unsigned char *end, const char *word,
 	return p + n;
 }
 
-/* Append the bytes from run to p to the compact text, if one is wanted. */
-static void
-flush_run(struct parser *ps, const unsigned char *run, const unsigned char *p)
+/*
+ * Append the bytes from run to p to the compact text at w.  Returns the new
+ * end of the text.
+ */
+static inline unsigned char *
+copy_run(unsigned char *w, const unsigned char *run, const unsigned char *p,
+    const unsigned char *end)
 {
-	if (ps->w != NULL) {
-		memcpy(ps->w, run, (size_t)(p - run));
-		ps->w += p - run;
+	size_t	 n = (size_t)(p - run), i;
+
+	if (end - p < 16) {
+		memcpy(w, run, n);
+		return w + n;
 	}
+	/*
+	 * A run (a name with its colon, a value with its comma) is short:
+	 * blocks of 16, the last one reading and writing past the run, cost
+	 * less than a call.  The 15 bytes past p are in the body, and the text
+	 * buffer is as long as the body from the first event while the text
+	 * is never longer than the body it came from: the spill stays inside
+	 * it, in text not written yet.
+	 */
+	for (i = 0; i < n; i += 16)
+		memcpy(w + i, run + i, 16);
+	return w + n;
 }
 
 /*
- * Skip white space at p; the bytes since *run go to the compact text first
- * and the run restarts after the white space.  Copying whole runs rather
- * than bytes keeps a body without white space to a few memcpy calls.
+ * Skip white space at p; the bytes since *run go to the compact text at *w
+ * (unless that is NULL) first and the run restarts after the white space.
+ * Copying whole runs rather than bytes keeps a body without white space to
+ * a few copies.
  */
 static inline const unsigned char *
-skip_ws(struct parser *ps, const unsigned char *p, const unsigned char **run)
+skip_ws(const unsigned char *p, const unsigned char *end,
+    const unsigned char **run, unsigned char **w)
 {
 	const unsigned char	*q;
 
-	/* Most tokens are not followed by white space: no call, no run to cut. */
-	if (p == ps->end || !(cls[*p] & C_WS))
+	/* Most tokens are not followed by white space: no run to cut. */
+	if (p == end || !(cls[*p] & C_WS))
 		return p;
-	q = skip_blank(p, ps->end);
-
-	if (q != p) {
-		flush_run(ps, *run, p);
-		*run = q;
-	}
+	q = skip_blank(p + 1, end);
+	if (*w != NULL)
+		*w = copy_run(*w, *run, p, end);
+	*run = q;
 	return q;
 }
 
@@ -267,20 +300,18 @@ grow_ends(struct parser *ps)
 }
 
 /*
- * Note where a member's name or value of the event being copied ends: p in
- * the body, whose bytes since run are not copied yet.  The members then
- * need no second scan (bt_item_members).  Returns 0, or -1 when memory ran
- * out.
+ * Note where a member's name or value of the event being copied ends, at
+ * off in its compact text.  The members then need no second scan
+ * (bt_item_members).  Returns 0, or -1 when memory ran out.
  */
 static inline int
-note_end(struct parser *ps, const unsigned char *p, const unsigned char *run)
+note_end(struct parser *ps, size_t off)
 {
 	struct bt_batch	*out = ps->out;
 
 	if (out->nends == ps->ends_cap && grow_ends(ps) == -1)
 		return -1;
-	out->ends[out->nends++] = (uint32_t)((size_t)(ps->w - ps->base) +
-	    (size_t)(p - run));
+	out->ends[out->nends++] = (uint32_t)off;
 	return 0;
 }
 
@@ -344,8 +375,9 @@ static const unsigned char *
 scan_value(struct parser *ps, const unsigned char *p)
 {
 	const unsigned char	*end = ps->end, *run = p;
+	unsigned char		*w = ps->w, *base = w;
 	size_t			 depth = 0;
-	int			 object;
+	int			 object = 0;	/* the innermost open level is one */
 
 value:
 	if (p == end)
@@ -354,11 +386,10 @@ value:
 		object = *p == '{';
 		if (push_level(ps, depth++, object) == -1)
 			return NULL;
-		p = skip_ws(ps, p + 1, &run);
+		p = skip_ws(p + 1, end, &run, &w);
 		if (p < end && *p == (object ? '}' : ']')) {
 			p++;
-			depth--;
-			goto after;
+			goto close;
 		}
 		if (object)
 			goto member;
@@ -368,16 +399,17 @@ value:
 		return NULL;
 after:
 	if (depth == 0) {
-		flush_run(ps, run, p);
+		if (w != NULL)
+			ps->w = copy_run(w, run, p, end);
 		return p;
 	}
-	if (depth == 1 && ps->w != NULL && note_end(ps, p, run) == -1)
+	if (depth == 1 && w != NULL &&
+	    note_end(ps, (size_t)(w - base) + (size_t)(p - run)) == -1)
 		return NULL;
-	if ((p = skip_ws(ps, p, &run)) == end)
+	if ((p = skip_ws(p, end, &run, &w)) == end)
 		return NULL;
-	object = is_object(ps, depth - 1);
 	if (*p == ',') {
-		p = skip_ws(ps, p + 1, &run);
+		p = skip_ws(p + 1, end, &run, &w);
 		if (object)
 			goto member;
 		goto value;
@@ -385,16 +417,19 @@ after:
 	if (*p != (object ? '}' : ']'))
 		return NULL;
 	p++;
-	depth--;
+close:
+	if (--depth > 0)
+		object = is_object(ps, depth - 1);
 	goto after;
 member:
 	if (p == end || *p != '"' || (p = scan_string(p, end)) == NULL)
 		return NULL;
-	if (depth == 1 && ps->w != NULL && note_end(ps, p, run) == -1)
+	if (depth == 1 && w != NULL &&
+	    note_end(ps, (size_t)(w - base) + (size_t)(p - run)) == -1)
 		return NULL;
-	if ((p = skip_ws(ps, p, &run)) == end || *p != ':')
+	if ((p = skip_ws(p, end, &run, &w)) == end || *p != ':')
 		return NULL;
-	p = skip_ws(ps, p + 1, &run);
+	p = skip_ws(p + 1, end, &run, &w);
 	goto value;
 }
 
@@ -449,7 +484,7 @@ scan_element(struct parser *ps, struct bt_batch *out,
 			return NULL;
 		}
 		it->text_off = out->text_len;
-		ps->w = ps->base = (unsigned char *)out->text + out->text_len;
+		ps->w = (unsigned char *)out->text + out->text_len;
 	}
 	if ((q = scan_value(ps, p)) == NULL)
 		return NULL;
