@@ -55,6 +55,9 @@ static const unsigned char cls[256] = {
 typedef signed char	 vbytes __attribute__((vector_size(16)));
 typedef uint64_t	 vwords __attribute__((vector_size(16)));
 
+/* A byte repeated in each of the 8 bytes of a word. */
+#define BYTES(b)	((uint64_t)(b) * 0x0101010101010101ULL)
+
 struct parser {
 	const unsigned char	*end;		/* of the body */
 	unsigned char		*stack;		/* a bit a level: 1 object */
@@ -74,9 +77,24 @@ skip_blank(const unsigned char *p, const unsigned char *end)
 	return p;
 }
 
+/*
+ * Skip decimal digits, eight at a time while the body has them: a byte is a
+ * digit when xor '0' leaves at most 9, so that its high half is 0 and adding
+ * 6 to its low half carries nothing into the high half.
+ */
 static const unsigned char *
 skip_digits(const unsigned char *p, const unsigned char *end)
 {
+	uint64_t	 x, other;
+
+	while (end - p >= 8) {
+		memcpy(&x, p, sizeof(x));
+		x ^= BYTES('0');
+		other = (x | ((x & BYTES(0x0f)) + BYTES(0x06))) & BYTES(0xf0);
+		if (other != 0)
+			return p + __builtin_ctzll(other) / 8;
+		p += 8;
+	}
 	while (p < end && (cls[*p] & C_DIG))
 		p++;
 	return p;
@@ -242,19 +260,21 @@ copy_run(unsigned char *w, const unsigned char *run, const unsigned char *p,
 {
 	size_t	 n = (size_t)(p - run), i;
 
-	if (end - p < 16) {
+	if (end - p < 32) {
 		memcpy(w, run, n);
 		return w + n;
 	}
 	/*
 	 * A run (a name with its colon, a value with its comma) is short:
 	 * blocks of 16, the last one reading and writing past the run, cost
-	 * less than a call.  The 15 bytes past p are in the body, and the text
+	 * less than a call.  The 31 bytes past p are in the body, and the text
 	 * buffer is as long as the body from the first event while the text
 	 * is never longer than the body it came from: the spill stays inside
 	 * it, in text not written yet.
 	 */
-	for (i = 0; i < n; i += 16)
+	memcpy(w, run, 16);
+	memcpy(w + 16, run + 16, 16);
+	for (i = 32; i < n; i += 16)
 		memcpy(w + i, run + i, 16);
 	return w + n;
 }
@@ -346,24 +366,6 @@ is_object(const struct parser *ps, size_t depth)
 	return (ps->stack[depth >> 3] >> (depth & 7)) & 1;
 }
 
-/* Scan the string, literal or number at p (not at end): the byte after it, or NULL. */
-static inline const unsigned char *
-scan_scalar(const unsigned char *p, const unsigned char *end)
-{
-	switch (*p) {
-	case '"':
-		return scan_string(p, end);
-	case 't':
-		return scan_word(p, end, "true", 4);
-	case 'f':
-		return scan_word(p, end, "false", 5);
-	case 'n':
-		return scan_word(p, end, "null", 4);
-	default:
-		return scan_number(p, end);
-	}
-}
-
 /*
  * Scan the value at p (white space already skipped), appending its compact
  * text at ps->w when that is set.  A loop over three states, not recursion:
@@ -382,7 +384,12 @@ scan_value(struct parser *ps, const unsigned char *p)
 value:
 	if (p == end)
 		return NULL;
-	if (*p == '{' || *p == '[') {
+	switch (*p) {
+	case '"':
+		p = scan_string(p, end);
+		break;
+	case '{':
+	case '[':
 		object = *p == '{';
 		if (push_level(ps, depth++, object) == -1)
 			return NULL;
@@ -394,8 +401,19 @@ value:
 		if (object)
 			goto member;
 		goto value;
+	case 't':
+		p = scan_word(p, end, "true", 4);
+		break;
+	case 'f':
+		p = scan_word(p, end, "false", 5);
+		break;
+	case 'n':
+		p = scan_word(p, end, "null", 4);
+		break;
+	default:
+		p = scan_number(p, end);
 	}
-	if ((p = scan_scalar(p, end)) == NULL)
+	if (p == NULL)
 		return NULL;
 after:
 	if (depth == 0) {
