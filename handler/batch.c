@@ -65,6 +65,7 @@ struct parser {
 	size_t			 stack_cap;	/* bytes in stack */
 	size_t			 items_cap;	/* slots in the items */
 	unsigned char		*w;		/* compact text, or NULL */
+	const unsigned char	*run;		/* body bytes not yet copied to w */
 	struct bt_batch		*out;
 	size_t			 ends_cap;	/* slots in out->ends */
 	int			 nomem;		/* failed for want of memory */
@@ -219,7 +220,7 @@ scan_string(const unsigned char *p, const unsigned char *end)
 }
 
 /* Scan the number at p.  Returns the byte after it, or NULL. */
-static const unsigned char *
+static inline const unsigned char *
 scan_number(const unsigned char *p, const unsigned char *end)
 {
 	if (*p == '-' && ++p == end)
@@ -376,17 +377,18 @@ is_object(const struct parser *ps, size_t depth)
 }
 
 /*
- * Scan the value at p (white space already skipped), appending its compact
- * text at ps->w when that is set.  A loop over three states, not recursion:
- * "value" expects a value, "member" a member name, "after" follows a
- * complete value.  Returns the byte after the value, or NULL when the body
- * is not valid JSON or ps->nomem is set.
+ * Scan the value at p (white space already skipped), copying its compact
+ * text at ps->w when that is set; the bytes since ps->run are not copied
+ * yet, and the value's last run is left so.  A loop over three states, not
+ * recursion: "value" expects a value, "member" a member name, "after"
+ * follows a complete value.  Returns the byte after the value, or NULL when
+ * the body is not valid JSON or ps->nomem is set.
  */
 static const unsigned char *
 scan_value(struct parser *ps, const unsigned char *p)
 {
-	const unsigned char	*end = ps->end, *run = p;
-	unsigned char		*w = ps->w, *base = w;
+	const unsigned char	*end = ps->end, *run = ps->run;
+	unsigned char		*w = ps->w;
 	size_t			 depth = 0;
 	int			 object = 0;	/* the innermost open level is one */
 
@@ -426,13 +428,10 @@ value:
 		return NULL;
 after:
 	if (depth == 0) {
-		if (w != NULL)
-			ps->w = copy_run(w, run, p, end);
+		ps->run = run;
+		ps->w = w;
 		return p;
 	}
-	if (depth == 1 && w != NULL &&
-	    note_end(ps, (size_t)(w - base) + (size_t)(p - run)) == -1)
-		return NULL;
 	if ((p = skip_ws(p, end, &run, &w)) == end)
 		return NULL;
 	if (*p == ',') {
@@ -451,13 +450,63 @@ close:
 member:
 	if (p == end || *p != '"' || (p = scan_string(p, end)) == NULL)
 		return NULL;
-	if (depth == 1 && w != NULL &&
-	    note_end(ps, (size_t)(w - base) + (size_t)(p - run)) == -1)
-		return NULL;
 	if ((p = skip_ws(p, end, &run, &w)) == end || *p != ':')
 		return NULL;
 	p = skip_ws(p + 1, end, &run, &w);
 	goto value;
+}
+
+/*
+ * Scan the event object whose brace is at p, copying its compact text at
+ * ps->w and noting its members' ends.  scan_value's loop would do, but
+ * nearly all of a batch's bytes lie in events' top-level members: a loop
+ * of their own, with strings and numbers inline, keeps its state in
+ * registers and notes ends without testing the depth.  Returns the byte
+ * after the object, or NULL.
+ */
+static const unsigned char *
+scan_event(struct parser *ps, const unsigned char *p)
+{
+	const unsigned char	*end = ps->end, *run = p;
+	unsigned char		*w = ps->w, *base = w;
+
+	if ((p = skip_ws(p + 1, end, &run, &w)) < end && *p == '}')
+		goto close;
+	for (;;) {
+		if (p == end || *p != '"' || (p = scan_string(p, end)) == NULL)
+			return NULL;
+		if (note_end(ps, (size_t)(w - base) + (size_t)(p - run)) == -1)
+			return NULL;
+		if ((p = skip_ws(p, end, &run, &w)) == end || *p != ':')
+			return NULL;
+		if ((p = skip_ws(p + 1, end, &run, &w)) == end)
+			return NULL;
+		if (*p == '"')
+			p = scan_string(p, end);
+		else if (*p == '-' || (cls[*p] & C_DIG))
+			p = scan_number(p, end);
+		else {
+			ps->run = run;
+			ps->w = w;
+			p = scan_value(ps, p);
+			run = ps->run;
+			w = ps->w;
+		}
+		if (p == NULL ||
+		    note_end(ps, (size_t)(w - base) + (size_t)(p - run)) == -1)
+			return NULL;
+		if ((p = skip_ws(p, end, &run, &w)) == end)
+			return NULL;
+		if (*p == '}')
+			break;
+		if (*p != ',')
+			return NULL;
+		p = skip_ws(p + 1, end, &run, &w);
+	}
+close:
+	p++;
+	ps->w = copy_run(w, run, p, end);
+	return p;
 }
 
 /* Make room for one more item.  Returns 0, or -1 when memory ran out. */
@@ -501,7 +550,6 @@ scan_element(struct parser *ps, struct bt_batch *out,
 	it->off = (size_t)(p - body);
 	it->text_off = it->text_len = 0;
 	it->ends_off = out->nends;
-	ps->w = NULL;
 	if (it->kind == BT_EVENT) {
 		/*
 		 * Compact texts are no longer than their elements, which lie
@@ -515,8 +563,13 @@ scan_element(struct parser *ps, struct bt_batch *out,
 		}
 		it->text_off = out->text_len;
 		ps->w = (unsigned char *)out->text + out->text_len;
+		q = scan_event(ps, p);
+	} else {
+		ps->w = NULL;
+		ps->run = p;
+		q = scan_value(ps, p);
 	}
-	if ((q = scan_value(ps, p)) == NULL)
+	if (q == NULL)
 		return NULL;
 	it->len = (size_t)(q - p);
 	it->nmembers = (out->nends - it->ends_off) / 2;
