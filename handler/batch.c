@@ -48,9 +48,9 @@ static const unsigned char cls[256] = {
 #undef X
 
 /*
- * Sixteen bytes, signed: those from 0x80 are negative, so one comparison
- * finds them with the controls.  The same 16 as two words, to test and
- * locate a byte (generic vectors have no portable byte mask).
+ * Sixteen bytes as signed lanes, so that those from 0x80 compare below the
+ * controls' bound; and the same 16 as two words, to test and locate a lane
+ * (generic vectors have no portable byte mask).
  */
 typedef signed char	 vbytes __attribute__((vector_size(16)));
 typedef uint64_t	 vwords __attribute__((vector_size(16)));
@@ -82,7 +82,8 @@ skip_blank(const unsigned char *p, const unsigned char *end)
 /*
  * Skip decimal digits, eight at a time while the body has them: a byte is a
  * digit when xor '0' leaves at most 9, so that its high half is 0 and adding
- * 6 to its low half carries nothing into the high half.
+ * 6 to its low half carries nothing into the high half.  Little-endian, as
+ * skip_plain.
  */
 static const unsigned char *
 skip_digits(const unsigned char *p, const unsigned char *end)
@@ -116,8 +117,9 @@ skip_plain(const unsigned char *p, const unsigned char *end)
 	while (end - p >= 16) {
 		memcpy(&x, p, sizeof(x));
 		/*
-		 * Flipping bit 1 takes the quote to the space and keeps every
-		 * other byte on its side of it: one comparison for three kinds.
+		 * x ^ 2 takes the quote (0x22) to the space and no other byte
+		 * across it: one signed comparison stops at the quote, the
+		 * controls and the bytes from 0x80.
 		 */
 		clean = (vwords)((x ^ 2) > ' ') & ~(vwords)(x == '\\');
 		/* Little-endian hosts only, as ut_hash: the lowest byte is first. */
@@ -205,7 +207,7 @@ scan_special(const unsigned char *p, const unsigned char *end)
  * Inline: most strings are plain ASCII, done in one or two steps of
  * skip_plain.
  */
-static inline __attribute__((always_inline)) const unsigned char *
+static inline const unsigned char *
 scan_string(const unsigned char *p, const unsigned char *end)
 {
 	p++;
