@@ -67,7 +67,8 @@ struct parser {
 	unsigned char		*w;		/* compact text, or NULL */
 	const unsigned char	*run;		/* body bytes not yet copied to w */
 	struct bt_batch		*out;
-	size_t			 ends_cap;	/* slots in out->ends */
+	uint32_t		*ends_next;	/* next free slot in out->ends */
+	uint32_t		*ends_lim;	/* end of out->ends */
 	int			 nomem;		/* failed for want of memory */
 };
 
@@ -314,36 +315,37 @@ static int
 grow_ends(struct parser *ps)
 {
 	uint32_t	*e;
-	size_t		 cap;
+	size_t		 n, cap;
 
 	/*
 	 * Two ends a member of at least 4 bytes: fewer than the body's bytes.
 	 * Sent events have a member every 17 bytes or so: room for one every
 	 * 16 from the start saves copies as the array grows.
 	 */
-	cap = ps->ends_cap ? ps->ends_cap * 2 : 256 + ps->len / 16;
+	n = ps->ends_next != NULL ? (size_t)(ps->ends_next - ps->out->ends) : 0;
+	cap = n != 0 ? n * 2 : 256 + ps->len / 16;
 	if ((e = reallocarray(ps->out->ends, cap, sizeof(*e))) == NULL) {
 		ps->nomem = 1;
 		return -1;
 	}
 	ps->out->ends = e;
-	ps->ends_cap = cap;
+	ps->ends_next = e + n;
+	ps->ends_lim = e + cap;
 	return 0;
 }
 
 /*
  * Note where a member's name or value of the event being copied ends, at
- * off in its compact text.  The members then need no second scan
- * (bt_item_members).  Returns 0, or -1 when memory ran out.
+ * off in its compact text; out->nends catches up when the event is done.
+ * The members then need no second scan (bt_item_members).  Returns 0, or
+ * -1 when memory ran out.
  */
 static inline int
 note_end(struct parser *ps, size_t off)
 {
-	struct bt_batch	*out = ps->out;
-
-	if (out->nends == ps->ends_cap && grow_ends(ps) == -1)
+	if (ps->ends_next == ps->ends_lim && grow_ends(ps) == -1)
 		return -1;
-	out->ends[out->nends++] = (uint32_t)off;
+	*ps->ends_next++ = (uint32_t)off;
 	return 0;
 }
 
@@ -508,6 +510,8 @@ scan_event(struct parser *ps, const unsigned char *p)
 close:
 	p++;
 	ps->w = copy_run(w, run, p, end);
+	if (ps->ends_next != NULL)
+		ps->out->nends = (size_t)(ps->ends_next - ps->out->ends);
 	return p;
 }
 
