@@ -65,9 +65,9 @@ struct parser {
 	size_t			 stack_cap;	/* bytes in stack */
 	size_t			 items_cap;	/* slots in the items */
 	unsigned char		*w;		/* compact text, or NULL */
-	const unsigned char	*run;		/* body bytes not yet copied to w */
+	const unsigned char	*run;		/* body not yet copied to w */
 	struct bt_batch		*out;
-	uint32_t		*ends_next;	/* next free slot in out->ends */
+	uint32_t		*ends_next;	/* next slot in out->ends */
 	uint32_t		*ends_lim;	/* end of out->ends */
 	int			 nomem;		/* failed for want of memory */
 };
@@ -123,7 +123,7 @@ skip_plain(const unsigned char *p, const unsigned char *end)
 		 * controls and the bytes from 0x80.
 		 */
 		clean = (vwords)((x ^ 2) > ' ') & ~(vwords)(x == '\\');
-		/* Little-endian hosts only, as ut_hash: the lowest byte is first. */
+		/* Little-endian only, as ut_hash: the lowest byte first. */
 		if (clean[0] != ~0ULL)
 			return p + __builtin_ctzll(~clean[0]) / 8;
 		if (clean[1] != ~0ULL)
@@ -394,7 +394,7 @@ scan_value(struct parser *ps, const unsigned char *p)
 	const unsigned char	*end = ps->end, *run = ps->run;
 	unsigned char		*w = ps->w;
 	size_t			 depth = 0;
-	int			 object = 0;	/* the innermost open level is one */
+	int			 object = 0;	/* innermost level is one */
 
 value:
 	if (p == end)
@@ -489,6 +489,8 @@ scan_event(struct parser *ps, const unsigned char *p)
 			p = scan_string(p, end);
 		else if (*p == '-' || (cls[*p] & C_DIG))
 			p = scan_number(p, end);
+		else if (end - p >= 2 && *p == '{' && p[1] == '}')
+			p += 2;	/* Yespo's usual statusData: no level to open */
 		else {
 			ps->run = run;
 			ps->w = w;
