@@ -47,18 +47,28 @@ static const unsigned char cls[256] = {
 #undef D
 #undef X
 
+/*
+ * Sixteen bytes as signed lanes, so that those from 0x80 compare below the
+ * controls' bound; and the same 16 as two words, to test and locate a lane
+ * (generic vectors have no portable byte mask).
+ */
+typedef signed char	 vbytes __attribute__((vector_size(16)));
+typedef uint64_t	 vwords __attribute__((vector_size(16)));
+
 /* A byte repeated in each of the 8 bytes of a word. */
 #define BYTES(b)	((uint64_t)(b) * 0x0101010101010101ULL)
 
 struct parser {
 	const unsigned char	*end;		/* of the body */
+	size_t			 len;		/* of the body */
 	unsigned char		*stack;		/* a bit a level: 1 object */
 	size_t			 stack_cap;	/* bytes in stack */
 	size_t			 items_cap;	/* slots in the items */
 	unsigned char		*w;		/* compact text, or NULL */
-	unsigned char		*base;		/* where the event's compact text starts */
+	const unsigned char	*run;		/* body not yet copied to w */
 	struct bt_batch		*out;
-	size_t			 ends_cap;	/* slots in out->ends */
+	uint32_t		*ends_next;	/* next slot in out->ends */
+	uint32_t		*ends_lim;	/* end of out->ends */
 	int			 nomem;		/* failed for want of memory */
 };
 
@@ -70,34 +80,55 @@ skip_blank(const unsigned char *p, const unsigned char *end)
 	return p;
 }
 
+/*
+ * Skip decimal digits, eight at a time while the body has them: a byte is a
+ * digit when xor '0' leaves at most 9, so that its high half is 0 and adding
+ * 6 to its low half carries nothing into the high half.  Little-endian, as
+ * skip_plain.
+ */
 static const unsigned char *
 skip_digits(const unsigned char *p, const unsigned char *end)
 {
+	uint64_t	 x, other;
+
+	while (end - p >= 8) {
+		memcpy(&x, p, sizeof(x));
+		x ^= BYTES('0');
+		other = (x | ((x & BYTES(0x0f)) + BYTES(0x06))) & BYTES(0xf0);
+		if (other != 0)
+			return p + __builtin_ctzll(other) / 8;
+		p += 8;
+	}
 	while (p < end && (cls[*p] & C_DIG))
 		p++;
 	return p;
 }
 
 /*
- * Skip string bytes that stand for themselves.  Eight at a time: a word's
- * test flags each byte below 0x20, quote, backslash or from 0x80, and may
- * flag clean bytes above a real hit (a borrow runs upward), so its lowest
- * flag is always the first byte to stop at.
+ * Skip string bytes that stand for themselves: 16 at a time while the body
+ * has them, stopping at the first byte below 0x20, quote, backslash or from
+ * 0x80.
  */
-static const unsigned char *
+static inline const unsigned char *
 skip_plain(const unsigned char *p, const unsigned char *end)
 {
-	uint64_t	 x, q, b, hit;
+	vbytes	 x;
+	vwords	 clean;
 
-	while (end - p >= 8) {
-		memcpy(&x, p, sizeof(x));	/* little-endian hosts only, as ut_hash */
-		q = x ^ BYTES('"');
-		b = x ^ BYTES('\\');
-		hit = (((x - BYTES(0x20)) & ~x) | ((q - BYTES(1)) & ~q) |
-		    ((b - BYTES(1)) & ~b) | x) & BYTES(0x80);
-		if (hit != 0)
-			return p + __builtin_ctzll(hit) / 8;
-		p += 8;
+	while (end - p >= 16) {
+		memcpy(&x, p, sizeof(x));
+		/*
+		 * x ^ 2 takes the quote (0x22) to the space and no other byte
+		 * across it: one signed comparison stops at the quote, the
+		 * controls and the bytes from 0x80.
+		 */
+		clean = (vwords)((x ^ 2) > ' ') & ~(vwords)(x == '\\');
+		/* Little-endian only, as ut_hash: the lowest byte first. */
+		if (clean[0] != ~0ULL)
+			return p + __builtin_ctzll(~clean[0]) / 8;
+		if (clean[1] != ~0ULL)
+			return p + 8 + __builtin_ctzll(~clean[1]) / 8;
+		p += 16;
 	}
 	while (p < end && (cls[*p] & C_STR))
 		p++;
@@ -139,8 +170,45 @@ scan_utf8(const unsigned char *p, const unsigned char *end)
 	return p + n + 1;
 }
 
-/* Scan the string whose quote is at p.  Returns the byte after it, or NULL. */
+/*
+ * Scan the escape (a backslash) or the other byte that stops skip_plain at
+ * p, inside a string.  Returns the byte after it, or NULL.
+ */
 static const unsigned char *
+scan_special(const unsigned char *p, const unsigned char *end)
+{
+	if (*p == '\\') {
+		if (end - p < 2)
+			return NULL;
+		switch (p[1]) {
+		case '"':
+		case '\\':
+		case '/':
+		case 'b':
+		case 'f':
+		case 'n':
+		case 'r':
+		case 't':
+			return p + 2;
+		case 'u':
+			if (end - p < 6 || !(cls[p[2]] & cls[p[3]] &
+			    cls[p[4]] & cls[p[5]] & C_HEX))
+				return NULL;
+			return p + 6;
+		default:
+			return NULL;
+		}
+	}
+	/* A control character, which must be escaped, fails too. */
+	return scan_utf8(p, end);
+}
+
+/*
+ * Scan the string whose quote is at p.  Returns the byte after it, or NULL.
+ * Inline: most strings are plain ASCII, done in one or two steps of
+ * skip_plain.
+ */
+static inline const unsigned char *
 scan_string(const unsigned char *p, const unsigned char *end)
 {
 	p++;
@@ -149,38 +217,13 @@ scan_string(const unsigned char *p, const unsigned char *end)
 			return NULL;
 		if (*p == '"')
 			return p + 1;
-		if (*p == '\\') {
-			if (end - p < 2)
-				return NULL;
-			switch (p[1]) {
-			case '"':
-			case '\\':
-			case '/':
-			case 'b':
-			case 'f':
-			case 'n':
-			case 'r':
-			case 't':
-				p += 2;
-				continue;
-			case 'u':
-				if (end - p < 6 || !(cls[p[2]] & cls[p[3]] &
-				    cls[p[4]] & cls[p[5]] & C_HEX))
-					return NULL;
-				p += 6;
-				continue;
-			default:
-				return NULL;
-			}
-		}
-		/* A control character, which must be escaped, fails too. */
-		if ((p = scan_utf8(p, end)) == NULL)
+		if ((p = scan_special(p, end)) == NULL)
 			return NULL;
 	}
 }
 
 /* Scan the number at p.  Returns the byte after it, or NULL. */
-static const unsigned char *
+static inline const unsigned char *
 scan_number(const unsigned char *p, const unsigned char *end)
 {
 	if (*p == '-' && ++p == end)
@@ -216,35 +259,54 @@ scan_word(const unsigned char *p, const unsigned char *end, const char *word,
 	return p + n;
 }
 
-/* Append the bytes from run to p to the compact text, if one is wanted. */
-static void
-flush_run(struct parser *ps, const unsigned char *run, const unsigned char *p)
+/*
+ * Append the bytes from run to p to the compact text at w.  Returns the new
+ * end of the text.
+ */
+static inline unsigned char *
+copy_run(unsigned char *w, const unsigned char *run, const unsigned char *p,
+    const unsigned char *end)
 {
-	if (ps->w != NULL) {
-		memcpy(ps->w, run, (size_t)(p - run));
-		ps->w += p - run;
+	size_t	 n = (size_t)(p - run), i;
+
+	if (end - p < 32) {
+		memcpy(w, run, n);
+		return w + n;
 	}
+	/*
+	 * A run (a name with its colon, a value with its comma) is short:
+	 * blocks of 16, the last one reading and writing past the run, cost
+	 * less than a call.  The 31 bytes past p are in the body, and the text
+	 * buffer is as long as the body from the first event while the text
+	 * is never longer than the body it came from: the spill stays inside
+	 * it, in text not written yet.
+	 */
+	memcpy(w, run, 16);
+	memcpy(w + 16, run + 16, 16);
+	for (i = 32; i < n; i += 16)
+		memcpy(w + i, run + i, 16);
+	return w + n;
 }
 
 /*
- * Skip white space at p; the bytes since *run go to the compact text first
- * and the run restarts after the white space.  Copying whole runs rather
- * than bytes keeps a body without white space to a few memcpy calls.
+ * Skip white space at p; the bytes since *run go to the compact text at *w
+ * (unless that is NULL) first and the run restarts after the white space.
+ * Copying whole runs rather than bytes keeps a body without white space to
+ * a few copies.
  */
 static inline const unsigned char *
-skip_ws(struct parser *ps, const unsigned char *p, const unsigned char **run)
+skip_ws(const unsigned char *p, const unsigned char *end,
+    const unsigned char **run, unsigned char **w)
 {
 	const unsigned char	*q;
 
-	/* Most tokens are not followed by white space: no call, no run to cut. */
-	if (p == ps->end || !(cls[*p] & C_WS))
+	/* Most tokens are not followed by white space: no run to cut. */
+	if (p == end || !(cls[*p] & C_WS))
 		return p;
-	q = skip_blank(p, ps->end);
-
-	if (q != p) {
-		flush_run(ps, *run, p);
-		*run = q;
-	}
+	q = skip_blank(p + 1, end);
+	if (*w != NULL)
+		*w = copy_run(*w, *run, p, end);
+	*run = q;
 	return q;
 }
 
@@ -253,34 +315,37 @@ static int
 grow_ends(struct parser *ps)
 {
 	uint32_t	*e;
-	size_t		 cap;
+	size_t		 n, cap;
 
-	/* Two ends a member of at least 4 bytes: fewer than the body's bytes. */
-	cap = ps->ends_cap ? ps->ends_cap * 2 : 256;
+	/*
+	 * Two ends a member of at least 4 bytes: fewer than the body's bytes.
+	 * Sent events have a member every 17 bytes or so: room for one every
+	 * 16 from the start saves copies as the array grows.
+	 */
+	n = ps->ends_next != NULL ? (size_t)(ps->ends_next - ps->out->ends) : 0;
+	cap = n != 0 ? n * 2 : 256 + ps->len / 16;
 	if ((e = reallocarray(ps->out->ends, cap, sizeof(*e))) == NULL) {
 		ps->nomem = 1;
 		return -1;
 	}
 	ps->out->ends = e;
-	ps->ends_cap = cap;
+	ps->ends_next = e + n;
+	ps->ends_lim = e + cap;
 	return 0;
 }
 
 /*
- * Note where a member's name or value of the event being copied ends: p in
- * the body, whose bytes since run are not copied yet.  The members then
- * need no second scan (bt_item_members).  Returns 0, or -1 when memory ran
- * out.
+ * Note where a member's name or value of the event being copied ends, at
+ * off in its compact text; out->nends catches up when the event is done.
+ * The members then need no second scan (bt_item_members).  Returns 0, or
+ * -1 when memory ran out.
  */
 static inline int
-note_end(struct parser *ps, const unsigned char *p, const unsigned char *run)
+note_end(struct parser *ps, size_t off)
 {
-	struct bt_batch	*out = ps->out;
-
-	if (out->nends == ps->ends_cap && grow_ends(ps) == -1)
+	if (ps->ends_next == ps->ends_lim && grow_ends(ps) == -1)
 		return -1;
-	out->ends[out->nends++] = (uint32_t)((size_t)(ps->w - ps->base) +
-	    (size_t)(p - run));
+	*ps->ends_next++ = (uint32_t)off;
 	return 0;
 }
 
@@ -315,69 +380,66 @@ is_object(const struct parser *ps, size_t depth)
 	return (ps->stack[depth >> 3] >> (depth & 7)) & 1;
 }
 
-/* Scan the string, literal or number at p (not at end): the byte after it, or NULL. */
-static inline const unsigned char *
-scan_scalar(const unsigned char *p, const unsigned char *end)
-{
-	switch (*p) {
-	case '"':
-		return scan_string(p, end);
-	case 't':
-		return scan_word(p, end, "true", 4);
-	case 'f':
-		return scan_word(p, end, "false", 5);
-	case 'n':
-		return scan_word(p, end, "null", 4);
-	default:
-		return scan_number(p, end);
-	}
-}
-
 /*
- * Scan the value at p (white space already skipped), appending its compact
- * text at ps->w when that is set.  A loop over three states, not recursion:
- * "value" expects a value, "member" a member name, "after" follows a
- * complete value.  Returns the byte after the value, or NULL when the body
- * is not valid JSON or ps->nomem is set.
+ * Scan the value at p (white space already skipped), copying its compact
+ * text at ps->w when that is set; the bytes since ps->run are not copied
+ * yet, and the value's last run is left so.  A loop over three states, not
+ * recursion: "value" expects a value, "member" a member name, "after"
+ * follows a complete value.  Returns the byte after the value, or NULL when
+ * the body is not valid JSON or ps->nomem is set.
  */
 static const unsigned char *
 scan_value(struct parser *ps, const unsigned char *p)
 {
-	const unsigned char	*end = ps->end, *run = p;
+	const unsigned char	*end = ps->end, *run = ps->run;
+	unsigned char		*w = ps->w;
 	size_t			 depth = 0;
-	int			 object;
+	int			 object = 0;	/* innermost level is one */
 
 value:
 	if (p == end)
 		return NULL;
-	if (*p == '{' || *p == '[') {
+	switch (*p) {
+	case '"':
+		p = scan_string(p, end);
+		break;
+	case '{':
+	case '[':
 		object = *p == '{';
 		if (push_level(ps, depth++, object) == -1)
 			return NULL;
-		p = skip_ws(ps, p + 1, &run);
+		p = skip_ws(p + 1, end, &run, &w);
 		if (p < end && *p == (object ? '}' : ']')) {
 			p++;
-			depth--;
-			goto after;
+			goto close;
 		}
 		if (object)
 			goto member;
 		goto value;
+	case 't':
+		p = scan_word(p, end, "true", 4);
+		break;
+	case 'f':
+		p = scan_word(p, end, "false", 5);
+		break;
+	case 'n':
+		p = scan_word(p, end, "null", 4);
+		break;
+	default:
+		p = scan_number(p, end);
 	}
-	if ((p = scan_scalar(p, end)) == NULL)
+	if (p == NULL)
 		return NULL;
 after:
 	if (depth == 0) {
-		flush_run(ps, run, p);
+		ps->run = run;
+		ps->w = w;
 		return p;
 	}
-	if (depth == 1 && ps->w != NULL && note_end(ps, p, run) == -1)
+	if ((p = skip_ws(p, end, &run, &w)) == end)
 		return NULL;
-	if ((p = skip_ws(ps, p, &run)) == end)
-		return NULL;
-	object = is_object(ps, depth - 1);
 	if (*p == ',') {
-		p = skip_ws(ps, p + 1, &run);
+		p = skip_ws(p + 1, end, &run, &w);
 		if (object)
 			goto member;
 		goto value;
@@ -385,17 +447,74 @@ after:
 	if (*p != (object ? '}' : ']'))
 		return NULL;
 	p++;
-	depth--;
+close:
+	if (--depth > 0)
+		object = is_object(ps, depth - 1);
 	goto after;
 member:
 	if (p == end || *p != '"' || (p = scan_string(p, end)) == NULL)
 		return NULL;
-	if (depth == 1 && ps->w != NULL && note_end(ps, p, run) == -1)
+	if ((p = skip_ws(p, end, &run, &w)) == end || *p != ':')
 		return NULL;
-	if ((p = skip_ws(ps, p, &run)) == end || *p != ':')
-		return NULL;
-	p = skip_ws(ps, p + 1, &run);
+	p = skip_ws(p + 1, end, &run, &w);
 	goto value;
+}
+
+/*
+ * Scan the event object whose brace is at p, copying its compact text at
+ * ps->w and noting its members' ends.  scan_value's loop would do, but
+ * nearly all of a batch's bytes lie in events' top-level members: a loop
+ * of their own, with strings and numbers inline, keeps its state in
+ * registers and notes ends without testing the depth.  Returns the byte
+ * after the object, or NULL.
+ */
+static const unsigned char *
+scan_event(struct parser *ps, const unsigned char *p)
+{
+	const unsigned char	*end = ps->end, *run = p;
+	unsigned char		*w = ps->w, *base = w;
+
+	if ((p = skip_ws(p + 1, end, &run, &w)) < end && *p == '}')
+		goto close;
+	for (;;) {
+		if (p == end || *p != '"' || (p = scan_string(p, end)) == NULL)
+			return NULL;
+		if (note_end(ps, (size_t)(w - base) + (size_t)(p - run)) == -1)
+			return NULL;
+		if ((p = skip_ws(p, end, &run, &w)) == end || *p != ':')
+			return NULL;
+		if ((p = skip_ws(p + 1, end, &run, &w)) == end)
+			return NULL;
+		if (*p == '"')
+			p = scan_string(p, end);
+		else if (*p == '-' || (cls[*p] & C_DIG))
+			p = scan_number(p, end);
+		else if (end - p >= 2 && *p == '{' && p[1] == '}')
+			p += 2;	/* Yespo's usual statusData: no level to open */
+		else {
+			ps->run = run;
+			ps->w = w;
+			p = scan_value(ps, p);
+			run = ps->run;
+			w = ps->w;
+		}
+		if (p == NULL ||
+		    note_end(ps, (size_t)(w - base) + (size_t)(p - run)) == -1)
+			return NULL;
+		if ((p = skip_ws(p, end, &run, &w)) == end)
+			return NULL;
+		if (*p == '}')
+			break;
+		if (*p != ',')
+			return NULL;
+		p = skip_ws(p + 1, end, &run, &w);
+	}
+close:
+	p++;
+	ps->w = copy_run(w, run, p, end);
+	if (ps->ends_next != NULL)
+		ps->out->nends = (size_t)(ps->ends_next - ps->out->ends);
+	return p;
 }
 
 /* Make room for one more item.  Returns 0, or -1 when memory ran out. */
@@ -405,8 +524,11 @@ grow_items(struct parser *ps, struct bt_batch *out)
 	struct bt_item	*it;
 	size_t		 cap;
 
-	/* items_cap * sizeof(*it) fits a size_t, so its double does too. */
-	cap = ps->items_cap ? ps->items_cap * 2 : 16;
+	/*
+	 * items_cap * sizeof(*it) fits a size_t, so its double does too.  Sent
+	 * events are some 450 bytes: room for one every 256 from the start.
+	 */
+	cap = ps->items_cap ? ps->items_cap * 2 : 16 + ps->len / 256;
 	if ((it = reallocarray(out->items, cap, sizeof(*it))) == NULL) {
 		ps->nomem = 1;
 		return -1;
@@ -436,7 +558,6 @@ scan_element(struct parser *ps, struct bt_batch *out,
 	it->off = (size_t)(p - body);
 	it->text_off = it->text_len = 0;
 	it->ends_off = out->nends;
-	ps->w = NULL;
 	if (it->kind == BT_EVENT) {
 		/*
 		 * Compact texts are no longer than their elements, which lie
@@ -449,9 +570,14 @@ scan_element(struct parser *ps, struct bt_batch *out,
 			return NULL;
 		}
 		it->text_off = out->text_len;
-		ps->w = ps->base = (unsigned char *)out->text + out->text_len;
+		ps->w = (unsigned char *)out->text + out->text_len;
+		q = scan_event(ps, p);
+	} else {
+		ps->w = NULL;
+		ps->run = p;
+		q = scan_value(ps, p);
 	}
-	if ((q = scan_value(ps, p)) == NULL)
+	if (q == NULL)
 		return NULL;
 	it->len = (size_t)(q - p);
 	it->nmembers = (out->nends - it->ends_off) / 2;
@@ -482,6 +608,7 @@ bt_parse(const char *body, size_t len, struct bt_batch *out)
 		return 0;
 	}
 	ps.end = end = b + len;
+	ps.len = len;
 	if ((p = skip_blank(b, end)) == end) {
 		out->valid = 1;
 		return 0;
