@@ -199,7 +199,7 @@ flush_pages(struct ix_table *t)
 {
 	struct ix_slot	 buf[IX_PAGE_AHEAD * IX_PAGE_SLOTS];
 	uint64_t	(*d)[2];
-	size_t		 i, n = 0, run;
+	size_t		 i, k, n = 0, run;
 	int		 rc = -1;
 
 	for (i = 0; i < t->npg; i++)
@@ -216,14 +216,15 @@ flush_pages(struct ix_table *t)
 	qsort(d, n, sizeof(*d), cmp_page);
 	for (i = 0; i < n; i += run) {
 		for (run = 0; i + run < n && run < IX_PAGE_AHEAD &&
-		    d[i + run][0] == d[i][0] + run; run++) {
+		    d[i + run][0] == d[i][0] + run; run++)
 			memcpy(&buf[run * IX_PAGE_SLOTS], t->pg[d[i + run][1]].s,
 			    sizeof(t->pg->s));
-			t->pg[d[i + run][1]].dirty = 0;
-		}
 		if (fio_pwrite(t->fd, buf, run * sizeof(t->pg->s),
 		    slot_off(d[i][0] * IX_PAGE_SLOTS)) == -1)
 			goto fail;
+		/* Clean only once written: a failed write is tried again at the next flush. */
+		for (k = 0; k < run; k++)
+			t->pg[d[i + k][1]].dirty = 0;
 	}
 	rc = 0;
 fail:
@@ -499,11 +500,38 @@ old_path(const struct ix *ix, char *buf, size_t len)
 	return ut_path(buf, len, "%s.old", ix->path);
 }
 
+/* The mark of an index being made anew, beside it: PATH.unfinished. */
+static int
+unfinished_path(const char *path, char *buf, size_t len)
+{
+	return ut_path(buf, len, "%s.unfinished", path);
+}
+
+/*
+ * Leave the mark, durably, before an index is made from nothing: an index
+ * is trusted only once a sync found it whole and removed the mark.  0, or -1.
+ */
+static int
+mark_unfinished(const char *path)
+{
+	static const char	 text[] = "this index is being made anew from the archive\n";
+	char			 mark[PATH_MAX], dir[PATH_MAX], *slash;
+
+	if (unfinished_path(path, mark, sizeof(mark)) == -1 ||
+	    ut_path(dir, sizeof(dir), "%s", mark) == -1)
+		return -1;
+	if ((slash = strrchr(dir, '/')) == NULL)
+		return fio_replace(".", mark, text, sizeof(text) - 1, 0600, 1);
+	*slash = '\0';
+	return fio_replace(dir, slash + 1, text, sizeof(text) - 1, 0600, 1);
+}
+
 /* ix_open, or with ro set ix_inspect. */
 static int
 open_index(struct ix *ix, const char *path, int today, int window, int ro)
 {
-	char		 oldp[PATH_MAX];
+	struct stat	 st;
+	char		 oldp[PATH_MAX], mark[PATH_MAX];
 	uint64_t	 cap = IX_MIN_CAP;
 	int		 fd;
 
@@ -511,7 +539,12 @@ open_index(struct ix *ix, const char *path, int today, int window, int ro)
 	ix->cur.fd = ix->old.fd = -1;
 	ix->today = today;
 	ix->window = window;
-	if ((ix->path = strdup(path)) == NULL || old_path(ix, oldp, sizeof(oldp)) == -1)
+	if ((ix->path = strdup(path)) == NULL || old_path(ix, oldp, sizeof(oldp)) == -1 ||
+	    unfinished_path(path, mark, sizeof(mark)) == -1)
+		goto fail;
+	if (fio_stat(mark, &st) == 0)
+		ix->unfinished = 1;
+	else if (errno != ENOENT)
 		goto fail;
 	if ((fd = fio_open(oldp, O_RDONLY, 0)) != -1) {
 		if (load_table(&ix->old, fd) == -1)
@@ -527,20 +560,32 @@ open_index(struct ix *ix, const char *path, int today, int window, int ro)
 		/* A growth cut short between its rename and the new table: size it for the old one. */
 		while (cap < ix->old.used * 4)
 			cap *= 2;
+		ix->created = ix->old.fd == -1;
+		if (ix->created && !ix->unfinished) {
+			if (mark_unfinished(path) == -1)
+				goto fail;
+			ix->unfinished = 1;
+		}
 		if (create_table(path, cap, &ix->cur) == -1)
 			goto fail;
-		ix->created = ix->old.fd == -1;
+	}
+	/* Left by a process stopped while it made the index: what it holds is not all. */
+	if (ix->unfinished && !ix->created) {
+		errno = EINVAL;
+		goto fail;
 	}
 	/* A drain cannot be past the end of the table it drains. */
 	if (ix->old.fd != -1 && ix->cur.cursor > ix->old.cap) {
 		errno = EINVAL;
 		goto fail;
 	}
-	if (!ro && ix->cur.boot != boot_word()) {
+	if (ix->cur.boot != boot_word()) {
 		/* Copies after the last sync may be lost: drain again from there. */
 		ix->cur.cursor = ix->cur.synced;
-		ix->cur.boot = boot_word();
-		ix->dirty = 1;
+		if (!ro) {
+			ix->cur.boot = boot_word();
+			ix->dirty = 1;
+		}
 	}
 	return 0;
 fail:
@@ -672,8 +717,9 @@ drain(struct ix *ix, uint64_t n)
 		return 0;
 	end = n > ix->old.cap - i ? ix->old.cap : i + n;
 	/*
-	 * The old table is read in order, and its keys go to four runs of
-	 * the new one, each in order too: both are read ahead meanwhile.
+	 * The old table is read in order, and its keys go to two runs of
+	 * the new one (twice its size), each in order too: both are read
+	 * ahead meanwhile.
 	 */
 	ix->old.ahead = ix->cur.ahead = 1;
 	for (; i < end; i += m) {
@@ -774,6 +820,12 @@ order_by_home(struct ev_key *k, size_t n, uint64_t cap)
 }
 
 int
+ix_flush(struct ix *ix)
+{
+	return flush_table(&ix->cur);
+}
+
+int
 ix_add_all(struct ix *ix, struct ev_key *k, size_t n, int day)
 {
 	size_t	 i;
@@ -784,7 +836,7 @@ ix_add_all(struct ix *ix, struct ev_key *k, size_t n, int day)
 		if (ix_add(ix, &k[i], day) == -1)
 			return -1;
 	/* In the file before the views record that the index holds these keys. */
-	return flush_table(&ix->cur);
+	return ix_flush(ix);
 }
 
 /* Walk one table's live slots, a window at a time. */
@@ -833,13 +885,21 @@ ix_sync(struct ix *ix)
 	char		 oldp[PATH_MAX];
 	uint64_t	 cursor = ix->cur.cursor;
 
-	if (!ix->dirty)
+	if (!ix->dirty && !ix->unfinished)
 		return 0;
 	if (flush_table(&ix->cur) == -1 || write_header(&ix->cur) == -1 ||
 	    fio_datasync(ix->cur.fd) == -1)
 		return -1;
 	/* Recorded after the sync it describes, so never ahead of what is durable. */
 	ix->cur.synced = cursor;
+	/* The making is over once its caller syncs what it added. */
+	if (ix->unfinished) {
+		char	 mark[PATH_MAX];
+
+		if (unfinished_path(ix->path, mark, sizeof(mark)) == -1 || fio_unlink(mark) == -1)
+			return -1;
+		ix->unfinished = 0;
+	}
 	if (ix->old.fd != -1 && cursor >= ix->old.cap) {
 		if (old_path(ix, oldp, sizeof(oldp)) == -1 || fio_unlink(oldp) == -1)
 			return -1;

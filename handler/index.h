@@ -1,13 +1,13 @@
 /*
  * index.h: the dedup index, a view of the archive.
  *
- * A file of open-addressed slots: a lookup reads a slot or two whatever
+ * A file of open-addressed slots: a lookup reads a block of them whatever
  * the number of keys, opening it reads only its header, and a worker's
  * memory does not grow with it.
  * Each slot holds a 128-bit key hash and the receipt day it was stored on;
  * a slot older than the dedup window counts as free, so expiring a day
- * costs nothing.  When the table fills, a table four times the size takes
- * its place and the old one is drained into it a few slots per insert,
+ * costs nothing.  When the table fills, one of four times its used slots
+ * takes its place and the old one is drained into it a few slots per insert,
  * looked up meanwhile too: growing never stalls a request.
  */
 #ifndef YH_INDEX_H
@@ -45,14 +45,18 @@ struct ix {
 	int		 window;	/* dedup_window_days */
 	int		 dirty;
 	int		 created;	/* ix_open made an empty index: none was there */
+	int		 unfinished;	/* being made anew: not trusted until ix_sync */
 	int		 damaged;	/* a probe found no end: remove it, make it anew */
 };
 
 /*
  * Open (creating when absent) the index file at path for a batch received
- * on day today.  Returns 0, or -1 with errno (EINVAL: not an index file).
- * A later failure that sets damaged means the same: remove the index and
- * make it anew from the archive.
+ * on day today.  Returns 0, or -1 with errno (EINVAL: not an index file,
+ * or one whose making from nothing was cut short before an ix_sync).  A
+ * later failure that sets damaged means the same: remove the index and
+ * make it anew from the archive.  An index created here stays marked
+ * unfinished (PATH.unfinished) until an ix_sync: its caller fills it from
+ * the archive first.
  */
 int	 ix_open(struct ix *, const char *path, int today, int window);
 /*
@@ -77,7 +81,13 @@ int	 ix_each(struct ix *, int (*fn)(const struct ev_key *, void *), void *arg);
  * changed slots to the file (not synced).  0, or -1 with errno.
  */
 int	 ix_add_all(struct ix *, struct ev_key *k, size_t n, int day);
-/* Make every change durable: 0, or -1 with errno. */
+/*
+ * Write the changed slots to the file, not synced, so that the next
+ * process finds them: before the views record that the index holds them.
+ * 0, or -1 with errno.
+ */
+int	 ix_flush(struct ix *);
+/* Make every change durable, and an index made anew finished: 0, or -1 with errno. */
 int	 ix_sync(struct ix *);
 /* Unmap and close: 0, or -1 with errno. */
 int	 ix_close(struct ix *);

@@ -76,6 +76,9 @@ replay_line(const char *line, size_t len, off_t end, void *arg)
 	r->events++;
 	r->pending += len;
 	if (r->pending > REPLAY_FLUSH) {
+		/* The keys reach the file before the views say they cover these lines. */
+		if (r->ix != NULL && ix_flush(r->ix) == -1)
+			return -1;
 		if ((cr = cv_commit(r->cx, r->d, end, 0)) != CV_OK) {
 			r->short_file = cr == CV_REBUILD;
 			return -1;
@@ -224,7 +227,7 @@ rp_open_index(const struct spool *sp, struct ix *ix, int today, int window)
 	} else {
 		if (errno != EINVAL)
 			return -1;
-		ut_log("%s is damaged; making it anew from the archive",
+		ut_log("%s is damaged or was not finished; making it anew from the archive",
 		    sp->index);
 		if (ix_remove(sp->index) == -1 || ix_open(ix, sp->index, today, window) == -1)
 			return -1;

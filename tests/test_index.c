@@ -1,6 +1,7 @@
 /* Unit tests: the dedup index file. */
 #include <sys/stat.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -29,7 +30,10 @@ open_fresh(struct ix *ix, int today, int window)
 	if (dir == NULL)
 		return -1;
 	snprintf(path, sizeof(path), "%s/keys.idx", dir);
-	return ix_open(ix, path, today, window);
+	/* Made and finished, as a writer finishes an index it made from the archive. */
+	if (ix_open(ix, path, today, window) == -1)
+		return -1;
+	return ix_sync(ix);
 }
 
 /* Add keys 0, 1, ... until the table grows: how many it took, or 0 on error. */
@@ -369,6 +373,37 @@ batch_added_keys_found_after_reopen(void)
 	return 0;
 }
 
+/*
+ * An index made from nothing and left before a sync (its maker killed
+ * while filling it from the archive) is refused as damaged, so that it
+ * is made anew rather than trusted with only some of the keys.
+ */
+static int
+unfinished_index_is_refused(void)
+{
+	const char	*dir = test_tmpdir();
+	struct ix	 ix;
+	struct ev_key	 a = key(1);
+
+	CHECK(dir != NULL);
+	snprintf(path, sizeof(path), "%s/keys.idx", dir);
+	CHECK(ix_open(&ix, path, DAY, 45) == 0);
+	CHECK(ix.created);
+	CHECK(ix_add(&ix, &a, DAY) == 0);
+	CHECK(ix_close(&ix) == 0);
+	errno = 0;
+	CHECK(ix_open(&ix, path, DAY, 45) == -1 && errno == EINVAL);
+	/* Made anew and synced, it is trusted. */
+	CHECK(ix_remove(path) == 0);
+	CHECK(ix_open(&ix, path, DAY, 45) == 0);
+	CHECK(ix_sync(&ix) == 0);
+	CHECK(ix_close(&ix) == 0);
+	CHECK(ix_open(&ix, path, DAY, 45) == 0);
+	CHECK(ix_has(&ix, &a) == 0);
+	CHECK(ix_close(&ix) == 0);
+	return 0;
+}
+
 static const struct test tests[] = {
 	T(added_key_is_found),
 	T(keys_survive_reopen),
@@ -383,6 +418,7 @@ static const struct test tests[] = {
 	T(readding_keeps_latest_day),
 	T(garbage_file_is_refused),
 	T(batch_added_keys_found_after_reopen),
+	T(unfinished_index_is_refused),
 };
 
 TEST_MAIN(tests)
