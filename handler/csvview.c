@@ -530,11 +530,18 @@ tally_sum(struct cv_day *d, const char *cells, const size_t *len)
 {
 	const struct cv_sum	*s;
 	size_t			 j, total = len[0] + len[1] + len[2] + len[3];
+	size_t			 slots = d->sum_slots ? d->sum_slots : 256;
 
-	if (2 * (d->nsums + 1) > d->sum_slots &&
-	    (d->nsums >= UINT32_MAX / 4 ||
-	    index_sums(d, d->sum_slots ? 2 * d->sum_slots : 256) == -1))
-		return -1;
+	if (2 * (d->nsums + 1) > d->sum_slots) {
+		if (d->nsums >= UINT32_MAX / 4) {
+			errno = ENOMEM;
+			return -1;
+		}
+		while (slots < 2 * (d->nsums + 1))
+			slots *= 2;
+		if (index_sums(d, slots) == -1)
+			return -1;
+	}
 	for (j = hash_cells(cells, total) & (d->sum_slots - 1); d->sum_slot[j] != 0;
 	    j = (j + 1) & (d->sum_slots - 1)) {
 		s = &d->sums[d->sum_slot[j] - 1];
@@ -569,6 +576,9 @@ cv_add(const struct cv_ctx *cx, struct cv_day *d, const struct ev *e,
 		strcpy(status, "OTHER");
 	if ((f = find_file(d, status, 1)) == NULL)
 		return -1;
+	/* 64 KiB to start with: doubling from 4 KiB copied a busy file's rows over and over. */
+	if (f->rows.cap == 0 && ut_buf_add(&f->rows, NULL, 65536) == 0)
+		f->rows.len = 0;
 	if (format_row(cx, e, stamp, &f->rows, cell) == -1)
 		return -1;
 	len[0] = strlen(status);
