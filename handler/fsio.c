@@ -78,8 +78,9 @@ static struct tree trees[2] = { { "", 0, -1, 0 }, { "", 0, -1, 0 } };
 
 /*
  * Directories resolved lately (views/, index/, archive/, a day's CSV
- * folder), kept open until a tree is named again, so a batch walks each
- * once.  A rename or removal under one forgets it; one in use is pinned.
+ * folder), kept open until their tree is named with another root or
+ * forgotten, so a batch walks to each once.  A rename or removal at or
+ * under one forgets it; one in use is pinned.
  */
 #define DIR_CACHE	8
 static struct {
@@ -130,10 +131,12 @@ forget_dirs(const char *path)
 	size_t	 i, n = strlen(path);
 
 	ready_dirs();
-	for (i = 0; i < DIR_CACHE; i++) {
+	for (i = 0; i < DIR_CACHE && n > 0; i++) {
+		/* At or under path: "/" itself holds everything. */
 		if (dirs[i].fd == -1 || dirs[i].pins > 0 ||
 		    strncmp(dirs[i].path, path, n) != 0 ||
-		    (dirs[i].path[n] != '\0' && dirs[i].path[n] != '/'))
+		    (dirs[i].path[n] != '\0' && dirs[i].path[n] != '/' &&
+		    path[n - 1] != '/'))
 			continue;
 		(void)close(dirs[i].fd);
 		dirs[i].fd = -1;

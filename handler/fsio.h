@@ -106,7 +106,7 @@ int	 fio_sync_dir(const char *dir);
 int	 fio_mkdir(const char *path, mode_t mode);
 /*
  * fio_mkdir of a directory in a tree, kept open for the calls that follow
- * until its tree is named again or forgotten: 1 made, 0 there, -1.
+ * until its tree is named with another root or forgotten: 1 made, 0 there, -1.
  */
 int	 fio_keep_dir(const char *path, mode_t mode);
 

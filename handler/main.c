@@ -585,17 +585,19 @@ main(int argc, char **argv)
 		return 1;
 	if (!FCGX_IsCGI()) {
 		/*
-		 * Fixed thresholds: buffers of up to 1 MiB (a batch of a
-		 * thousand or two events) stay on the heap for the next batch to
-		 * reuse, instead of being mapped and zeroed anew for each one;
-		 * larger ones get a mapping of their own, given back when freed,
-		 * and at most 4 MiB of free heap is kept, so a long-lived worker
-		 * does not hold on to a big batch's memory, as glibc's sliding
-		 * threshold would have it.  musl (the static drop-in) has no
-		 * mallopt: its malloc maps large buffers on its own.
+		 * Fixed thresholds: buffers of up to 768 KiB (a batch of a
+		 * thousand events: its body, text and lines) stay on the heap
+		 * for the next batch to reuse, instead of being mapped and
+		 * zeroed anew for each one; larger ones (a big batch's, the
+		 * index's page table) get a mapping of their own, given back
+		 * when freed, and at most 4 MiB of free heap is kept, so a
+		 * long-lived worker does not hold on to a big batch's memory,
+		 * as glibc's sliding threshold would have it.  musl (the static
+		 * drop-in) has no mallopt: its malloc maps large buffers on its
+		 * own.
 		 */
 #ifdef M_MMAP_THRESHOLD
-		(void)mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
+		(void)mallopt(M_MMAP_THRESHOLD, 768 * 1024);
 		(void)mallopt(M_TRIM_THRESHOLD, 4 * 1024 * 1024);
 #endif
 		return serve_fastcgi(argv[0]);
