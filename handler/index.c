@@ -319,27 +319,14 @@ slots_at(struct ix_table *t, uint64_t i, size_t *n)
 static int
 read_slots(struct ix_table *t, uint64_t i, struct ix_slot *s, size_t n)
 {
-	ssize_t	 at;
-	size_t	 k;
+	const struct ix_slot	*p;
+	size_t			 k;
 
-	if (cached(t)) {
-		for (; n > 0; n -= k, i += k, s += k) {
-			if (load_block(t, i) == -1)
-				return -1;
-			k = IX_BLOCK_SLOTS - (size_t)(i % IX_BLOCK_SLOTS);
-			if (k > n)
-				k = n;
-			memcpy(s, &t->mem[i], k * IX_SLOT);
-		}
-		return 0;
-	}
 	for (; n > 0; n -= k, i += k, s += k) {
-		if ((at = load_page(t, i / IX_PAGE_SLOTS)) == -1)
+		k = n;
+		if ((p = slots_at(t, i, &k)) == NULL)
 			return -1;
-		k = IX_PAGE_SLOTS - (size_t)(i % IX_PAGE_SLOTS);
-		if (k > n)
-			k = n;
-		memcpy(s, &t->pg[at].s[i % IX_PAGE_SLOTS], k * IX_SLOT);
+		memcpy(s, p, k * IX_SLOT);
 	}
 	return 0;
 }
