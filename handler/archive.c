@@ -524,21 +524,30 @@ sort_days(int *v, size_t n)
 }
 
 /*
- * The days named YYYY-MM-DD and suffixes[k] in dir, into days[k] (sorted,
- * each once; NULL when none), in one pass.  0, or -1 with errno.
+ * The days named YYYY-MM-DD and suffixes[k] in dir, in one pass: into
+ * days[k] (sorted, each once; NULL when none), or with merge set all into
+ * days[0].  Without merge, at most 2 suffixes.  0, or -1 with errno.
  */
 static int
-scan_days(const char *dir, const char *const *suffixes, int **days, size_t *n)
+scan_days(const char *dir, const char *const *suffixes, int merge, int **days,
+    size_t *n)
 {
 	char		 ymd[11];
 	DIR		*d;
 	struct dirent	*de;
 	int		*nv, day;
-	size_t		 cap[4] = { 0 }, k, nsuf;	/* at most 4 suffixes */
+	size_t		 cap[2] = { 0 }, k, l, nsuf, nlists;
 
-	for (nsuf = 0; suffixes[nsuf] != NULL; nsuf++) {
-		days[nsuf] = NULL;
-		n[nsuf] = 0;
+	for (nsuf = 0; suffixes[nsuf] != NULL; nsuf++)
+		;
+	nlists = merge ? 1 : nsuf;
+	if (nlists == 0 || nlists > 2) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (l = 0; l < nlists; l++) {
+		days[l] = NULL;
+		n[l] = 0;
 	}
 	if ((d = fio_opendir(dir)) == NULL)
 		return errno == ENOENT ? 0 : -1;
@@ -553,24 +562,26 @@ scan_days(const char *dir, const char *const *suffixes, int **days, size_t *n)
 		ymd[10] = '\0';
 		if ((day = ut_parse_day(ymd)) < 0)
 			continue;
-		if (n[k] == cap[k]) {
-			cap[k] = cap[k] ? cap[k] * 2 : 64;
-			if ((nv = reallocarray(days[k], cap[k], sizeof(*nv))) == NULL)
+		l = merge ? 0 : k;
+		if (n[l] == cap[l]) {
+			cap[l] = cap[l] ? cap[l] * 2 : 64;
+			if ((nv = reallocarray(days[l], cap[l], sizeof(*nv))) == NULL)
 				goto fail;
-			days[k] = nv;
+			days[l] = nv;
 		}
-		days[k][n[k]++] = day;
+		days[l][n[l]++] = day;
 	}
 	if (errno != 0)
 		goto fail;
 	closedir(d);
-	for (k = 0; k < nsuf; k++)
-		n[k] = sort_days(days[k], n[k]);
+	/* A day in two forms is one day. */
+	for (l = 0; l < nlists; l++)
+		n[l] = sort_days(days[l], n[l]);
 	return 0;
 fail:
-	for (k = 0; k < nsuf; k++) {
-		free(days[k]);
-		days[k] = NULL;
+	for (l = 0; l < nlists; l++) {
+		free(days[l]);
+		days[l] = NULL;
 	}
 	closedir(d);
 	return -1;
@@ -579,39 +590,7 @@ fail:
 int
 arc_list_days(const char *dir, const char *const *suffixes, int **days, size_t *n)
 {
-	int	*v[4], *all = NULL;
-	size_t	 m[4], k, total = 0, nsuf;
-
-	for (nsuf = 0; suffixes[nsuf] != NULL; nsuf++)
-		;
-	*days = NULL;
-	*n = 0;
-	/* scan_days keeps a list per suffix: a few will do. */
-	if (nsuf == 0 || nsuf > 4) {
-		errno = EINVAL;
-		return -1;
-	}
-	if (scan_days(dir, suffixes, v, m) == -1)
-		return -1;
-	for (k = 0; k < nsuf; k++)
-		total += m[k];
-	if (total > 0 && (all = reallocarray(NULL, total, sizeof(*all))) == NULL) {
-		for (k = 0; k < nsuf; k++)
-			free(v[k]);
-		return -1;
-	}
-	for (k = 0; k < nsuf; k++) {
-		if (m[k] > 0)
-			memcpy(all + *n, v[k], m[k] * sizeof(*all));
-		*n += m[k];
-		free(v[k]);
-	}
-	/* A day in both forms is one day. */
-	if (total > 0) {
-		*n = sort_days(all, *n);
-		*days = all;
-	}
-	return 0;
+	return scan_days(dir, suffixes, 1, days, n);
 }
 
 int
@@ -621,7 +600,7 @@ arc_list_forms(const struct spool *sp, int **plain, size_t *np, int **gz, size_t
 	int	*v[2];
 	size_t	 m[2];
 
-	if (scan_days(sp->archive, forms, v, m) == -1)
+	if (scan_days(sp->archive, forms, 0, v, m) == -1)
 		return -1;
 	*plain = v[0];
 	*np = m[0];

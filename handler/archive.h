@@ -65,9 +65,9 @@ int	 arc_line_valid(const char *line, size_t len);
 /* The days that have a file, ascending, in a malloc'd array: 0, or -1 with errno. */
 int	 arc_days(const struct spool *, int **days, size_t *n);
 /*
- * The days named YYYY-MM-DD followed by one of suffixes (NULL-terminated,
- * at most 4) in dir, each once, ascending, in a malloc'd array; none when
- * dir is absent.  0, or -1 with errno.
+ * The days named YYYY-MM-DD followed by one of suffixes (NULL-terminated)
+ * in dir, each once, ascending, in a malloc'd array; none when dir is
+ * absent.  0, or -1 with errno.
  */
 int	 arc_list_days(const char *dir, const char *const *suffixes, int **days, size_t *n);
 /* The days of plain and of compressed files, as arc_list_days of each but in one pass: 0, or -1. */
